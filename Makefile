@@ -1,0 +1,70 @@
+# Lianfang — every set-up step lives here, so that a fresh machine needs only Python 3.11 and Node/npm.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := static/vendor
+DEMO_ENV := DEBUG=1 HUEY_IMMEDIATE=0
+
+.DEFAULT_GOAL := help
+.PHONY: help install static migrate demo demo-data serve test lint typecheck bench messages lock clean
+
+help: ## List every target
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENDOR)/.copied: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)/tabler $(VENDOR)/htmx $(VENDOR)/echarts
+	cp node_modules/@tabler/core/dist/css/tabler.min.css $(VENDOR)/tabler/
+	cp node_modules/@tabler/core/dist/js/tabler.min.js $(VENDOR)/tabler/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	touch $@
+
+install: $(VENV)/.installed $(VENDOR)/.copied ## Create the virtual environment and install Python and npm packages
+
+static: $(VENDOR)/.copied ## Copy front-end packages from node_modules into static/vendor
+
+migrate: install ## Apply database migrations (SQLite under var/ unless DATABASE_URL is set)
+	$(DEMO_ENV) $(BIN)/lianfang migrate --noinput
+
+demo-data: migrate ## Load the Shangjie demo data and exit
+	$(DEMO_ENV) $(BIN)/lianfang demo
+
+demo: demo-data ## Run the system on SQLite with the Shangjie demo data at http://127.0.0.1:8000
+	@$(DEMO_ENV) $(BIN)/lianfang run_huey --quiet & consumer=$$!; \
+	trap "kill $$consumer 2>/dev/null" EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/lianfang runserver 127.0.0.1:8000
+
+test: install ## Run the whole test suite (set DATABASE_URL for PostgreSQL)
+	$(BIN)/pytest
+
+lint: install ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: install ## Benchmarks: each prints a ratio against a baseline measured in the same run
+	$(BIN)/python -m bench
+
+messages: install ## Extract UI strings and compile translations (needs gettext; the .mo files are committed)
+	cd lianfang && ../$(BIN)/lianfang makemessages -l zh_Hans -l en --no-obsolete --ignore 'static/*'
+	cd lianfang && ../$(BIN)/lianfang compilemessages
+
+lock: $(BIN)/python ## Re-pin Python dependencies into requirements.lock after changing pyproject.toml
+	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip freeze --exclude-editable --exclude lianfang > requirements.lock
+
+clean: ## Remove the virtual environment, node_modules, copied assets and var/
+	rm -rf $(VENV) node_modules $(VENDOR) var

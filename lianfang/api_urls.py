@@ -1,0 +1,24 @@
+"""/api/v1/: every app's API routes in one place."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from lianfang.core.accounts.api import TokenLoginView, TokenLogoutView
+from lianfang.core.audit.api import AuditEventViewSet
+from lianfang.core.figures.api import FigureListView, FigureRowsView
+from lianfang.core.regions.api import DepartmentViewSet, MeView, RegionViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("regions", RegionViewSet, basename="region")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("audit", AuditEventViewSet, basename="audit")
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("figures/", FigureListView.as_view(), name="figures"),
+    path("figures/<str:key>/rows/", FigureRowsView.as_view(), name="figure-rows"),
+    path("auth/token/", TokenLoginView.as_view(), name="token-login"),
+    path("auth/token/revoke/", TokenLogoutView.as_view(), name="token-logout"),
+    *router.urls,
+]

@@ -1,0 +1,78 @@
+"""Users and their one-time recovery codes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see comes from their memberships, not from this row."""
+
+    full_name = models.CharField(_("full name"), max_length=64, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    scope_fields = {"assignee": ""}
+
+
+def recovery_code_digest(code: str) -> str:
+    """Codes are stored as keyed digests: a database dump does not reveal a usable code."""
+    normalised = code.replace("-", "").replace(" ", "").upper()
+    return hmac.new(settings.SECRET_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """A django-otp device whose tokens are the user's one-time recovery codes.
+
+    A code passes the second factor once, or lets a user who forgot the password set a new one.
+    """
+
+    class Meta:
+        verbose_name = _("recovery code set")
+        verbose_name_plural = _("recovery code sets")
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    def verify_token(self, token: object) -> bool:
+        verify_allowed, _ = self.verify_is_allowed()
+        if not verify_allowed or not isinstance(token, str):
+            return False
+        digest = recovery_code_digest(token)
+        used = self.codes.filter(digest=digest, used_at__isnull=True).update(used_at=timezone.now())
+        if used:
+            self.throttle_reset()
+            return True
+        self.throttle_increment()
+        return False
+
+    def remaining(self) -> int:
+        return self.codes.filter(used_at__isnull=True).count()
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        constraints = [models.UniqueConstraint(fields=["device", "digest"], name="recovery_code_unique")]

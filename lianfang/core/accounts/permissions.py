@@ -1,0 +1,52 @@
+"""Who may maintain what: checked by services, whatever the entry point."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from lianfang.core.audit.services import audit_record_refusal
+from lianfang.core.regions.models import Role
+from lianfang.core.regions.scoping import scope_for
+
+
+class SystemActor:
+    """The operator at the console (a `lianfang` command or a job): no user row stands behind it."""
+
+    is_authenticated = False
+    is_active = True
+    is_superuser = False
+    is_staff = False
+    pk = None
+
+    def __init__(self, name: str) -> None:
+        self.audit_name = f"system:{name}"
+
+    def __str__(self) -> str:
+        return self.audit_name
+
+
+def is_registry_admin(user: Any) -> bool:
+    """System administrators maintain regions, departments, users and memberships."""
+    if isinstance(user, SystemActor):
+        return True
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_superuser or Role.SYSADMIN in scope_for(user).roles)
+
+
+def needs_second_factor(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return bool(scope_for(user).roles & set(settings.OTP_REQUIRED_ROLES))
+
+
+def require_registry_admin(user: Any, *, verb: str) -> None:
+    if not is_registry_admin(user):
+        audit_record_refusal(actor=user, verb=verb, detail="not a system administrator")
+        raise PermissionDenied(_("Only a system administrator may do this."))

@@ -1,0 +1,154 @@
+"""Sign-in, the second factor, recovery, and the home page."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lianfang.core.audit.services import audit_record, audit_record_refusal
+from lianfang.core.regions.selectors import default_region, membership_summaries
+
+from . import services
+from .forms import LoginForm, RecoverForm, TokenForm
+from .models import RecoveryCodeDevice
+from .permissions import needs_second_factor
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        if needs_second_factor(self.request.user):
+            return f"/accounts/otp/?next={url}"
+        return url
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = "accounts:login"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+@login_required
+@sensitive_post_parameters("token")
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """The second factor: a TOTP code or a one-time recovery code."""
+    user = request.user
+    if user.is_verified():  # type: ignore[union-attr]
+        return redirect(_safe_next(request))
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect(f"/accounts/otp/enrol/?next={_safe_next(request)}")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"].strip()
+        devices: list[Any] = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+        devices += list(RecoveryCodeDevice.objects.filter(user=user, confirmed=True))
+        for device in devices:
+            if device.verify_token(token):
+                otp_login(request, device)
+                audit_record(actor=user, verb="auth.second_factor", target=user, detail=type(device).__name__)
+                if isinstance(device, RecoveryCodeDevice):
+                    messages.warning(request, _("You used a recovery code; %(n)d remain.") % {"n": device.remaining()})
+                return redirect(_safe_next(request))
+        audit_record_refusal(actor=user, verb="auth.second_factor", target=user, outcome="failed", detail="wrong code")
+        form.add_error("token", _("The code is wrong or has expired."))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+@sensitive_post_parameters("token")
+def otp_enrol(request: HttpRequest) -> HttpResponse:
+    """First sign-in of a role that needs TOTP: scan the secret, confirm with a first code."""
+    user = request.user
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect(f"/accounts/otp/?next={_safe_next(request)}")
+    form = TokenForm(request.POST or None)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if request.method == "POST" and device is not None and form.is_valid():
+        try:
+            codes = services.totp_confirm_enrolment(user=user, device=device, token=form.cleaned_data["token"])  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error("token", error.message_dict.get("token", [_("The code is wrong.")])[0])
+        else:
+            otp_login(request, device)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _safe_next(request)})
+    if device is None:
+        device = services.totp_begin_enrolment(user=user)  # type: ignore[arg-type]
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    secret = device.config_url.split("secret=")[1].split("&")[0]
+    return render(
+        request,
+        "accounts/otp_enrol.html",
+        {"form": form, "qr_svg": buffer.getvalue().decode(), "secret": secret, "next": _safe_next(request)},
+    )
+
+
+@login_required
+def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+    """A signed-in user replaces their recovery codes (after passing the second factor if required)."""
+    if needs_second_factor(request.user) and not request.user.is_verified():  # type: ignore[union-attr]
+        return redirect(f"/accounts/otp/?next={request.path}")
+    if request.method != "POST":
+        return render(request, "accounts/recovery_codes_confirm.html")
+    codes = services.recovery_codes_issue(actor=request.user, user=request.user)  # type: ignore[arg-type]
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/"})
+
+
+@sensitive_post_parameters("code", "password1", "password2")
+def recover(request: HttpRequest) -> HttpResponse:
+    """Forgotten password: a recovery code sets a new one (there is no e-mail or SMS)."""
+    form = RecoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset_with_recovery_code(
+                username=form.cleaned_data["username"],
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error("password1" if field == "__all__" else field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your password was changed. Sign in with it now."))
+            return redirect("accounts:login")
+    return render(request, "accounts/recover.html", {"form": form})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "home.html",
+        {"memberships": membership_summaries(request.user), "region": default_region(request.user)},
+    )
+
+
+def denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """403 page; the refusal is in the audit log."""
+    audit_record_refusal(actor=request.user, verb="page.denied", detail=request.path[:500])
+    return render(request, "403.html", {"message": str(exception or "")}, status=403)
+

@@ -1,0 +1,68 @@
+"""Audit rows and the seals that chain them.
+
+Both tables are append-only: on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002).
+Events carry no foreign-key constraints, so that deleting a user never has to touch an audit row.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Outcome(models.TextChoices):
+    OK = "ok", _("succeeded")
+    DENIED = "denied", _("denied")
+    FAILED = "failed", _("failed")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    membership_id = models.BigIntegerField(_("membership used"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    verb = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.CharField(_("record type"), max_length=64, blank=True, db_index=True)
+    target_id = models.CharField(_("record id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("record"), max_length=200, blank=True)
+    region_code = models.CharField(_("region code"), max_length=12, blank=True, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices, default=Outcome.OK)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    # Auditors see the rows of their region; rows with no region are district-wide.
+    scope_fields = {"region_code": "region_code"}
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.verb} {self.target_repr}"
+
+
+class AuditSeal(models.Model):
+    """The chain: seal n holds HMAC(key, digest of seal n-1 + the event's canonical form)."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    event = models.OneToOneField(AuditEvent, on_delete=models.DO_NOTHING, db_constraint=False, related_name="seal")
+    digest = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")

@@ -1,0 +1,329 @@
+"""Writing audit rows, sealing them into a chain, and verifying the chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from .context import AuditContext, current
+from .models import AuditEvent, AuditSeal, Outcome
+
+log = logging.getLogger("lianfang.audit")
+
+GENESIS = "0" * 64
+# A row left unsealed for longer than this was not written by the application's normal path.
+SEAL_GRACE = timedelta(minutes=10)
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """A JSON-safe picture of a record for before/after. Models may mask fields with
+    `audit_masked_fields = {"field": callable}` so that no personal data lands in the log in full."""
+    masks: dict[str, Any] = getattr(instance, "audit_masked_fields", {})
+    result: dict[str, Any] = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in {"password"} or (fields is not None and f.name not in fields):
+            continue
+        value = getattr(instance, f.attname)
+        if f.name in masks and value not in (None, ""):
+            value = masks[f.name](value)
+        elif value is not None and not isinstance(value, (str, int, float, bool)):
+            value = str(value)
+        result[f.attname] = value
+    return result
+
+
+def _target_fields(target: models.Model | None) -> dict[str, Any]:
+    if target is None:
+        return {}
+    region_code = ""
+    region = getattr(target, "region", None)
+    if region is not None and hasattr(region, "code"):
+        region_code = region.code
+    elif hasattr(target, "code") and target._meta.model_name == "region":
+        region_code = target.code  # type: ignore[attr-defined]
+    return {
+        "target_type": target._meta.label_lower,
+        "target_id": str(target.pk),
+        "target_repr": str(target)[:200],
+        "region_code": region_code,
+    }
+
+
+def _membership_used(actor: Any) -> int | None:
+    if actor is None:
+        return None
+    from lianfang.core.regions.scoping import scope_for
+
+    grants = scope_for(actor).grants
+    return grants[0].membership_id if grants else None
+
+
+def _event_fields(
+    *,
+    actor: Any,
+    verb: str,
+    target: models.Model | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    outcome: str,
+    detail: str,
+    region_code: str | None,
+    actor_name: str | None,
+) -> dict[str, Any]:
+    ctx = current()
+    real_actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    fields = {
+        "at": timezone.now(),
+        "actor_id": real_actor.pk if real_actor else None,
+        "actor_name": (actor_name or (real_actor.get_username() if real_actor else getattr(actor, "audit_name", "")))[:150],
+        "membership_id": (ctx.membership_id if ctx else None) or _membership_used(real_actor),
+        "ip": ctx.ip if ctx else None,
+        "verb": verb,
+        "before": before,
+        "after": after,
+        "outcome": outcome,
+        "detail": detail[:500],
+        **_target_fields(target),
+    }
+    if region_code is not None:
+        fields["region_code"] = region_code
+    return fields
+
+
+def audit_record(
+    *,
+    actor: Any,
+    verb: str,
+    target: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    outcome: str = Outcome.OK,
+    detail: str = "",
+    region_code: str | None = None,
+    actor_name: str | None = None,
+) -> AuditEvent:
+    """Record a write. Call it inside the service's transaction: the row commits with the change."""
+    return AuditEvent.objects.create(
+        **_event_fields(
+            actor=actor,
+            verb=verb,
+            target=target,
+            before=before,
+            after=after,
+            outcome=outcome,
+            detail=detail,
+            region_code=region_code,
+            actor_name=actor_name,
+        )
+    )
+
+
+def audit_record_refusal(
+    *,
+    actor: Any,
+    verb: str,
+    target: models.Model | None = None,
+    outcome: str = Outcome.DENIED,
+    detail: str = "",
+    region_code: str | None = None,
+    actor_name: str | None = None,
+) -> None:
+    """Record a denial or failure so that it survives the rollback of the request that caused it.
+
+    Inside a transaction the row waits in the request's audit context and is written once the
+    transaction is over; outside one (or without a context) it is written at once.
+    """
+    fields = _event_fields(
+        actor=actor,
+        verb=verb,
+        target=target,
+        before=None,
+        after=None,
+        outcome=outcome,
+        detail=detail,
+        region_code=region_code,
+        actor_name=actor_name,
+    )
+    ctx = current()
+    if ctx is not None and connection.in_atomic_block:
+        ctx.pending.append(fields)
+    else:
+        AuditEvent.objects.create(**fields)
+
+
+def audit_flush_pending(ctx: AuditContext) -> None:
+    while ctx.pending:
+        AuditEvent.objects.create(**ctx.pending.pop(0))
+
+
+def canonical(event: AuditEvent) -> bytes:
+    """The exact bytes that a seal covers. Changing any stored column changes them."""
+    data = {
+        "id": event.pk,
+        "at": event.at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "membership_id": event.membership_id,
+        "ip": event.ip,
+        "verb": event.verb,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "target_repr": event.target_repr,
+        "region_code": event.region_code,
+        "before": event.before,
+        "after": event.after,
+        "outcome": event.outcome,
+        "detail": event.detail,
+    }
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _chain(previous: str, event: AuditEvent) -> str:
+    return hmac.new(settings.AUDIT_KEY.encode(), previous.encode() + b"\n" + canonical(event), hashlib.sha256).hexdigest()
+
+
+def _checkpoint_mac(seq: int, digest: str) -> str:
+    return hmac.new(settings.AUDIT_KEY.encode(), f"checkpoint:{seq}:{digest}".encode(), hashlib.sha256).hexdigest()
+
+
+def audit_seal_pending(*, batch: int = 5000) -> int:
+    """The sequencer: chain every committed, unsealed row in id order. Returns how many it sealed.
+
+    One sequencer at a time: on PostgreSQL an advisory lock serialises them; on SQLite the
+    IMMEDIATE transaction does. A checkpoint line is appended outside the database afterwards.
+    """
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(7405001)")
+            last = AuditSeal.objects.order_by("-seq").first()
+            seq, previous = (last.seq, last.digest) if last else (0, GENESIS)
+            unsealed = AuditEvent.objects.filter(seal__isnull=True)
+            if last is not None:
+                # A row much older than the newest seal did not come through the application's
+                # normal path: leave it unsealed, and audit_verify reports it.
+                unsealed = unsealed.filter(at__gte=last.sealed_at - SEAL_GRACE)
+            events = list(unsealed.order_by("id")[:batch])
+            seals = []
+            for event in events:
+                seq += 1
+                previous = _chain(previous, event)
+                seals.append(AuditSeal(seq=seq, event=event, digest=previous))
+            AuditSeal.objects.bulk_create(seals)
+        if seals:
+            _append_checkpoint(seq, previous)
+        sealed += len(seals)
+        if len(events) < batch:
+            return sealed
+
+
+def _append_checkpoint(seq: int, digest: str) -> None:
+    path = settings.AUDIT_CHECKPOINT_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="ascii") as fh:
+        fh.write(f"{seq} {digest} {_checkpoint_mac(seq, digest)}\n")
+
+
+def _last_checkpoint(problems: list[str]) -> tuple[int, str] | None:
+    path = settings.AUDIT_CHECKPOINT_FILE
+    if not path.exists():
+        return None
+    last: tuple[int, str] | None = None
+    for number, line in enumerate(path.read_text(encoding="ascii").splitlines(), start=1):
+        parts = line.split()
+        if len(parts) != 3 or not parts[0].isdigit():
+            problems.append(f"checkpoint line {number} is malformed")
+            continue
+        seq, digest, mac = int(parts[0]), parts[1], parts[2]
+        if not hmac.compare_digest(mac, _checkpoint_mac(seq, digest)):
+            problems.append(f"checkpoint line {number} has a bad signature")
+            continue
+        last = (seq, digest)
+    return last
+
+
+@dataclass
+class VerifyReport:
+    checked: int = 0
+    unsealed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def audit_verify() -> VerifyReport:
+    """Walk the whole chain and report every edited, inserted or deleted row."""
+    report = VerifyReport()
+    previous = GENESIS
+    expected_seq = 1
+    digests: dict[int, str] = {}
+    seals = AuditSeal.objects.order_by("seq").iterator(chunk_size=2000)
+    events = {e.pk: e for e in AuditEvent.objects.filter(seal__isnull=False).iterator(chunk_size=2000)}
+    for seal in seals:
+        if seal.seq != expected_seq:
+            report.problems.append(f"seals {expected_seq}..{seal.seq - 1} are missing (rows deleted)")
+            expected_seq = seal.seq
+        event = events.get(seal.event_id)
+        if event is None:
+            report.problems.append(f"event {seal.event_id} (seal {seal.seq}) was deleted")
+            previous = seal.digest
+        else:
+            digest = _chain(previous, event)
+            if not hmac.compare_digest(digest, seal.digest):
+                report.problems.append(f"event {seal.event_id} (seal {seal.seq}) was altered or its seal forged")
+            previous = seal.digest
+        digests[seal.seq] = seal.digest
+        report.checked += 1
+        expected_seq += 1
+    checkpoint = _last_checkpoint(report.problems)
+    if checkpoint is not None:
+        seq, digest = checkpoint
+        if seq not in digests:
+            report.problems.append(f"the chain ends at seal {expected_seq - 1}, but seal {seq} was checkpointed (newest rows deleted)")
+        elif digests[seq] != digest:
+            report.problems.append(f"seal {seq} differs from its checkpoint")
+    report.unsealed = AuditEvent.objects.filter(seal__isnull=True).count()
+    newest = AuditSeal.objects.order_by("-seq").first()
+    stale = 0
+    if newest is not None:
+        stale = AuditEvent.objects.filter(seal__isnull=True, at__lt=newest.sealed_at - SEAL_GRACE).count()
+    if stale:
+        report.problems.append(f"{stale} events are older than the sealing interval but unsealed (rows inserted)")
+    return report
+
+
+def audited_save(*, actor: Any, instance: models.Model, verb: str | None = None) -> models.Model:
+    """Validate and save a record, recording before and after in the same transaction.
+
+    The shared write path for registry records whose services add no rule of their own.
+    """
+    with transaction.atomic():
+        instance.full_clean()
+        before = None
+        if instance.pk is not None:
+            old = type(instance)._default_manager.filter(pk=instance.pk).first()
+            before = snapshot(old) if old is not None else None
+        name = instance._meta.model_name
+        instance.save()
+        audit_record(
+            actor=actor,
+            verb=verb or (f"{name}.update" if before is not None else f"{name}.create"),
+            target=instance,
+            before=before,
+            after=snapshot(instance),
+        )
+    return instance

@@ -1,0 +1,63 @@
+"""Parsing a period and a region from a query string, shared by the API, the pages and the command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lianfang.core.regions.models import Region
+
+from .registry import Period
+
+
+class PeriodRegionForm(forms.Form):
+    # "from" is a Python keyword, so the field is named start and read from the "from" parameter.
+    start = forms.DateField(label=_("from"), required=False)
+    end = forms.DateField(label=_("to"), required=False)
+    region = forms.CharField(label=_("region"), required=False, max_length=12)
+    key = forms.CharField(label=_("figure"), required=False, max_length=100)
+
+    def __init__(self, data: Any, *, default_region: Region | None) -> None:
+        query = {
+            "start": data.get("from", ""),
+            "end": data.get("to", ""),
+            "region": data.get("region", ""),
+            "key": data.get("key", ""),
+        }
+        super().__init__(query)
+        self.default_region = default_region
+
+    def clean_region(self) -> Region | None:
+        code = self.cleaned_data.get("region") or ""
+        if not code:
+            return self.default_region
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise forms.ValidationError(_("No region has the code %(code)s.") % {"code": code[:12]})
+        return region
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = timezone.localdate()
+        start, end = data.get("start") or None, data.get("end") or None
+        start = start or end or today
+        end = end or start
+        if end < start:
+            self.add_error("end", _("The end date comes before the start date."))
+        elif (end - start).days > 366 * 3:
+            self.add_error("end", _("A period may span at most three years."))
+        data["start"], data["end"] = start, end
+        if data.get("region") is None and "region" not in self.errors:
+            self.add_error("region", _("You answer for no region; ask an administrator for a membership."))
+        return data
+
+    @property
+    def period(self) -> Period:
+        return Period(self.cleaned_data["start"], self.cleaned_data["end"])
+
+    def error_fields(self) -> dict[str, list[str]]:
+        names = {"start": "from", "end": "to"}
+        return {names.get(k, k): [str(m) for m in v] for k, v in self.errors.items()}

@@ -1,0 +1,28 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from lianfang.core.figures.forms import PeriodRegionForm
+from lianfang.core.figures.selectors import figure_values
+from lianfang.core.regions.models import Region
+from lianfang.core.regions.scoping import Scope
+
+
+class Command(BaseCommand):
+    help = "Print every registered figure for a period and region: key, label, value, unit (tab-separated)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default today)")
+        parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (default the first day)")
+        parser.add_argument("--region", help="12-digit division code (default the district)")
+
+    def handle(self, *args: Any, start: str | None, end: str | None, region: str | None, **options: Any) -> None:
+        district = Region.objects.filter(parent__isnull=True).order_by("code").first()
+        form = PeriodRegionForm(
+            {"from": start or "", "to": end or "", "region": region or ""}, default_region=district
+        )
+        if not form.is_valid():
+            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in form.error_fields().items()))
+        for value in figure_values(scope=Scope.everything(), period=form.period, region=form.cleaned_data["region"]):
+            f = value.figure
+            self.stdout.write(f"{f.key}\t{f.label}\t{value.display}\t{f.unit}")

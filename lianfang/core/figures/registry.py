@@ -1,0 +1,163 @@
+"""The figure registry: the contract between the practices and the command view and bulletin.
+
+A practice declares each of its figures in its `figures.py` with `register(Figure(...))`. A figure
+is computed from the same queryset that its drill-down lists, after the viewer's scoping, so a
+number can always be traced to the rows behind it. Nothing here is typed in by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import models
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from lianfang.core.regions.models import Region
+from lianfang.core.regions.scoping import Scope
+
+
+class Kind(models.TextChoices):
+    COUNT = "count", _("count of rows")
+    DISTINCT = "distinct", _("count of distinct subjects")
+    SUM = "sum", _("sum of an amount")
+    RATE = "rate", _("rate")
+    SNAPSHOT = "snapshot", _("snapshot as of the last day")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed range of days in Asia/Shanghai."""
+
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("the period ends before it starts")
+
+    @classmethod
+    def day(cls, day: dt.date) -> Period:
+        return cls(day, day)
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.start, dt.time.min))
+
+    @property
+    def ends_before(self) -> dt.datetime:
+        """The first instant after the period (an exclusive bound for datetime columns)."""
+        return timezone.make_aware(dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min))
+
+
+RowsQuery = Callable[[Period, Region], "models.QuerySet[Any]"]
+
+
+@dataclass(frozen=True)
+class Column:
+    path: str
+    label: Promise | str
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: Promise | str
+    unit: Promise | str
+    kind: Kind
+    practice: str
+    rows: RowsQuery
+    columns: tuple[Column, ...]
+    subject: str | None = None  # DISTINCT: the path of what is counted once
+    amount: str | None = None  # SUM: the path of the amount
+    scale: Decimal = Decimal(1)  # SUM: the stored amount divided by this (元 -> 万元: 10000)
+    denominator: RowsQuery | None = None  # RATE: the rows the numerator is a share of
+    description: Promise | str = ""
+
+    def __post_init__(self) -> None:
+        needs = {Kind.DISTINCT: self.subject, Kind.SUM: self.amount, Kind.RATE: self.denominator}
+        if self.kind in needs and needs[self.kind] is None:
+            raise ValueError(f"figure {self.key}: a {self.kind} figure needs its {self.kind} part")
+
+    def numerator_rows(self, period: Period, region: Region, scope: Scope) -> models.QuerySet[Any]:
+        return scope.filter(self.rows(period, region))
+
+    def denominator_rows(self, period: Period, region: Region, scope: Scope) -> models.QuerySet[Any] | None:
+        if self.denominator is None:
+            return None
+        return scope.filter(self.denominator(period, region))
+
+    def compute(self, period: Period, region: Region, scope: Scope) -> FigureValue:
+        rows = self.numerator_rows(period, region, scope)
+        if self.kind in (Kind.COUNT, Kind.SNAPSHOT):
+            return FigureValue(self, rows.count())
+        if self.kind == Kind.DISTINCT:
+            assert self.subject is not None
+            return FigureValue(self, rows.aggregate(n=Count(self.subject, distinct=True))["n"])
+        if self.kind == Kind.SUM:
+            assert self.amount is not None
+            total = rows.aggregate(total=Sum(self.amount))["total"] or Decimal(0)
+            return FigureValue(self, scale_amount(Decimal(total), self.scale))
+        denominator_rows = self.denominator_rows(period, region, scope)
+        assert denominator_rows is not None
+        numerator, denominator = rows.count(), denominator_rows.count()
+        return FigureValue(self, rate(numerator, denominator), numerator=numerator, denominator=denominator)
+
+
+def scale_amount(total: Decimal, scale: Decimal) -> Decimal:
+    return (total / scale).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+
+
+def rate(numerator: int, denominator: int) -> Decimal | None:
+    if denominator == 0:
+        return None
+    return (Decimal(100) * numerator / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class FigureValue:
+    figure: Figure
+    value: int | Decimal | None
+    numerator: int | None = None
+    denominator: int | None = None
+
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return "—"
+        if isinstance(self.value, Decimal):
+            text = format(self.value, "f")
+            return text.rstrip("0").rstrip(".") if "." in text else text
+        return str(self.value)
+
+
+@dataclass
+class Registry:
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+    def register(self, figure: Figure) -> Figure:
+        if figure.key in self.figures:
+            raise ValueError(f"figure {figure.key} is registered twice")
+        self.figures[figure.key] = figure
+        return figure
+
+    def get(self, key: str) -> Figure | None:
+        return self.figures.get(key)
+
+    def all(self) -> list[Figure]:
+        return sorted(self.figures.values(), key=lambda f: (f.practice, f.key))
+
+
+registry = Registry()
+register = registry.register
+
+
+def in_region(queryset: models.QuerySet[Any], path: str, region: Region) -> models.QuerySet[Any]:
+    """Rows whose region (at `path`) lies inside `region`; the shared region filter of figures."""
+    return queryset.filter(**{f"{path}__code__startswith": region.prefix})

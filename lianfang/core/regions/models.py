@@ -1,0 +1,197 @@
+"""The jurisdiction tree, departments, and who serves where in which role."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionLevel(models.TextChoices):
+    DISTRICT = "district", _("District")
+    SUBDISTRICT = "subdistrict", _("Subdistrict")
+    TOWN = "town", _("Town")
+    COMMUNITY = "community", _("Community")
+    VILLAGE = "village", _("Village")
+
+
+# A level's scope is the fixed-length prefix of the 12-digit code (2-2-2-3-3).
+LEVEL_PREFIX_LENGTH: dict[str, int] = {
+    RegionLevel.DISTRICT: 6,
+    RegionLevel.SUBDISTRICT: 9,
+    RegionLevel.TOWN: 9,
+    RegionLevel.COMMUNITY: 12,
+    RegionLevel.VILLAGE: 12,
+}
+# Which level may stand under which.
+PARENT_LEVELS: dict[str, set[str]] = {
+    RegionLevel.DISTRICT: set(),
+    RegionLevel.SUBDISTRICT: {RegionLevel.DISTRICT},
+    RegionLevel.TOWN: {RegionLevel.DISTRICT},
+    RegionLevel.COMMUNITY: {RegionLevel.SUBDISTRICT, RegionLevel.TOWN},
+    RegionLevel.VILLAGE: {RegionLevel.SUBDISTRICT, RegionLevel.TOWN},
+}
+
+code_validator = RegexValidator(r"^\d{12}$", _("A division code has exactly 12 digits."))
+
+
+class Region(models.Model):
+    """A node of the jurisdiction tree. The primary key is a surrogate so a code can be corrected."""
+
+    code = models.CharField(_("division code"), max_length=12, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=64)
+    level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        """The code prefix that every region inside this one shares."""
+        return self.code[: LEVEL_PREFIX_LENGTH[self.level]]
+
+    def contains(self, other: Region) -> bool:
+        return other.code.startswith(self.prefix)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        length = LEVEL_PREFIX_LENGTH.get(self.level)
+        if length and self.code and len(self.code) == 12 and set(self.code[length:]) - {"0"}:
+            errors["code"] = _("A %(level)s code must end in zeros after its first %(n)d digits.") % {
+                "level": self.get_level_display(),
+                "n": length,
+            }
+        allowed = PARENT_LEVELS.get(self.level, set())
+        if self.parent is None and allowed:
+            errors["parent"] = _("This level needs a parent region.")
+        elif self.parent is not None:
+            if self.parent.level not in allowed:
+                errors["parent"] = _("A %(level)s cannot stand under a %(parent)s.") % {
+                    "level": self.get_level_display(),
+                    "parent": self.parent.get_level_display(),
+                }
+            elif self.code and not self.code.startswith(self.parent.prefix):
+                errors["code"] = _("The code must begin with the parent's prefix %(prefix)s.") % {
+                    "prefix": self.parent.prefix
+                }
+            elif self.code == self.parent.code:
+                errors["code"] = _("The code must differ from the parent's code.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class DepartmentKind(models.TextChoices):
+    BUREAU = "bureau", _("District bureau or office")
+    SUBDISTRICT_OFFICE = "subdistrict_office", _("Subdistrict or town office")
+
+
+class Department(models.Model):
+    """A district bureau (区直部门) or a subdistrict/town office, with the region it answers for."""
+
+    code = models.SlugField(_("short code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=DepartmentKind.choices)
+    region = models.ForeignKey(Region, verbose_name=_("jurisdiction"), on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["kind", "code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    COMMANDER = "commander", _("District commander")
+    DEPARTMENT_STAFF = "department_staff", _("Department staff")
+    SUBDISTRICT_STAFF = "subdistrict_staff", _("Subdistrict staff")
+    FIELD_WORKER = "field_worker", _("Field worker")
+    UNIT_CONTACT = "unit_contact", _("Unit contact")
+    AUDITOR = "auditor", _("Auditor")
+    SYSADMIN = "sysadmin", _("System administrator")
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active_on(self, day: dt.date) -> MembershipQuerySet:
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        )
+
+    def overlapping(self, start: dt.date, end: dt.date) -> MembershipQuerySet:
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=end),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=start),
+        )
+
+
+class Membership(models.Model):
+    """One user serving in one role, over one region scope, optionally for a department and a period."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    region = models.ForeignKey(Region, verbose_name=_("region scope"), on_delete=models.PROTECT)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    sent_down = models.BooleanField(
+        _("sent down"), default=False, help_text=_("Office staff posted to a community for a campaign (下沉).")
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    # How the scoping layer reaches this model's jurisdiction (see core.regions.scoping).
+    scope_fields = {"region": "region", "department": "department", "assignee": "user"}
+
+    class Meta:
+        ordering = ["user_id", "role"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="membership_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(sent_down=False) | (Q(valid_from__isnull=False) & Q(valid_until__isnull=False)),
+                name="membership_sent_down_has_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.region}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.role == Role.DEPARTMENT_STAFF and not self.department_id:
+            errors["department"] = _("Department staff need a department.")
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = _("The end date comes before the start date.")
+        if self.sent_down and not (self.valid_from and self.valid_until):
+            errors["valid_until"] = _("A posting of sent-down staff needs a start and an end date.")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or self.valid_until >= day
+        )

@@ -1,0 +1,78 @@
+"""Reads of the jurisdiction tree, always through the scoping layer where records are scoped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import Department, Membership, Region
+from .scoping import scope_for
+
+
+@dataclass(frozen=True)
+class MembershipSummary:
+    role: str
+    region: str
+    department: str
+    valid_until: Any
+
+
+def membership_summaries(user: Any) -> list[MembershipSummary]:
+    """The user's active memberships, for the page header and the home page."""
+    memberships = (
+        Membership.objects.active_on(timezone.localdate())
+        .filter(user=user)
+        .select_related("region", "department")
+        .order_by("role")
+    )
+    return [
+        MembershipSummary(
+            role=m.get_role_display(),
+            region=m.region.name,
+            department=m.department.name if m.department else "",
+            valid_until=m.valid_until,
+        )
+        for m in memberships
+    ]
+
+
+def region_list() -> QuerySet[Region]:
+    """The whole tree. Region names and codes are public administrative facts, not scoped records."""
+    return Region.objects.select_related("parent").order_by("code")
+
+
+def department_list() -> QuerySet[Department]:
+    return Department.objects.select_related("region").order_by("kind", "code")
+
+
+def regions_in_scope(user: Any) -> QuerySet[Region]:
+    """Regions whose figures the user may look at: the subtree of each region they answer for."""
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return region_list()
+    prefixes = scope.region_prefixes()
+    if not prefixes:
+        return Region.objects.none()
+    condition = Q()
+    for prefix in prefixes:
+        condition |= Q(code__startswith=prefix)
+    return region_list().filter(condition)
+
+
+def default_region(user: Any) -> Region | None:
+    """The widest region a user answers for: the starting point of their pages."""
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return Region.objects.filter(parent__isnull=True).order_by("code").first()
+    prefixes = scope.region_prefixes()
+    if not prefixes:
+        return None
+    return Region.objects.filter(code=prefixes[0].ljust(12, "0")).first()
+
+
+def membership_list(user: Any) -> QuerySet[Membership]:
+    """Memberships visible to a user: those serving in their jurisdiction."""
+    return scope_for(user).filter(Membership.objects.select_related("user", "region", "department"))

@@ -1,0 +1,22 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from lianfang.core.accounts.admin_site import admin_site
+from lianfang.core.accounts.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("lianfang.core.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin_site.urls),
+    path("command/", include("lianfang.command.urls")),
+    path("audit/", include("lianfang.core.audit.urls")),
+    path("api/v1/", include(("lianfang.api_urls", "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+]
+
+handler403 = "lianfang.core.accounts.views.denied"
+

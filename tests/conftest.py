@@ -1,0 +1,76 @@
+"""Shared fixtures: a small jurisdiction tree and one named user per role.
+
+Tests that need Debian's Chromium or the Noto CJK fonts are skipped (with one line saying so)
+where those are missing, except under CI=true, where a missing one fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.world import World, build_world
+
+CHROMIUM = os.environ.get("LIANFANG_CHROMIUM", "/usr/bin/chromium")
+
+
+def _has_chromium() -> bool:
+    return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
+
+
+def _has_cjk_fonts() -> bool:
+    if not shutil.which("fc-list"):
+        return False
+    out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout
+    return "Noto" in out and "CJK" in out
+
+
+_SKIPPED: dict[str, int] = {}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    needs = {"browser": (_has_chromium(), f"Chromium ({CHROMIUM})"), "cjk_fonts": (_has_cjk_fonts(), "the Noto CJK fonts")}
+    missing = {mark: what for mark, (present, what) in needs.items() if not present}
+    wanted = {mark for mark in missing if any(item.get_closest_marker(mark) for item in items)}
+    if not wanted:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        raise pytest.UsageError(
+            "CI=true requires " + " and ".join(missing[m] for m in sorted(wanted)) + ": install them (see .ci/run)."
+        )
+    for item in items:
+        for mark in wanted:
+            if item.get_closest_marker(mark):
+                item.add_marker(pytest.mark.skip(reason=f"{missing[mark]} not installed"))
+                _SKIPPED[missing[mark]] = _SKIPPED.get(missing[mark], 0) + 1
+                break
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _SKIPPED:
+        what = ", ".join(f"{n} for want of {name}" for name, n in _SKIPPED.items())
+        terminalreporter.write_line(f"skipped tests that need missing tools: {what} (required under CI=true)")
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings: Any, tmp_path: Path) -> Iterator[None]:
+    # Each test keeps its own checkpoint file, like each deployment keeps its own.
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: Any) -> None:
+    # Argon2 is the real hasher (a test checks it); most tests only need a password that works.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return build_world()
