@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.core.regions.selectors import membership_summaries
+from lianfang.core.regions.scoping import scope_for
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,9 @@ COMMAND = NavItem(_("District command"), _("District"), "command", "command:figu
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
     return {
+        "nav_audit": signed_in and scope_for(user).can_read_audit,
         "nav_practices": NAVIGATION,
         "nav_command": COMMAND,
-        "my_memberships": membership_summaries(user) if user is not None and user.is_authenticated else [],
     }

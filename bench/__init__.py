@@ -1,0 +1,1 @@
+"""Benchmarks: each compares one of our endpoints with a bare baseline measured in the same run."""

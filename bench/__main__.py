@@ -1,0 +1,29 @@
+"""`python -m bench [name ...]`: run the named benchmarks, or all of them, against one demo server."""
+
+import importlib
+import sys
+
+from bench import harness
+
+# One module per benchmark, each with `run(server) -> bool` ending in harness.report(...).
+BENCHMARKS = {
+    "api-read": "bench.api_read",
+}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(BENCHMARKS)
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark: {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}", file=sys.stderr)
+        return 2
+    modules = [importlib.import_module(BENCHMARKS[name]) for name in names]
+    # A missed goal is reported, not fatal: numbers on a busy laptop vary; errors still fail the run.
+    with harness.server() as server:
+        for module in modules:
+            module.run(server)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,194 @@
+"""Sign-in, lockout, the second factor, recovery codes and API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.hashers import identify_hasher
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
+
+from lianfang.core.accounts.models import RecoveryCodeDevice, User
+from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.services import (
+    password_reset_with_recovery_code,
+    recovery_codes_issue,
+    totp_reset,
+    user_create,
+)
+from lianfang.core.audit.models import AuditEvent
+from tests.world import PASSWORD, World
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client: Client, username: str, password: str, ip: str = "10.0.0.1") -> Any:
+    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def _code(device: TOTPDevice, drift: int = 0) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift):06d}"
+
+
+def test_passwords_are_hashed_with_argon2(world: World, settings: Any) -> None:
+    settings.PASSWORD_HASHERS = django_settings.PASSWORD_HASHERS[1:]  # drop the tests' fast hasher
+    user = user_create(actor=SystemActor("test"), username="newcomer", full_name="新人", password="river-lantern-2022-x")
+    assert identify_hasher(user.password).algorithm == "argon2"
+
+
+@pytest.mark.parametrize("password", ["short-pw-1", "123456789012", "password1234"])
+def test_it_rejects_a_short_numeric_or_common_password(world: World, password: str) -> None:
+    with pytest.raises(ValidationError):
+        user_create(actor=SystemActor("test"), username="newcomer", full_name="新人", password=password)
+    assert not User.objects.filter(username="newcomer").exists()
+
+
+def test_a_user_signs_in_through_the_login_page_and_the_sign_in_is_audited(world: World, client: Client) -> None:
+    response = _login(client, "jiyuan", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/"
+    event = AuditEvent.objects.get(verb="auth.login", outcome="ok")
+    assert event.actor_id == world["jiyuan"].pk and event.ip == "10.0.0.1"
+
+
+def test_five_failed_sign_ins_lock_that_user_from_that_address_only(world: World) -> None:
+    attacker = Client()
+    for _ in range(4):
+        assert _login(attacker, "commander", "wrong-password-x").status_code == 200
+    assert _login(attacker, "commander", "wrong-password-x").status_code == 429
+    # Even the right password is refused from that address now.
+    assert _login(attacker, "commander", PASSWORD).status_code == 429
+    # The commander, elsewhere, still signs in.
+    assert _login(Client(), "commander", PASSWORD, ip="10.0.0.2").status_code == 302
+    assert AuditEvent.objects.filter(verb="auth.login", outcome="failed").count() >= 5
+    assert AuditEvent.objects.filter(verb="auth.lockout", actor_name="commander").exists()
+
+
+def test_sessions_end_after_thirty_idle_minutes_with_safe_cookies(world: World, client: Client) -> None:
+    assert django_settings.SESSION_COOKIE_AGE == 1800 and django_settings.SESSION_SAVE_EVERY_REQUEST
+    _login(client, "jiyuan", PASSWORD)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and int(cookie["max-age"]) == 1800
+
+
+def test_every_page_carries_a_content_security_policy(world: World, client: Client) -> None:
+    response = client.get("/accounts/login/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+@pytest.mark.parametrize("username", ["admin", "auditor"])
+def test_administrators_and_auditors_must_pass_totp_before_anything_else(world: World, client: Client, username: str) -> None:
+    device = TOTPDevice.objects.create(user=world[username], name="phone", confirmed=True)
+    client.force_login(world[username])
+    response = client.get("/command/figures/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/")
+    assert client.get("/api/v1/me/").status_code == 403
+    assert client.post("/accounts/otp/", {"token": "000000" if _code(device) != "000000" else "111111"}).status_code == 200
+    device.refresh_from_db()
+    device.throttle_reset()  # django-otp makes the next try wait a second after a wrong code
+    response = client.post("/accounts/otp/?next=/command/figures/", {"token": _code(device)})
+    assert response.status_code == 302 and response["Location"] == "/command/figures/"
+    assert client.get("/command/figures/").status_code == 200
+
+
+def test_the_same_totp_code_cannot_be_used_twice(world: World) -> None:
+    device = TOTPDevice.objects.create(user=world["auditor"], name="phone", confirmed=True)
+    code = _code(device)
+    assert device.verify_token(code)
+    assert not device.verify_token(code)
+
+
+def test_a_user_who_needs_totp_and_has_none_enrols_and_gets_recovery_codes(world: World, client: Client) -> None:
+    client.force_login(world["auditor"])
+    response = client.get("/accounts/otp/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/enrol/")
+    page = client.get(response["Location"])
+    assert b"<svg" in page.content
+    device = TOTPDevice.objects.get(user=world["auditor"], confirmed=False)
+    response = client.post("/accounts/otp/enrol/", {"token": _code(device)})
+    assert response.status_code == 200
+    codes = response.context["codes"]
+    assert len(codes) == 10 and len(set(codes)) == 10
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/audit/").status_code == 200  # verified in this session
+
+
+def test_a_recovery_code_passes_the_second_factor_once(world: World) -> None:
+    TOTPDevice.objects.create(user=world["auditor"], name="phone", confirmed=True)
+    codes = recovery_codes_issue(actor=SystemActor("test"), user=world["auditor"])
+    first = Client()
+    first.force_login(world["auditor"])
+    assert first.post("/accounts/otp/", {"token": codes[0]}).status_code == 302
+    second = Client()
+    second.force_login(world["auditor"])
+    assert second.post("/accounts/otp/", {"token": codes[0]}).status_code == 200  # spent
+    for device in [*TOTPDevice.objects.all(), *RecoveryCodeDevice.objects.all()]:
+        device.throttle_reset()  # a wrong code makes the next try wait
+    assert second.post("/accounts/otp/", {"token": codes[1].lower()}).status_code == 302
+
+
+def test_recovery_codes_are_not_stored_in_plain_text(world: World) -> None:
+    codes = recovery_codes_issue(actor=SystemActor("test"), user=world["jiyuan"])
+    from lianfang.core.accounts.models import RecoveryCode
+
+    stored = set(RecoveryCode.objects.values_list("digest", flat=True))
+    assert not any(code in d or code.replace("-", "") in d for code in codes for d in stored)
+
+
+def test_a_forgotten_password_is_reset_with_a_recovery_code(world: World) -> None:
+    codes = recovery_codes_issue(actor=SystemActor("test"), user=world["jiyuan"])
+    with pytest.raises(ValidationError):
+        password_reset_with_recovery_code(username="jiyuan", code="WRONG-CODE1", password="a-brand-new-secret-77")
+    RecoveryCodeDevice.objects.get(user=world["jiyuan"]).throttle_reset()  # a wrong code makes the next try wait
+    with pytest.raises(ValidationError):  # too short: the code is not spent on a bad password
+        password_reset_with_recovery_code(username="jiyuan", code=codes[0], password="short")
+    password_reset_with_recovery_code(username="jiyuan", code=codes[0], password="a-brand-new-secret-77")
+    assert User.objects.get(username="jiyuan").check_password("a-brand-new-secret-77")
+    with pytest.raises(ValidationError):
+        password_reset_with_recovery_code(username="jiyuan", code=codes[0], password="another-new-secret-88")
+
+
+def test_an_administrator_resets_a_users_authenticator(world: World) -> None:
+    TOTPDevice.objects.create(user=world["auditor"], name="phone", confirmed=True)
+    totp_reset(actor=world["admin"], user=world["auditor"])
+    assert not TOTPDevice.objects.filter(user=world["auditor"]).exists()
+    assert AuditEvent.objects.filter(verb="totp.reset", target_id=str(world["auditor"].pk)).exists()
+
+
+def test_a_token_is_issued_to_a_session_and_stored_only_as_a_digest(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    response = client.post("/api/v1/auth/token/")
+    assert response.status_code == 200
+    token = response.json()["token"]
+    stored = AuthToken.objects.get(user=world["jiyuan"])
+    assert token not in stored.digest and len(stored.digest) == 128
+    assert stored.expiry is not None
+    api = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get("/api/v1/me/").json()["username"] == "jiyuan"
+    assert api.post("/api/v1/auth/token/revoke/").status_code == 204
+    assert api.get("/api/v1/me/").status_code == 401
+
+
+@pytest.mark.parametrize("username", ["admin", "auditor"])
+def test_no_token_is_issued_to_administrators_or_auditors_even_after_totp(world: World, client: Client, username: str) -> None:
+    device = TOTPDevice.objects.create(user=world[username], name="phone", confirmed=True)
+    client.force_login(world[username])
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    response = client.post("/api/v1/auth/token/")
+    assert response.status_code == 403
+    assert response.json()["message"]
+    assert not AuthToken.objects.filter(user=world[username]).exists()
+
+
+def test_an_anonymous_caller_gets_no_token(world: World, client: Client) -> None:
+    assert client.post("/api/v1/auth/token/").status_code in (401, 403)
+    assert AuthToken.objects.count() == 0

@@ -1,0 +1,195 @@
+"""The audit log: every service write, refusals that survive rollback, and a tamper-evident chain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lianfang.core.audit.context import audit_context
+from lianfang.core.audit.models import AuditEvent, AuditSeal
+from lianfang.core.audit.services import audit_record, audit_record_refusal, audit_seal_pending, audit_verify
+from lianfang.core.regions.models import Region
+from lianfang.core.regions.services import region_save
+from tests.world import World
+
+pytestmark = pytest.mark.django_db
+
+
+def _raw(sql: str, params: list[Any] | None = None) -> None:
+    """Tamper as someone with direct database access would, past the append-only trigger."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE audit_auditseal DISABLE TRIGGER USER")
+        cursor.execute(sql, params or [])
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE audit_auditseal ENABLE TRIGGER USER")
+
+
+def _events(world: World, n: int = 5) -> list[AuditEvent]:
+    return [audit_record(actor=world["commander"], verb="test.event", detail=f"event {i}") for i in range(n)]
+
+
+def test_a_service_write_records_actor_address_membership_and_before_and_after(world: World) -> None:
+    with audit_context(ip="10.1.2.3"):
+        world.jiyuan_b.name = "登封路新社区"
+        region_save(actor=world["admin"], region=world.jiyuan_b)
+    event = AuditEvent.objects.get(verb="region.update")
+    assert event.actor_id == world["admin"].pk and event.ip == "10.1.2.3"
+    assert event.membership_id == world["admin"].memberships.get().pk
+    assert event.before["name"] == "登封路社区" and event.after["name"] == "登封路新社区"
+    assert event.region_code == world.jiyuan_b.code and event.outcome == "ok"
+
+
+def test_the_audit_row_is_written_in_the_same_transaction_as_the_change(world: World) -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        world.jiyuan_b.name = "回滚"
+        region_save(actor=world["admin"], region=world.jiyuan_b)
+        raise RuntimeError("the request fails after the write")
+    assert Region.objects.get(pk=world.jiyuan_b.pk).name == "登封路社区"
+    assert not AuditEvent.objects.filter(verb="region.update").exists()
+
+
+def test_a_refusal_survives_the_rollback_of_the_request_that_caused_it(world: World) -> None:
+    with audit_context(ip="10.9.9.9"):
+        with pytest.raises(PermissionError), transaction.atomic():
+            Region.objects.filter(pk=world.jiyuan_b.pk).update(name="不该保存")
+            audit_record_refusal(actor=world["worker"], verb="region.save", detail="not allowed")
+            raise PermissionError
+        assert not AuditEvent.objects.filter(verb="region.save").exists()  # waits for the transaction to end
+    assert Region.objects.get(pk=world.jiyuan_b.pk).name == "登封路社区"
+    event = AuditEvent.objects.get(verb="region.save")
+    assert event.outcome == "denied" and event.actor_id == world["worker"].pk and event.ip == "10.9.9.9"
+
+
+def test_an_access_denial_on_a_page_is_recorded(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    assert client.get("/audit/").status_code == 403
+    assert AuditEvent.objects.filter(verb="page.denied", actor=world["jiyuan"], outcome="denied").exists()
+
+
+def test_an_api_denial_is_recorded(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    assert client.get("/api/v1/figures/", {"region": world.zhongxin.code}).status_code == 403
+    assert AuditEvent.objects.filter(verb="api.figures.list", actor=world["jiyuan"], outcome="denied").exists()
+
+
+def test_an_intact_chain_verifies(world: World) -> None:
+    _events(world)
+    assert audit_seal_pending() == AuditEvent.objects.count()
+    report = audit_verify()
+    assert report.ok and report.checked == AuditEvent.objects.count() and report.unsealed == 0
+
+
+def test_sealing_twice_seals_each_row_once(world: World) -> None:
+    _events(world, 3)
+    first = audit_seal_pending()
+    _events(world, 2)
+    assert audit_seal_pending() == 2
+    assert AuditSeal.objects.count() == first + 2 and audit_verify().ok
+
+
+def test_verify_detects_an_edited_row(world: World) -> None:
+    events = _events(world)
+    audit_seal_pending()
+    _raw("UPDATE audit_auditevent SET detail = %s WHERE id = %s", ["nothing happened", events[2].pk])
+    report = audit_verify()
+    assert not report.ok and any(f"event {events[2].pk}" in p for p in report.problems)
+
+
+def test_verify_detects_a_deleted_row(world: World) -> None:
+    events = _events(world)
+    audit_seal_pending()
+    _raw("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
+    assert any("deleted" in p for p in audit_verify().problems)
+
+
+def test_verify_detects_a_deleted_row_together_with_its_seal(world: World) -> None:
+    events = _events(world)
+    audit_seal_pending()
+    seq = AuditSeal.objects.get(event_id=events[1].pk).seq
+    _raw("DELETE FROM audit_auditseal WHERE seq = %s", [seq])
+    _raw("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
+    assert any("missing" in p for p in audit_verify().problems)
+
+
+def test_verify_detects_deletion_of_the_newest_rows(world: World) -> None:
+    events = _events(world)
+    audit_seal_pending()
+    newest = AuditSeal.objects.order_by("-seq")[:2]
+    seqs, ids = [s.seq for s in newest], [s.event_id for s in newest]
+    assert set(ids) <= {e.pk for e in events}
+    _raw(f"DELETE FROM audit_auditseal WHERE seq IN ({seqs[0]}, {seqs[1]})")
+    _raw(f"DELETE FROM audit_auditevent WHERE id IN ({ids[0]}, {ids[1]})")
+    report = audit_verify()
+    assert any("newest rows deleted" in p for p in report.problems)
+
+
+def test_verify_detects_a_row_inserted_into_the_past(world: World) -> None:
+    _events(world)
+    audit_seal_pending()
+    _raw(
+        "INSERT INTO audit_auditevent (at, actor_name, verb, target_type, target_id, target_repr, region_code, outcome, detail)"
+        " VALUES (%s, 'x', 'user.create', '', '', '', '', 'ok', 'forged')",
+        ["2022-01-05 10:00:00+00:00"],
+    )
+    assert audit_seal_pending() == 0  # the sequencer does not bless it
+    assert any("inserted" in p for p in audit_verify().problems)
+
+
+def test_verify_detects_a_forged_seal(world: World) -> None:
+    events = _events(world)
+    audit_seal_pending()
+    seq = AuditSeal.objects.get(event_id=events[3].pk).seq
+    _raw("UPDATE audit_auditevent SET verb = 'forged' WHERE id = %s", [events[3].pk])
+    _raw("UPDATE audit_auditseal SET digest = %s WHERE seq = %s", ["f" * 64, seq])
+    assert not audit_verify().ok
+
+
+def test_the_verify_command_fails_on_tampering_and_passes_otherwise(world: World) -> None:
+    events = _events(world)
+    call_command("audit", "seal")
+    call_command("audit", "verify")
+    _raw("UPDATE audit_auditevent SET actor_name = 'someone else' WHERE id = %s", [events[0].pk])
+    with pytest.raises(CommandError):
+        call_command("audit", "verify")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's")
+def test_on_postgresql_the_application_cannot_update_or_delete_audit_rows(world: World) -> None:
+    event = _events(world, 1)[0]
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(detail="changed")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).detail == "event 0"
+
+
+def test_a_records_admin_page_shows_who_changed_what_and_when(world: World, client: Client) -> None:
+    world.jiyuan_b.name = "登封路新社区"
+    region_save(actor=world["admin"], region=world.jiyuan_b)
+    device = TOTPDevice.objects.create(user=world["admin"], name="phone", confirmed=True)
+    client.force_login(world["admin"])
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    page = client.get(f"/admin/regions/region/{world.jiyuan_b.pk}/history/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "region.update" in text and "登封路新社区" in text and "admin" in text
+
+
+def test_auditors_read_the_audit_log_and_others_do_not(world: World, client: Client) -> None:
+    _events(world, 2)
+    client.force_login(world["commander"])
+    assert client.get("/api/v1/audit/").json()["count"] >= 2
+    client.force_login(world["market"])
+    assert client.get("/api/v1/audit/").status_code == 403

@@ -1,0 +1,192 @@
+"""Signing in with a real Chromium on a phone-sized screen, against the live server.
+
+The browser is Debian's Chromium (Playwright cannot download its own here). District intranets
+are offline, so every request must stay on the live server's host, and the strict content
+security policy must hold without a single console error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, sync_playwright
+
+from tests.conftest import CHROMIUM
+from tests.world import PASSWORD, World, build_world
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 360, "height": 640}
+
+# Collects the page's CSP violations before any of its own scripts run.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_world(transactional_db: Any) -> World:
+    # The live server answers from another thread, so the world must be committed.
+    return build_world()
+
+
+@pytest.fixture
+def context(browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
+    # A Chinese official's phone: the browser asks for Chinese, as the district's browsers do.
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="zh-CN")
+    context.set_default_timeout(15_000)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
+    yield context
+    context.close()
+
+
+class Recorder:
+    """Everything a page asked for and every error it logged while it was open."""
+
+    def __init__(self, page: Page) -> None:
+        self.urls: list[str] = []
+        self.console_errors: list[str] = []
+        page.on("request", self._request)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"))
+
+    def _request(self, request: Request) -> None:
+        self.urls.append(request.url)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture
+def recorder(page: Page) -> Recorder:
+    return Recorder(page)
+
+
+def sign_in(page: Page, username: str) -> None:
+    page.goto("/accounts/login/")
+    login_form = page.locator("form:has(input[name=password])")
+    login_form.locator("input[name=username]").fill(username)
+    login_form.locator("input[name=password]").fill(PASSWORD)
+    login_form.locator("button[type=submit]").click()
+    page.wait_for_url(lambda url: urlsplit(url).path == "/")
+    page.wait_for_load_state("load")
+
+
+def test_a_subdistrict_official_signs_in_on_a_phone_and_sees_their_jurisdiction(
+    page: Page, live_world: World, tmp_path: Path
+) -> None:
+    sign_in(page, "jiyuan")
+
+    assert page.get_attribute("html", "lang") == "zh-CN"
+    memberships = page.locator("[data-testid=memberships]")
+    assert memberships.is_visible()
+    assert "济源路街道" in memberships.inner_text()
+    page.screenshot(path=str(tmp_path / "home-360x640.png"), full_page=True)
+
+    # On a phone the navigation folds behind the menu button; Tabler's script unfolds it.
+    command = page.locator("#main-nav a[href^='/command/figures/']")
+    assert not command.is_visible()
+    page.locator("button.navbar-toggler").click()
+    command.wait_for(state="visible")
+    command.click()
+    page.wait_for_url(lambda url: urlsplit(url).path == "/command/figures/")
+
+
+def test_the_pages_are_styled_by_tabler_served_from_the_live_server(page: Page, live_world: World) -> None:
+    with page.expect_response(lambda response: response.url.endswith("/tabler.min.css")) as tabler:
+        sign_in(page, "jiyuan")
+
+    assert tabler.value.status == 200
+    assert tabler.value.headers["content-type"].startswith("text/css")
+    rules = page.evaluate(
+        "[...document.styleSheets].filter(s => (s.href || '').endsWith('/tabler.min.css'))"
+        ".map(s => s.cssRules.length)"
+    )
+    assert rules and rules[0] > 1000
+    # Tabler's own variable on the root: present only when its stylesheet applied.
+    assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--tblr-primary')").strip()
+
+
+def test_no_request_leaves_the_machine_while_signing_in(
+    page: Page, recorder: Recorder, live_world: World, live_server: Any
+) -> None:
+    sign_in(page, "jiyuan")
+    page.locator("button.navbar-toggler").click()
+    page.locator("#main-nav").wait_for(state="visible")
+
+    here = urlsplit(live_server.url).netloc
+    assert any(urlsplit(url).path == "/" for url in recorder.urls)
+    elsewhere = [url for url in recorder.urls if urlsplit(url).scheme not in {"data", "blob"}]
+    elsewhere = [url for url in elsewhere if urlsplit(url).netloc != here]
+    assert elsewhere == []
+
+
+def test_the_language_switch_turns_the_page_into_english_and_back(page: Page, live_world: World) -> None:
+    sign_in(page, "jiyuan")
+    switch = page.locator("[data-testid=language-switch] button[type=submit]")
+    assert page.get_attribute("html", "lang") == "zh-CN"
+
+    with page.expect_navigation():
+        switch.click()
+    assert page.get_attribute("html", "lang") == "en"
+    assert urlsplit(page.url).path == "/"
+    assert "济源路街道" in page.locator("[data-testid=memberships]").inner_text()
+
+    with page.expect_navigation():
+        switch.click()
+    assert page.get_attribute("html", "lang") == "zh-CN"
+
+
+def test_the_home_page_logs_no_console_error_and_breaks_no_content_security_policy(
+    page: Page, recorder: Recorder, live_world: World
+) -> None:
+    sign_in(page, "jiyuan")
+    page.reload(wait_until="load")
+    page.locator("button.navbar-toggler").click()
+    page.locator("#main-nav").wait_for(state="visible")
+
+    assert page.evaluate("window.__cspViolations") == []
+    # The missing /favicon.ico is a known gap, asserted separately below.
+    errors = [error for error in recorder.console_errors if "/favicon.ico" not in error]
+    assert errors == []
+
+
+@pytest.mark.xfail(strict=True, reason="base.html names no icon, so every browser asks for /favicon.ico and gets 404")
+def test_the_browser_finds_the_site_icon(page: Page, live_world: World) -> None:
+    # Chromium remembers a missing icon for the whole browser, so ask the way it would, once.
+    page.goto("/accounts/login/")
+    icon = page.locator("link[rel~=icon]")
+    href = icon.first.get_attribute("href") if icon.count() else "/favicon.ico"
+    assert href
+    if not href.startswith("data:"):
+        assert page.request.get(href).status == 200

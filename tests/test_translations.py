@@ -1,0 +1,22 @@
+"""Chinese first: every UI string has its Chinese, and the committed .mo matches the .po."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+
+LOCALE = Path(__file__).resolve().parent.parent / "lianfang" / "locale" / "zh_Hans" / "LC_MESSAGES"
+
+
+def test_every_ui_string_has_a_chinese_translation() -> None:
+    po = polib.pofile(str(LOCALE / "django.po"))
+    untranslated = [e.msgid for e in po if not e.translated() or e.obsolete]
+    assert not untranslated, f"untranslated: {untranslated[:10]}"
+    assert po.percent_translated() == 100
+
+
+def test_the_committed_mo_file_is_compiled_from_the_po_file() -> None:
+    po = {e.msgid: e.msgstr for e in polib.pofile(str(LOCALE / "django.po")) if e.msgstr}
+    mo = {e.msgid: e.msgstr for e in polib.mofile(str(LOCALE / "django.mo")) if e.msgid}
+    assert mo == po, "run `make messages` and commit the .mo file"
