@@ -53,7 +53,7 @@ test: install ## Run the whole test suite (set DATABASE_URL for PostgreSQL)
 lint: install ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy
+	DEBUG=1 $(BIN)/mypy
 
 bench: install ## Benchmarks: each prints a ratio against a baseline measured in the same run
 	$(BIN)/python -m bench

@@ -19,4 +19,3 @@ urlpatterns = [
 ]
 
 handler403 = "lianfang.core.accounts.views.denied"
-

@@ -35,7 +35,10 @@ _SKIPPED: dict[str, int] = {}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    needs = {"browser": (_has_chromium(), f"Chromium ({CHROMIUM})"), "cjk_fonts": (_has_cjk_fonts(), "the Noto CJK fonts")}
+    needs = {
+        "browser": (_has_chromium(), f"Chromium ({CHROMIUM})"),
+        "cjk_fonts": (_has_cjk_fonts(), "the Noto CJK fonts"),
+    }
     missing = {mark: what for mark, (present, what) in needs.items() if not present}
     wanted = {mark for mark in missing if any(item.get_closest_marker(mark) for item in items)}
     if not wanted:

@@ -51,7 +51,9 @@ def test_the_demo_writes_go_through_audited_services() -> None:
         ("shijian", ["410106000000"], []),
     ],
 )
-def test_each_demo_role_sees_only_its_own_jurisdiction(client: Client, username: str, allowed: list[str], refused: list[str]) -> None:
+def test_each_demo_role_sees_only_its_own_jurisdiction(
+    client: Client, username: str, allowed: list[str], refused: list[str]
+) -> None:
     load_demo()
     client.force_login(User.objects.get(username=username))
     for code in allowed:

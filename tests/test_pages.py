@@ -23,8 +23,17 @@ def test_the_login_page_is_chinese_by_default_and_english_on_request(client: Cli
     assert 'lang="en"' in page and "Sign in" in page
 
 
-@pytest.mark.parametrize(("username", "role", "where"), [("jiyuan", "街道工作人员", "济源路街道"), ("market", "部门工作人员", "区市场监管局"), ("commander", "区指挥长", "上街区")])
-def test_the_home_page_shows_the_users_jurisdiction_and_role(world: World, client: Client, username: str, role: str, where: str) -> None:
+@pytest.mark.parametrize(
+    ("username", "role", "where"),
+    [
+        ("jiyuan", "街道工作人员", "济源路街道"),
+        ("market", "部门工作人员", "区市场监管局"),
+        ("commander", "区指挥长", "上街区"),
+    ],
+)
+def test_the_home_page_shows_the_users_jurisdiction_and_role(
+    world: World, client: Client, username: str, role: str, where: str
+) -> None:
     client.force_login(world[username])
     page = client.get("/").content.decode()
     assert role in page and where in page

@@ -14,7 +14,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "LIANFANG_DATA_KEY", "LIANFANG_AUDIT_KEY"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "LIANFANG_DATA_KEY",
+            "LIANFANG_AUDIT_KEY",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "HUEY_IMMEDIATE",
+        }
+    }
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "lianfang.settings",
@@ -31,7 +43,9 @@ def _production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
 
 
 def _lianfang(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lianfang", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "lianfang", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_the_deploy_check_with_production_settings_exits_clean(tmp_path: Path) -> None:

@@ -50,11 +50,17 @@ def make_user(username: str, *, full_name: str = "", password: str | None = PASS
 
 def build_world() -> World:
     district = Region.objects.create(code="410106000000", name="上街区", level=RegionLevel.DISTRICT)
-    jiyuan = Region.objects.create(code="410106001000", name="济源路街道", level=RegionLevel.SUBDISTRICT, parent=district)
-    zhongxin = Region.objects.create(code="410106002000", name="中心路街道", level=RegionLevel.SUBDISTRICT, parent=district)
+    jiyuan = Region.objects.create(
+        code="410106001000", name="济源路街道", level=RegionLevel.SUBDISTRICT, parent=district
+    )
+    zhongxin = Region.objects.create(
+        code="410106002000", name="中心路街道", level=RegionLevel.SUBDISTRICT, parent=district
+    )
     jiyuan_a = Region.objects.create(code="410106001001", name="济源路社区", level=RegionLevel.COMMUNITY, parent=jiyuan)
     jiyuan_b = Region.objects.create(code="410106001002", name="登封路社区", level=RegionLevel.COMMUNITY, parent=jiyuan)
-    zhongxin_a = Region.objects.create(code="410106002001", name="中心路社区", level=RegionLevel.COMMUNITY, parent=zhongxin)
+    zhongxin_a = Region.objects.create(
+        code="410106002001", name="中心路社区", level=RegionLevel.COMMUNITY, parent=zhongxin
+    )
     market = Department.objects.create(code="scjgj", name="区市场监管局", kind=DepartmentKind.BUREAU, region=district)
     jiyuan_office = Department.objects.create(
         code="jyljd", name="济源路街道办事处", kind=DepartmentKind.SUBDISTRICT_OFFICE, region=jiyuan
@@ -67,7 +73,13 @@ def build_world() -> World:
         ("worker", Role.FIELD_WORKER, jiyuan_a, None, {}),
         ("auditor", Role.AUDITOR, district, None, {}),
         ("admin", Role.SYSADMIN, district, None, {}),
-        ("expired", Role.SUBDISTRICT_STAFF, jiyuan, None, {"valid_from": today - dt.timedelta(days=30), "valid_until": today - dt.timedelta(days=1)}),
+        (
+            "expired",
+            Role.SUBDISTRICT_STAFF,
+            jiyuan,
+            None,
+            {"valid_from": today - dt.timedelta(days=30), "valid_until": today - dt.timedelta(days=1)},
+        ),
     ]
     users: dict[str, User] = {}
     for username, role, region, department, extra in specs:

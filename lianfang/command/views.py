@@ -35,8 +35,15 @@ def figures(request: HttpRequest) -> HttpResponse:
 def figure_rows(request: HttpRequest, key: str) -> HttpResponse:
     form = _form(request)
     if form.errors:
-        return render(request, "command/figures.html", {"form": form, "values": [], "regions": regions_in_scope(request.user)}, status=400)
-    drill = figure_drill_down(scope=scope_for(request.user), key=key, period=form.period, region=form.cleaned_data["region"])
+        return render(
+            request,
+            "command/figures.html",
+            {"form": form, "values": [], "regions": regions_in_scope(request.user)},
+            status=400,
+        )
+    drill = figure_drill_down(
+        scope=scope_for(request.user), key=key, period=form.period, region=form.cleaned_data["region"]
+    )
     if drill is None:
         raise Http404
     return render(
@@ -46,6 +53,8 @@ def figure_rows(request: HttpRequest, key: str) -> HttpResponse:
             "form": form,
             "drill": drill,
             "rows": drill.table(drill.rows[:2000]),
-            "denominator_rows": drill.table(drill.denominator_rows[:2000]) if drill.denominator_rows is not None else None,
+            "denominator_rows": drill.table(drill.denominator_rows[:2000])
+            if drill.denominator_rows is not None
+            else None,
         },
     )

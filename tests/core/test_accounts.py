@@ -38,7 +38,9 @@ def _code(device: TOTPDevice, drift: int = 0) -> str:
 
 def test_passwords_are_hashed_with_argon2(world: World, settings: Any) -> None:
     settings.PASSWORD_HASHERS = django_settings.PASSWORD_HASHERS[1:]  # drop the tests' fast hasher
-    user = user_create(actor=SystemActor("test"), username="newcomer", full_name="新人", password="river-lantern-2022-x")
+    user = user_create(
+        actor=SystemActor("test"), username="newcomer", full_name="新人", password="river-lantern-2022-x"
+    )
     assert identify_hasher(user.password).algorithm == "argon2"
 
 
@@ -83,13 +85,17 @@ def test_every_page_carries_a_content_security_policy(world: World, client: Clie
 
 
 @pytest.mark.parametrize("username", ["admin", "auditor"])
-def test_administrators_and_auditors_must_pass_totp_before_anything_else(world: World, client: Client, username: str) -> None:
+def test_administrators_and_auditors_must_pass_totp_before_anything_else(
+    world: World, client: Client, username: str
+) -> None:
     device = TOTPDevice.objects.create(user=world[username], name="phone", confirmed=True)
     client.force_login(world[username])
     response = client.get("/command/figures/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/")
     assert client.get("/api/v1/me/").status_code == 403
-    assert client.post("/accounts/otp/", {"token": "000000" if _code(device) != "000000" else "111111"}).status_code == 200
+    assert (
+        client.post("/accounts/otp/", {"token": "000000" if _code(device) != "000000" else "111111"}).status_code == 200
+    )
     device.refresh_from_db()
     device.throttle_reset()  # django-otp makes the next try wait a second after a wrong code
     response = client.post("/accounts/otp/?next=/command/figures/", {"token": _code(device)})
@@ -177,7 +183,9 @@ def test_a_token_is_issued_to_a_session_and_stored_only_as_a_digest(world: World
 
 
 @pytest.mark.parametrize("username", ["admin", "auditor"])
-def test_no_token_is_issued_to_administrators_or_auditors_even_after_totp(world: World, client: Client, username: str) -> None:
+def test_no_token_is_issued_to_administrators_or_auditors_even_after_totp(
+    world: World, client: Client, username: str
+) -> None:
     device = TOTPDevice.objects.create(user=world[username], name="phone", confirmed=True)
     client.force_login(world[username])
     session = client.session

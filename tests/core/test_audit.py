@@ -45,6 +45,7 @@ def test_a_service_write_records_actor_address_membership_and_before_and_after(w
     event = AuditEvent.objects.get(verb="region.update")
     assert event.actor_id == world["admin"].pk and event.ip == "10.1.2.3"
     assert event.membership_id == world["admin"].memberships.get().pk
+    assert event.before and event.after
     assert event.before["name"] == "登封路社区" and event.after["name"] == "登封路新社区"
     assert event.region_code == world.jiyuan_b.code and event.outcome == "ok"
 
@@ -137,7 +138,8 @@ def test_verify_detects_a_row_inserted_into_the_past(world: World) -> None:
     _events(world)
     audit_seal_pending()
     _raw(
-        "INSERT INTO audit_auditevent (at, actor_name, verb, target_type, target_id, target_repr, region_code, outcome, detail)"
+        "INSERT INTO audit_auditevent"
+        " (at, actor_name, verb, target_type, target_id, target_repr, region_code, outcome, detail)"
         " VALUES (%s, 'x', 'user.create', '', '', '', '', 'ok', 'forged')",
         ["2022-01-05 10:00:00+00:00"],
     )

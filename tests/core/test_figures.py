@@ -67,14 +67,20 @@ def _post(world: World, region: Region, user: Any = None, start: int = 3, end: i
 def assert_matches_its_drill_down(figure: Figure, period: Period, region: Region, scope: Scope) -> Any:
     """A count equals its rows, a distinct count its distinct subjects, a sum the sum of its rows,
     and a rate its two lists — computed here in Python from the drill-down, not from the figure."""
-    drill = figure_drill_down(scope=scope, key=figure.key, period=period, region=region) if registry.get(figure.key) else None
+    drill = (
+        figure_drill_down(scope=scope, key=figure.key, period=period, region=region)
+        if registry.get(figure.key)
+        else None
+    )
     rows = list((drill.rows if drill else figure.numerator_rows(period, region, scope)).values())
     value = figure.compute(period, region, scope)
     if figure.kind in (Kind.COUNT, Kind.SNAPSHOT):
         assert value.value == len(rows)
     elif figure.kind == Kind.DISTINCT:
         assert figure.subject is not None
-        assert value.value == len({r[f"{figure.subject}_id"] if f"{figure.subject}_id" in r else r[figure.subject] for r in rows})
+        assert value.value == len(
+            {r[f"{figure.subject}_id"] if f"{figure.subject}_id" in r else r[figure.subject] for r in rows}
+        )
     elif figure.kind == Kind.SUM:
         assert figure.amount is not None
         total = sum(Decimal(r[figure.amount]) for r in rows)
@@ -94,12 +100,17 @@ def test_each_kind_of_figure_equals_its_drill_down(world: World) -> None:
     _post(world, world.jiyuan_b)
     _post(world, world.zhongxin_a)
     _post(world, world.jiyuan_a, start=30, end=20)  # outside the period
-    values = {f.key: assert_matches_its_drill_down(f, PERIOD, world.jiyuan, Scope.everything()) for f in TEST_FIGURES.all()}
+    values = {
+        f.key: assert_matches_its_drill_down(f, PERIOD, world.jiyuan, Scope.everything()) for f in TEST_FIGURES.all()
+    }
     assert values["t.count"].value == 3
     assert values["t.distinct"].value == 2
     # 3 postings + the jiyuan, worker and expired (ended yesterday, inside the period) memberships
     assert values["t.rate"].denominator == 6 and values["t.rate"].value == Decimal("50.0")
-    assert values["t.snapshot"].value == Membership.objects.active_on(TODAY).filter(region__code__startswith="410106001").count()
+    assert (
+        values["t.snapshot"].value
+        == Membership.objects.active_on(TODAY).filter(region__code__startswith="410106001").count()
+    )
 
 
 def test_a_figure_counts_only_rows_in_the_viewers_scope(world: World) -> None:
@@ -159,7 +170,7 @@ def test_the_figures_command_prints_every_figure_for_a_period_and_region(demo: N
     call_command("figures", "--from", "2022-01-01", "--to", "2022-01-14", "--region", "410106002000", stdout=out)
     lines = out.getvalue().strip().splitlines()
     assert len(lines) == len(registry.all())
-    key, label, value, unit = next(line for line in lines if line.startswith("regions.sent_down_staff")).split("\t")
+    _key, label, value, unit = next(line for line in lines if line.startswith("regions.sent_down_staff")).split("\t")
     assert value == "163" and label and unit
 
 
@@ -180,7 +191,9 @@ def test_the_figures_api_answers_what_the_command_prints(demo: None, client: Cli
     assert body["region"] == "410106002000"
     by_key = {f["key"]: f for f in body["figures"]}
     assert by_key["regions.sent_down_staff"]["value"] == 163
-    rows = client.get("/api/v1/figures/regions.sent_down_staff/rows/", {"from": "2022-01-01", "to": "2022-01-14"}).json()
+    rows = client.get(
+        "/api/v1/figures/regions.sent_down_staff/rows/", {"from": "2022-01-01", "to": "2022-01-14"}
+    ).json()
     assert len({tuple(r) for r in rows["rows"]}) == len(rows["rows"]) >= 163
     assert client.get("/api/v1/figures/", {"from": "2022-01-14", "to": "2022-01-01"}).json()["fields"]["to"]
     assert client.get("/api/v1/figures/nope/rows/").status_code == 404
@@ -192,5 +205,8 @@ def test_the_command_page_links_each_figure_to_the_rows_behind_it(demo: None, cl
     client.force_login(User.objects.get(username="zhongxin"))
     page = client.get("/command/figures/", {"from": "2022-01-01", "to": "2022-01-14"}).content.decode()
     assert "163" in page and "/command/figures/regions.sent_down_staff/" in page
-    rows = client.get("/command/figures/regions.sent_down_staff/", {"from": "2022-01-01", "to": "2022-01-14", "region": "410106002000"})
+    rows = client.get(
+        "/command/figures/regions.sent_down_staff/",
+        {"from": "2022-01-01", "to": "2022-01-14", "region": "410106002000"},
+    )
     assert rows.status_code == 200 and rows.content.decode().count("<tr>") >= 164

@@ -29,7 +29,9 @@ def test_a_level_scope_is_the_fixed_length_prefix_of_the_code(world: World) -> N
         ("410106009000", RegionLevel.SUBDISTRICT, None, "parent"),  # no parent
     ],
 )
-def test_it_rejects_a_region_that_does_not_fit_the_tree(world: World, code: str, level: str, parent: str | None, field: str) -> None:
+def test_it_rejects_a_region_that_does_not_fit_the_tree(
+    world: World, code: str, level: str, parent: str | None, field: str
+) -> None:
     region = Region(code=code, name="x", level=level, parent=getattr(world, parent) if parent else None)
     with pytest.raises(ValidationError) as error:
         region_save(actor=world["admin"], region=region)

@@ -45,7 +45,10 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     def issue_recovery_codes(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             codes = services.recovery_codes_issue(actor=request.user, user=user)
-            messages.info(request, _("Recovery codes for %(user)s (shown once): %(codes)s") % {"user": user, "codes": "  ".join(codes)})
+            messages.info(
+                request,
+                _("Recovery codes for %(user)s (shown once): %(codes)s") % {"user": user, "codes": "  ".join(codes)},
+            )
 
 
 admin_site.register(User, UserAdmin)

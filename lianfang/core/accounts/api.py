@@ -45,7 +45,7 @@ class TokenLoginView(KnoxLoginView):
     @extend_schema(request=None, responses={200: TOKEN_RESPONSE, 403: ErrorSerializer})
     def post(self, request: Request, format: Any = None) -> Response:
         response = super().post(request, format=format)
-        audit_record(actor=request.user, verb="token.create", target=request.user)
+        audit_record(actor=request.user, verb="token.create", target=request.user)  # type: ignore[arg-type]
         return response
 
 
@@ -57,5 +57,5 @@ class TokenLogoutView(KnoxLogoutView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, format: Any = None) -> Response:
         response = super().post(request, format=format)
-        audit_record(actor=request.user, verb="token.revoke", target=request.user)
+        audit_record(actor=request.user, verb="token.revoke", target=request.user)  # type: ignore[arg-type]
         return response

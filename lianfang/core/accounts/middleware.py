@@ -23,9 +23,11 @@ class SecondFactorMiddleware:
             user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
             and needs_second_factor(user)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
         ):
             if request.path.startswith("/api/"):
-                return JsonResponse({"message": _("This account must pass its second factor first."), "fields": {}}, status=403)
+                return JsonResponse(
+                    {"message": _("This account must pass its second factor first."), "fields": {}}, status=403
+                )
             return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")
         return self.get_response(request)

@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp devices relate abstractly
     """A person who signs in. What they may see comes from their memberships, not from this row."""
 
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         verbose_name = _("user")
         verbose_name_plural = _("users")
         swappable = "AUTH_USER_MODEL"
@@ -76,3 +76,6 @@ class RecoveryCode(models.Model):
         verbose_name = _("recovery code")
         verbose_name_plural = _("recovery codes")
         constraints = [models.UniqueConstraint(fields=["device", "digest"], name="recovery_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.device.user} #{self.pk}"

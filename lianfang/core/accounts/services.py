@@ -54,7 +54,9 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> None:
         before = snapshot(user, ["is_active"])
         user.is_active = active
         user.save(update_fields=["is_active"])
-        audit_record(actor=actor, verb="user.set_active", target=user, before=before, after=snapshot(user, ["is_active"]))
+        audit_record(
+            actor=actor, verb="user.set_active", target=user, before=before, after=snapshot(user, ["is_active"])
+        )
 
 
 def totp_reset(*, actor: Any, user: User) -> None:
@@ -96,7 +98,10 @@ def recovery_codes_issue(*, actor: Any, user: User) -> list[str]:
 
 
 def _issue_recovery_codes(*, user: User, actor: Any) -> list[str]:
-    codes = ["-".join("".join(secrets.choice(_ALPHABET) for _ in range(5)) for _ in range(2)) for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [
+        "-".join("".join(secrets.choice(_ALPHABET) for _ in range(5)) for _ in range(2))
+        for _ in range(RECOVERY_CODE_COUNT)
+    ]
     with transaction.atomic():
         RecoveryCodeDevice.objects.filter(user=user).delete()
         device = RecoveryCodeDevice.objects.create(user=user, name=_("Recovery codes"), confirmed=True)

@@ -28,7 +28,13 @@ def record_login_failure(sender: Any, credentials: dict[str, Any], request: Any 
 
 
 @receiver(user_locked_out)
-def record_lockout(sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kwargs: Any) -> None:
+def record_lockout(
+    sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kwargs: Any
+) -> None:
     audit_record_refusal(
-        actor=None, verb="auth.lockout", outcome="denied", actor_name=(username or "")[:150], detail=f"locked out from {ip_address}"
+        actor=None,
+        verb="auth.lockout",
+        outcome="denied",
+        actor_name=(username or "")[:150],
+        detail=f"locked out from {ip_address}",
     )

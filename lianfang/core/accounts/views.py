@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, cast
 
 import qrcode
 import qrcode.image.svg
@@ -24,7 +24,7 @@ from lianfang.core.regions.selectors import default_region, membership_summaries
 
 from . import services
 from .forms import LoginForm, RecoverForm, TokenForm
-from .models import RecoveryCodeDevice
+from .models import RecoveryCodeDevice, User
 from .permissions import needs_second_factor
 
 
@@ -55,8 +55,8 @@ def _safe_next(request: HttpRequest) -> str:
 @sensitive_post_parameters("token")
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """The second factor: a TOTP code or a one-time recovery code."""
-    user = request.user
-    if user.is_verified():  # type: ignore[union-attr]
+    user = cast(User, request.user)  # login_required
+    if user.is_verified():  # type: ignore[attr-defined]  # added by OTPMiddleware
         return redirect(_safe_next(request))
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect(f"/accounts/otp/enrol/?next={_safe_next(request)}")
@@ -81,21 +81,21 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("token")
 def otp_enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in of a role that needs TOTP: scan the secret, confirm with a first code."""
-    user = request.user
+    user = cast(User, request.user)  # login_required
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect(f"/accounts/otp/?next={_safe_next(request)}")
     form = TokenForm(request.POST or None)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if request.method == "POST" and device is not None and form.is_valid():
         try:
-            codes = services.totp_confirm_enrolment(user=user, device=device, token=form.cleaned_data["token"])  # type: ignore[arg-type]
+            codes = services.totp_confirm_enrolment(user=user, device=device, token=form.cleaned_data["token"])
         except ValidationError as error:
             form.add_error("token", error.message_dict.get("token", [_("The code is wrong.")])[0])
         else:
             otp_login(request, device)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _safe_next(request)})
     if device is None:
-        device = services.totp_begin_enrolment(user=user)  # type: ignore[arg-type]
+        device = services.totp_begin_enrolment(user=user)
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     buffer = io.BytesIO()
     image.save(buffer)
@@ -110,11 +110,12 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
 @login_required
 def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     """A signed-in user replaces their recovery codes (after passing the second factor if required)."""
-    if needs_second_factor(request.user) and not request.user.is_verified():  # type: ignore[union-attr]
+    user = cast(User, request.user)  # login_required
+    if needs_second_factor(user) and not user.is_verified():  # type: ignore[attr-defined]  # added by OTPMiddleware
         return redirect(f"/accounts/otp/?next={request.path}")
     if request.method != "POST":
         return render(request, "accounts/recovery_codes_confirm.html")
-    codes = services.recovery_codes_issue(actor=request.user, user=request.user)  # type: ignore[arg-type]
+    codes = services.recovery_codes_issue(actor=user, user=user)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/"})
 
 
@@ -151,4 +152,3 @@ def denied(request: HttpRequest, exception: Exception | None = None) -> HttpResp
     """403 page; the refusal is in the audit log."""
     audit_record_refusal(actor=request.user, verb="page.denied", detail=request.path[:500])
     return render(request, "403.html", {"message": str(exception or "")}, status=403)
-

@@ -19,7 +19,9 @@ class ErrorSerializer(serializers.Serializer):
     """The body of every error answer."""
 
     message = serializers.CharField(help_text="A message in the request's language (Chinese by default).")
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
 
 
 def _flatten(detail: Any) -> dict[str, list[str]]:
@@ -41,7 +43,9 @@ def _flatten(detail: Any) -> dict[str, list[str]]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found, or outside your jurisdiction."))
     elif isinstance(exc, DjangoPermissionDenied):

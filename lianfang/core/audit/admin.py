@@ -16,7 +16,7 @@ from .selectors import record_history
 from .services import audited_save
 
 
-class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedAdmin(admin.ModelAdmin[Any]):
     save_service: Any = None  # a service `(actor=, <model_name>=)`; default: the audited save
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -43,7 +43,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         obj = self.get_object(request, object_id)
         if obj is None or not self.has_view_permission(request, obj):
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
         context = {
             **self.admin_site.each_context(request),
             "title": str(obj),

@@ -12,8 +12,20 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     class Meta:
         model = AuditEvent
         fields = [
-            "id", "at", "actor_name", "membership_id", "ip", "verb", "target_type", "target_id",
-            "target_repr", "region_code", "before", "after", "outcome", "detail",
+            "id",
+            "at",
+            "actor_name",
+            "membership_id",
+            "ip",
+            "verb",
+            "target_type",
+            "target_id",
+            "target_repr",
+            "region_code",
+            "before",
+            "after",
+            "outcome",
+            "detail",
         ]
 
 

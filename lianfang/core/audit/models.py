@@ -66,3 +66,6 @@ class AuditSeal(models.Model):
         ordering = ["seq"]
         verbose_name = _("audit seal")
         verbose_name_plural = _("audit seals")
+
+    def __str__(self) -> str:
+        return f"#{self.seq}"

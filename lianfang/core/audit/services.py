@@ -50,7 +50,7 @@ def _target_fields(target: models.Model | None) -> dict[str, Any]:
     if region is not None and hasattr(region, "code"):
         region_code = region.code
     elif hasattr(target, "code") and target._meta.model_name == "region":
-        region_code = target.code  # type: ignore[attr-defined]
+        region_code = target.code
     return {
         "target_type": target._meta.label_lower,
         "target_id": str(target.pk),
@@ -85,7 +85,9 @@ def _event_fields(
     fields = {
         "at": timezone.now(),
         "actor_id": real_actor.pk if real_actor else None,
-        "actor_name": (actor_name or (real_actor.get_username() if real_actor else getattr(actor, "audit_name", "")))[:150],
+        "actor_name": (actor_name or (real_actor.get_username() if real_actor else getattr(actor, "audit_name", "")))[
+            :150
+        ],
         "membership_id": (ctx.membership_id if ctx else None) or _membership_used(real_actor),
         "ip": ctx.ip if ctx else None,
         "verb": verb,
@@ -170,7 +172,7 @@ def canonical(event: AuditEvent) -> bytes:
     """The exact bytes that a seal covers. Changing any stored column changes them."""
     data = {
         "id": event.pk,
-        "at": event.at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
+        "at": event.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "actor_id": event.actor_id,
         "actor_name": event.actor_name,
         "membership_id": event.membership_id,
@@ -189,7 +191,9 @@ def canonical(event: AuditEvent) -> bytes:
 
 
 def _chain(previous: str, event: AuditEvent) -> str:
-    return hmac.new(settings.AUDIT_KEY.encode(), previous.encode() + b"\n" + canonical(event), hashlib.sha256).hexdigest()
+    return hmac.new(
+        settings.AUDIT_KEY.encode(), previous.encode() + b"\n" + canonical(event), hashlib.sha256
+    ).hexdigest()
 
 
 def _checkpoint_mac(seq: int, digest: str) -> str:
@@ -293,7 +297,9 @@ def audit_verify() -> VerifyReport:
     if checkpoint is not None:
         seq, digest = checkpoint
         if seq not in digests:
-            report.problems.append(f"the chain ends at seal {expected_seq - 1}, but seal {seq} was checkpointed (newest rows deleted)")
+            report.problems.append(
+                f"the chain ends at seal {expected_seq - 1}, but seal {seq} was checkpointed (newest rows deleted)"
+            )
         elif digests[seq] != digest:
             report.problems.append(f"seal {seq} differs from its checkpoint")
     report.unsealed = AuditEvent.objects.filter(seal__isnull=True).count()

@@ -18,4 +18,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if outcome in Outcome.values:
         events = events.filter(outcome=outcome)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {"page": page, "verb": verb, "outcome": outcome, "outcomes": Outcome.choices})
+    return render(
+        request, "audit/log.html", {"page": page, "verb": verb, "outcome": outcome, "outcomes": Outcome.choices}
+    )

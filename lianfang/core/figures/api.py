@@ -26,7 +26,7 @@ PARAMETERS = [
 
 class FigureValueSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     unit = serializers.CharField()
     kind = serializers.CharField()
     practice = serializers.CharField()
@@ -36,17 +36,21 @@ class FigureValueSerializer(serializers.Serializer):
 
 
 class FiguresSerializer(serializers.Serializer):
-    start = serializers.DateField(source="from")
-    end = serializers.DateField(source="to")
     region = serializers.CharField()
     figures = FigureValueSerializer(many=True)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # "from" is a Python keyword, so these two are added here rather than declared above.
+        return {"from": serializers.DateField(), "to": serializers.DateField(), **super().get_fields()}
 
 
 class DrillDownSerializer(serializers.Serializer):
     figure = FigureValueSerializer()
     columns = serializers.ListField(child=serializers.CharField())
     rows = serializers.ListField(child=serializers.ListField(child=serializers.JSONField()))
-    denominator_rows = serializers.ListField(child=serializers.ListField(child=serializers.JSONField()), allow_null=True)
+    denominator_rows = serializers.ListField(
+        child=serializers.ListField(child=serializers.JSONField()), allow_null=True
+    )
 
 
 def _parse(request: Request) -> PeriodRegionForm:
@@ -83,7 +87,9 @@ class FigureListView(APIView):
         form = _parse(request)
         region = form.cleaned_data["region"]
         key = form.cleaned_data.get("key") or None
-        values = figure_values(scope=scope_for(request.user), period=form.period, region=region, keys=[key] if key else None)
+        values = figure_values(
+            scope=scope_for(request.user), period=form.period, region=region, keys=[key] if key else None
+        )
         return Response(
             {
                 "from": form.period.start,
@@ -99,10 +105,14 @@ class FigureRowsView(APIView):
 
     audit_name = "figures.rows"
 
-    @extend_schema(parameters=PARAMETERS, responses={200: DrillDownSerializer, 400: ErrorSerializer, 404: ErrorSerializer})
+    @extend_schema(
+        parameters=PARAMETERS, responses={200: DrillDownSerializer, 400: ErrorSerializer, 404: ErrorSerializer}
+    )
     def get(self, request: Request, key: str) -> Response:
         form = _parse(request)
-        drill = figure_drill_down(scope=scope_for(request.user), key=key, period=form.period, region=form.cleaned_data["region"])
+        drill = figure_drill_down(
+            scope=scope_for(request.user), key=key, period=form.period, region=form.cleaned_data["region"]
+        )
         if drill is None:
             raise Http404
         return Response(

@@ -1,4 +1,3 @@
-
 from lianfang.core.accounts.admin_site import admin_site
 from lianfang.core.audit.admin import AuditedAdmin
 

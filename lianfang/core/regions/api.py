@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .models import Department, Region
-from .selectors import department_list, membership_summaries, region_list
 from .scoping import scope_for
+from .selectors import department_list, membership_summaries, region_list
 
 
 class RegionSerializer(serializers.ModelSerializer[Region]):

@@ -21,11 +21,36 @@ from .services import department_save, membership_save, region_save
 
 DISTRICT = ("410106000000", "上街区")
 SUBDISTRICTS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
-    ("410106001000", "济源路街道", RegionLevel.SUBDISTRICT, [("001", "济源路社区"), ("002", "登封路社区"), ("003", "新安西路社区")]),
-    ("410106002000", "中心路街道", RegionLevel.SUBDISTRICT, [("001", "中心路社区"), ("002", "金华路社区"), ("003", "淮阳路社区"), ("004", "汝南路社区")]),
-    ("410106003000", "新安路街道", RegionLevel.SUBDISTRICT, [("001", "新安路社区"), ("002", "许昌路社区"), ("003", "鼎盛社区")]),
-    ("410106004000", "工业路街道", RegionLevel.SUBDISTRICT, [("001", "工业路社区"), ("002", "朝阳社区"), ("003", "兴华社区")]),
-    ("410106005000", "矿山街道", RegionLevel.SUBDISTRICT, [("001", "矿山社区"), ("002", "铝城社区"), ("003", "高新社区")]),
+    (
+        "410106001000",
+        "济源路街道",
+        RegionLevel.SUBDISTRICT,
+        [("001", "济源路社区"), ("002", "登封路社区"), ("003", "新安西路社区")],
+    ),
+    (
+        "410106002000",
+        "中心路街道",
+        RegionLevel.SUBDISTRICT,
+        [("001", "中心路社区"), ("002", "金华路社区"), ("003", "淮阳路社区"), ("004", "汝南路社区")],
+    ),
+    (
+        "410106003000",
+        "新安路街道",
+        RegionLevel.SUBDISTRICT,
+        [("001", "新安路社区"), ("002", "许昌路社区"), ("003", "鼎盛社区")],
+    ),
+    (
+        "410106004000",
+        "工业路街道",
+        RegionLevel.SUBDISTRICT,
+        [("001", "工业路社区"), ("002", "朝阳社区"), ("003", "兴华社区")],
+    ),
+    (
+        "410106005000",
+        "矿山街道",
+        RegionLevel.SUBDISTRICT,
+        [("001", "矿山社区"), ("002", "铝城社区"), ("003", "高新社区")],
+    ),
     ("410106100000", "峡窝镇", RegionLevel.TOWN, [("200", "峡窝村"), ("201", "马固村"), ("202", "冯沟村")]),
 ]
 BUREAUS = [
@@ -37,16 +62,29 @@ BUREAUS = [
     ("jwjw", "区纪委监委"),
     ("mzj", "区民政局"),
 ]
-OFFICE_CODES = {"济源路街道": "jyljd", "中心路街道": "zxljd", "新安路街道": "xaljd", "工业路街道": "gyljd", "矿山街道": "ksjd", "峡窝镇": "xwz"}
+OFFICE_CODES = {
+    "济源路街道": "jyljd",
+    "中心路街道": "zxljd",
+    "新安路街道": "xaljd",
+    "工业路街道": "gyljd",
+    "矿山街道": "ksjd",
+    "峡窝镇": "xwz",
+}
 
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋"
+    "蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
 GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英华玉兰萍红鹏辉建国志强海燕文博宇浩然晨阳思雨梓涵子轩欣怡嘉怡俊杰"
 
 SEED_SENT_DOWN = 163  # "共组织160余名下沉人员" (中心路街道)
 RECENT_SENT_DOWN = 36
 
 # Demo TOTP secrets (hex) for the two roles that need a second factor; printed in base32.
-DEMO_TOTP_KEYS = {"admin": "3132333435363738393031323334353637383930", "shenji": "4c69616e66616e672d61756469746f722d323032"}
+DEMO_TOTP_KEYS = {
+    "admin": "3132333435363738393031323334353637383930",
+    "shenji": "4c69616e66616e672d61756469746f722d323032",
+}
 
 
 def _name(ctx: DemoContext) -> str:
@@ -63,7 +101,9 @@ def _region(ctx: DemoContext, code: str, name: str, level: str, parent: Region |
 def _department(ctx: DemoContext, code: str, name: str, kind: str, region: Region) -> Department:
     department = Department.objects.filter(code=code).first()
     if department is None:
-        department = department_save(actor=ctx.actor, department=Department(code=code, name=name, kind=kind, region=region))
+        department = department_save(
+            actor=ctx.actor, department=Department(code=code, name=name, kind=kind, region=region)
+        )
     return department
 
 
@@ -89,7 +129,13 @@ def load(ctx: DemoContext) -> None:
         sub = _region(ctx, code, name, level, district)
         subdistricts[name] = sub
         communities[name] = [
-            _region(ctx, code[:9] + suffix, child, RegionLevel.VILLAGE if level == RegionLevel.TOWN else RegionLevel.COMMUNITY, sub)
+            _region(
+                ctx,
+                code[:9] + suffix,
+                child,
+                RegionLevel.VILLAGE if level == RegionLevel.TOWN else RegionLevel.COMMUNITY,
+                sub,
+            )
             for suffix, child in children
         ]
     bureaus = {name: _department(ctx, code, name, DepartmentKind.BUREAU, district) for code, name in BUREAUS}
@@ -123,7 +169,7 @@ def _demo_accounts(
         _membership(ctx, user, role, region, department=department)
         label = f"{Role(role).label} · {where}"
         if username in DEMO_TOTP_KEYS:
-            device, created = TOTPDevice.objects.get_or_create(
+            device, _created = TOTPDevice.objects.get_or_create(
                 user=user, name="demo", defaults={"key": DEMO_TOTP_KEYS[username], "confirmed": True}
             )
             codes = recovery_codes_issue(actor=ctx.actor, user=user)
@@ -133,7 +179,10 @@ def _demo_accounts(
 
 
 def _sent_down_staff(
-    ctx: DemoContext, subdistricts: dict[str, Region], communities: dict[str, list[Region]], bureaus: dict[str, Department]
+    ctx: DemoContext,
+    subdistricts: dict[str, Region],
+    communities: dict[str, list[Region]],
+    bureaus: dict[str, Department],
 ) -> None:
     """Office staff posted to communities: in 中心路街道 for the seed period, everywhere recently."""
     departments = list(bureaus.values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -67,7 +68,7 @@ class Region(models.Model):
         return other.code.startswith(self.prefix)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         length = LEVEL_PREFIX_LENGTH.get(self.level)
         if length and self.code and len(self.code) == 12 and set(self.code[length:]) - {"0"}:
             errors["code"] = _("A %(level)s code must end in zeros after its first %(n)d digits.") % {
@@ -168,7 +169,9 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
                 name="membership_period_ordered",
             ),
             models.CheckConstraint(
@@ -181,7 +184,7 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.region}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.role == Role.DEPARTMENT_STAFF and not self.department_id:
             errors["department"] = _("Department staff need a department.")
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:

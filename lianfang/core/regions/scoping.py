@@ -5,7 +5,8 @@ A model says how its records reach a jurisdiction with a `scope_fields` mapping:
     scope_fields = {"region": "region", "department": "department", "unit": "unit", "assignee": "user"}
 
 Each value is an ORM path to a Region, a Department, a unit or a user ("" for the model
-itself); "region_code" names a plain code column instead of a path to a Region. Each active membership grants a slice; the slices are combined with OR. A membership
+itself); "region_code" names a plain code column instead of a path to a Region.
+Each active membership grants a slice; the slices are combined with OR. A membership
 whose slice needs a path that the model does not declare grants nothing there: deny by default.
 """
 
@@ -25,7 +26,9 @@ M = TypeVar("M", bound=models.Model)
 
 # Roles whose users may change business records (the auditor reads only; the administrator
 # maintains registries and accounts but sees no business data by default).
-WRITING_ROLES = frozenset({Role.COMMANDER, Role.DEPARTMENT_STAFF, Role.SUBDISTRICT_STAFF, Role.FIELD_WORKER, Role.UNIT_CONTACT})
+WRITING_ROLES = frozenset(
+    {Role.COMMANDER, Role.DEPARTMENT_STAFF, Role.SUBDISTRICT_STAFF, Role.FIELD_WORKER, Role.UNIT_CONTACT}
+)
 
 
 @dataclass(frozen=True)

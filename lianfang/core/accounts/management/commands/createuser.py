@@ -58,6 +58,10 @@ class Command(BaseCommand):
                     ),
                 )
         except ValidationError as error:
-            messages = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items()) if hasattr(error, "error_dict") else " ".join(error.messages)
+            messages = (
+                "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
+                if hasattr(error, "error_dict")
+                else " ".join(error.messages)
+            )
             raise CommandError(messages) from error
         self.stdout.write(self.style.SUCCESS(f"created {user.username} as {Role(o['role']).label} of {region.name}"))

@@ -18,9 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, start: str | None, end: str | None, region: str | None, **options: Any) -> None:
         district = Region.objects.filter(parent__isnull=True).order_by("code").first()
-        form = PeriodRegionForm(
-            {"from": start or "", "to": end or "", "region": region or ""}, default_region=district
-        )
+        form = PeriodRegionForm({"from": start or "", "to": end or "", "region": region or ""}, default_region=district)
         if not form.is_valid():
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in form.error_fields().items()))
         for value in figure_values(scope=Scope.everything(), period=form.period, region=form.cleaned_data["region"]):
