@@ -15,7 +15,11 @@ urlpatterns = [
     path("audit/", include("lianfang.core.audit.urls")),
     path("api/v1/", include(("lianfang.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
 ]
 
 handler403 = "lianfang.core.accounts.views.denied"
