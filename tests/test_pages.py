@@ -57,3 +57,8 @@ def test_the_api_documentation_is_served_without_an_outside_address(world: World
     page = client.get("/api/docs/").content.decode()
     assert "swagger" in page.lower()
     assert "http://" not in page.replace("http://testserver", "") and "https://" not in page
+
+
+def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_switches(client: Client) -> None:
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-CN"' in page and "登录" in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -10,6 +11,8 @@ from lianfang.core.figures.forms import PeriodRegionForm
 from lianfang.core.figures.selectors import figure_drill_down, figure_values
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import default_region, regions_in_scope
+
+ROWS_PER_PAGE = 100
 
 
 def _form(request: HttpRequest) -> PeriodRegionForm:
@@ -46,15 +49,19 @@ def figure_rows(request: HttpRequest, key: str) -> HttpResponse:
     )
     if drill is None:
         raise Http404
+    page = Paginator(drill.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    denominator_page = None
+    if drill.denominator_rows is not None:
+        denominator_page = Paginator(drill.denominator_rows, ROWS_PER_PAGE).get_page(request.GET.get("dpage"))
     return render(
         request,
         "command/figure_rows.html",
         {
             "form": form,
             "drill": drill,
-            "rows": drill.table(drill.rows[:2000]),
-            "denominator_rows": drill.table(drill.denominator_rows[:2000])
-            if drill.denominator_rows is not None
-            else None,
+            "page": page,
+            "rows": drill.table(page.object_list),
+            "denominator_page": denominator_page,
+            "denominator_rows": drill.table(denominator_page.object_list) if denominator_page else None,
         },
     )
