@@ -200,3 +200,15 @@ def test_no_token_is_issued_to_administrators_or_auditors_even_after_totp(
 def test_an_anonymous_caller_gets_no_token(world: World, client: Client) -> None:
     assert client.post("/api/v1/auth/token/").status_code in (401, 403)
     assert AuthToken.objects.count() == 0
+
+
+def test_the_recovery_page_shows_each_error_beside_its_field_and_resets_the_password(
+    world: World, client: Client
+) -> None:
+    codes = recovery_codes_issue(actor=SystemActor("test"), user=world["jiyuan"])
+    form = {"username": "jiyuan", "code": codes[0], "password1": "short", "password2": "short"}
+    page = client.post("/accounts/recover/", form)
+    assert page.status_code == 200 and page.context["form"].errors["password1"]
+    form |= {"password1": "a-brand-new-secret-77", "password2": "a-brand-new-secret-77"}
+    assert client.post("/accounts/recover/", form).status_code == 302
+    assert _login(client, "jiyuan", "a-brand-new-secret-77").status_code == 302

@@ -20,6 +20,14 @@ RECOVERY_CODE_COUNT = 10
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread
 
 
+def _validate_password(password: str, user: User) -> None:
+    """Django's password rules, reported against the field they concern."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+
+
 def user_create(*, actor: Any, username: str, full_name: str, password: str | None) -> User:
     """Create an account. Without a password the account cannot sign in until one is set."""
     require_registry_admin(actor, verb="user.create")
@@ -29,7 +37,7 @@ def user_create(*, actor: Any, username: str, full_name: str, password: str | No
         if User.objects.filter(username__iexact=user.username).exists():
             raise ValidationError({"username": _("This user name is taken.")})
         if password:
-            validate_password(password, user)
+            _validate_password(password, user)
             user.set_password(password)
         else:
             user.set_unusable_password()
@@ -41,7 +49,7 @@ def user_create(*, actor: Any, username: str, full_name: str, password: str | No
 def user_set_password(*, actor: Any, user: User, password: str) -> None:
     """An administrator resets a password (there is no e-mail or SMS channel)."""
     require_registry_admin(actor, verb="user.set_password")
-    validate_password(password, user)
+    _validate_password(password, user)
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -115,7 +123,7 @@ def password_reset_with_recovery_code(*, username: str, code: str, password: str
     user = User.objects.filter(username=username, is_active=True).first()
     device = RecoveryCodeDevice.objects.filter(user=user).first() if user else None
     if user is not None:
-        validate_password(password, user)  # before the code is spent
+        _validate_password(password, user)  # before the code is spent
     if user is None or device is None or not device.verify_token(code):
         audit_record_refusal(
             actor=None, verb="password.recover", outcome="failed", actor_name=username[:150], detail="bad code"

@@ -132,7 +132,7 @@ def recover(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
-                form.add_error("password1" if field == "__all__" else field if field in form.fields else None, errors)
+                form.add_error({"password": "password1", "code": "code"}.get(field, "code"), errors)
         else:
             messages.success(request, _("Your password was changed. Sign in with it now."))
             return redirect("accounts:login")
