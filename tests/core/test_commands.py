@@ -36,7 +36,7 @@ def test_createuser_names_the_field_that_is_wrong_and_creates_nothing(world: Wor
             "createuser", "b", "--full-name", "乙", "--role", "department_staff", "--region", world.district.code,
             "--password", "lantern-river-2022",
         )  # fmt: skip
-    with pytest.raises(CommandError, match="^password: "):
+    with pytest.raises(CommandError, match=r"^password: "):
         call_command(
             "createuser",
             "c",
