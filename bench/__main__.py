@@ -1,6 +1,7 @@
 """`python -m bench [name ...]`: run the named benchmarks, or all of them, against one demo server."""
 
 import importlib
+import signal
 import sys
 
 from bench import harness
@@ -18,6 +19,8 @@ def main(argv: list[str]) -> int:
         print(f"unknown benchmark: {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}", file=sys.stderr)
         return 2
     modules = [importlib.import_module(BENCHMARKS[name]) for name in names]
+    # Python dies on SIGTERM without running `finally`; exiting instead lets the harness stop gunicorn.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     # A missed goal is reported, not fatal: numbers on a busy laptop vary; errors still fail the run.
     with harness.server() as server:
         for module in modules:

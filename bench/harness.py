@@ -153,7 +153,7 @@ def server() -> Iterator[Server]:
             sys.executable, "-m", "gunicorn", "lianfang.wsgi:application",
             "--bind", f"{HOST}:{port}",
             "--worker-class", "gthread", "--workers", str(WORKERS), "--threads", str(THREADS),
-            # Longer than any pause between rounds, so connections stay open for the whole run.
+            # Generous: a client thread that waits for the GIL must not find its connection closed.
             "--keep-alive", "60",
             "--log-level", "warning",
         ]  # fmt: skip
@@ -166,9 +166,7 @@ def server() -> Iterator[Server]:
             _stop(process)
 
 
-def load(
-    server: Server, path: str, headers: Mapping[str, str] | None = None, seconds: float = SECONDS
-) -> float:
+def load(server: Server, path: str, headers: Mapping[str, str] | None = None, seconds: float = SECONDS) -> float:
     """Requests per second of CLIENTS keep-alive connections sending GET `path` for `seconds`.
 
     Any answer but 200 stops the run: a fast error page would make a fine-looking number.

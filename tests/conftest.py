@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from lianfang.core.regions.scoping import clear_scope_cache
 from tests.world import World, build_world
 
 CHROMIUM = os.environ.get("LIANFANG_CHROMIUM", "/usr/bin/chromium")
@@ -66,6 +67,15 @@ def _audit_checkpoints(settings: Any, tmp_path: Path) -> Iterator[None]:
     # Each test keeps its own checkpoint file, like each deployment keeps its own.
     settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_scope_cache() -> Iterator[None]:
+    # Test databases reuse primary keys after each rollback; a scope cached in one test must not
+    # answer for a different user of the same id in the next.
+    clear_scope_cache()
+    yield
+    clear_scope_cache()
 
 
 @pytest.fixture(autouse=True)

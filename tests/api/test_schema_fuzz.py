@@ -32,6 +32,8 @@ FUZZ_SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 CHECKS = (not_a_server_error, response_schema_conformance)
+# A page size past a 64-bit integer once reached the database and failed there (500).
+PAST_INT64 = 2**63
 
 Answers = dict[str, set[int]]
 Credentials = Callable[[], dict[str, Any]]
@@ -111,8 +113,8 @@ def fuzz_as_a_role_that_works(schema: schemathesis.BaseSchema, user: User) -> No
     answers = fuzz(schema, token_for(user), conforms)
 
     assert 200 in answers["GET /api/v1/me/"]
-    answered_2xx = sorted(name for name, codes in answers.items() if any(200 <= code < 300 for code in codes))
-    assert len(answered_2xx) >= 5, answered_2xx
+    answered_2xx = {name for name, codes in answers.items() if any(200 <= code < 300 for code in codes)}
+    assert {"GET /api/v1/regions/", "GET /api/v1/departments/", "GET /api/v1/figures/"} <= answered_2xx, answers
 
 
 def test_no_operation_answers_a_server_error_for_the_district_commander(schema, world) -> None:
@@ -137,3 +139,20 @@ def test_every_operation_refuses_an_auditor_without_a_second_factor_with_json(sc
 
 def test_every_operation_refuses_an_administrator_without_a_second_factor_with_json(schema, world) -> None:
     fuzz(schema, session_for(world["admin"]), refuses_with_json_403)
+
+
+@pytest.mark.parametrize("username", ["auditor", "admin"])
+def test_an_api_token_does_not_stand_in_for_a_missing_second_factor(schema, world, username) -> None:
+    # A token made before the account gained such a role (or by any other path) must not open the API.
+    fuzz(schema, token_for(world[username]), refuses_with_json_403)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/regions/", "/api/v1/departments/"])
+def test_a_page_size_past_a_64_bit_integer_is_not_a_server_error(world, path) -> None:
+    _, token = AuthToken.objects.create(world["commander"])
+    client = Client(raise_request_exception=False)
+
+    response = client.get(path, {"limit": str(PAST_INT64)}, headers={"Authorization": f"Token {token}"})
+
+    assert response.status_code < 500
+    assert response["Content-Type"].startswith("application/json")

@@ -212,3 +212,11 @@ def test_the_recovery_page_shows_each_error_beside_its_field_and_resets_the_pass
     form |= {"password1": "a-brand-new-secret-77", "password2": "a-brand-new-secret-77"}
     assert client.post("/accounts/recover/", form).status_code == 302
     assert _login(client, "jiyuan", "a-brand-new-secret-77").status_code == 302
+
+
+def test_an_expired_token_is_refused_and_deleted(world: World) -> None:
+    import datetime as dt
+
+    instance, token = AuthToken.objects.create(user=world["jiyuan"], expiry=dt.timedelta(seconds=-1))
+    assert Client(HTTP_AUTHORIZATION=f"Token {token}").get("/api/v1/me/").status_code == 401
+    assert not AuthToken.objects.filter(pk=instance.pk).exists()

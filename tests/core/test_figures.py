@@ -213,6 +213,6 @@ def test_the_command_page_links_each_figure_to_the_rows_behind_it(demo: None, cl
     assert rows.content.decode().count("<tr>") == 101  # a header and the first page of 100
     second = client.get(
         "/command/figures/regions.sent_down_staff/",
-        {"from": "2022-01-01", "to": "2022-01-14", "region": "410106002000", "page": 2},
+        {"from": "2022-01-01", "to": "2022-01-14", "region": "410106002000", "page": "2"},
     )
     assert second.content.decode().count("<tr>") == rows.context["page"].paginator.count - 100 + 1

@@ -108,3 +108,31 @@ def test_a_model_without_scope_fields_cannot_be_scoped_by_accident(world: World)
 
     with pytest.raises(TypeError):
         Scope.everything().filter(Session.objects.all())
+
+
+def test_a_change_of_membership_is_seen_at_once_by_the_next_request(world: World) -> None:
+    from lianfang.core.accounts.models import User
+    from lianfang.core.regions.services import membership_end, membership_save
+
+    assert scope_for(User.objects.get(username="jiyuan")).region_prefixes() == ["410106001"]
+    membership_save(
+        actor=world["admin"],
+        membership=Membership(
+            user=User.objects.get(username="jiyuan"), role=Role.SUBDISTRICT_STAFF, region=world.zhongxin
+        ),
+    )
+    assert scope_for(User.objects.get(username="jiyuan")).region_prefixes() == ["410106001", "410106002"]
+    for membership in Membership.objects.filter(user__username="jiyuan"):
+        membership_end(actor=world["admin"], membership=membership, on=timezone.localdate() - dt.timedelta(days=1))
+    assert scope_for(User.objects.get(username="jiyuan")).grants == ()
+
+
+def test_correcting_a_regions_code_moves_the_scope_of_those_who_hold_it(world: World) -> None:
+    from lianfang.core.accounts.models import User
+    from lianfang.core.regions.services import region_save
+
+    worker = Membership.objects.create(user=world["nobody"], role=Role.SUBDISTRICT_STAFF, region=world.jiyuan_b)
+    assert scope_for(User.objects.get(pk=worker.user_id)).region_prefixes() == ["410106001002"]
+    world.jiyuan_b.code = "410106001009"
+    region_save(actor=world["admin"], region=world.jiyuan_b)
+    assert scope_for(User.objects.get(pk=worker.user_id)).region_prefixes() == ["410106001009"]

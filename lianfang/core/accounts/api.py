@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.audit.services import audit_record
 
+from .auth import TokenAuthentication
 from .permissions import needs_second_factor
 
 
@@ -52,6 +53,7 @@ class TokenLoginView(KnoxLoginView):
 class TokenLogoutView(KnoxLogoutView):
     """Revoke the token used for this request."""
 
+    authentication_classes = [TokenAuthentication]
     audit_name = "token.revoke"
 
     @extend_schema(request=None, responses={204: None})

@@ -17,6 +17,8 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp 
     """A person who signs in. What they may see comes from their memberships, not from this row."""
 
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
+    # Bumped whenever the user's memberships change, so that cached scopes expire at once.
+    scope_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         verbose_name = _("user")

@@ -99,7 +99,8 @@ def _event_fields(
     }
     if region_code is not None:
         fields["region_code"] = region_code
-    return fields
+    # Request paths and user names come from outside; PostgreSQL text cannot hold NUL characters.
+    return {k: v.replace("\x00", "\ufffd") if isinstance(v, str) else v for k, v in fields.items()}
 
 
 def audit_record(

@@ -35,7 +35,8 @@ class DrillDown:
     rows: QuerySet[Any]
     denominator_rows: QuerySet[Any] | None
 
-    def table(self, queryset: QuerySet[Any]) -> list[list[Any]]:
+    def table(self, queryset: Any) -> list[list[Any]]:
+        """The columns of these rows (a queryset, or a page of one), in the figure's order."""
         paths = [c.path for c in self.columns]
         return [list(row) for row in queryset.values_list(*paths)]
 

@@ -71,11 +71,17 @@ class MeView(APIView):
     def get(self, request: Request) -> Response:
         user = request.user
         scope = scope_for(user)
-        data = {
-            "username": user.get_username(),
-            "full_name": getattr(user, "full_name", ""),
-            "roles": sorted(scope.roles),
-            "region_prefixes": scope.region_prefixes(),
-            "memberships": [s.__dict__ for s in membership_summaries(user)],
-        }
-        return Response(MeSerializer(data).data)
+        # Built directly: MeSerializer documents the shape, but instantiating nested DRF
+        # serializers would cost more than the whole answer on this hot path.
+        return Response(
+            {
+                "username": user.get_username(),
+                "full_name": getattr(user, "full_name", ""),
+                "roles": sorted(scope.roles),
+                "region_prefixes": scope.region_prefixes(),
+                "memberships": [
+                    {"role": m.role, "region": m.region, "department": m.department, "valid_until": m.valid_until}
+                    for m in membership_summaries(user)
+                ],
+            }
+        )

@@ -13,11 +13,13 @@ whose slice needs a path that the model does not declare grants nothing there: d
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Membership, Region, Role
@@ -40,6 +42,10 @@ class Grant:
     department_id: int | None = None
     unit_id: int | None = None
     membership_id: int | None = None
+    # For showing the user where they serve, without another query.
+    region_name: str = ""
+    department_name: str = ""
+    valid_until: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,7 @@ class Scope:
 
     def region_prefixes(self) -> list[str]:
         """Prefixes of the regions this user answers for, widest first, without nested repeats."""
-        prefixes = sorted({g.region_prefix for g in self.grants if g.role != Role.SYSADMIN}, key=len)
+        prefixes = sorted({g.region_prefix for g in self.grants if g.role != Role.SYSADMIN}, key=lambda p: (len(p), p))
         kept: list[str] = []
         for prefix in prefixes:
             if not any(prefix.startswith(k) for k in kept):
@@ -146,28 +152,66 @@ def _grant_q(grant: Grant, fields: dict[str, str], user_id: int | None) -> Q | N
     return None  # the system administrator sees no business data by default
 
 
-def scope_for(user: Any, *, on: dt.date | None = None) -> Scope:
-    """The scope of a user's memberships that are active on a day (today in Shanghai by default).
+# Scopes are cached per process, keyed by the user's scope_version: every change to a user's
+# memberships (or to a region they hold) bumps it in the same transaction, and the version is read
+# with the user on each request, so a cached scope is never stale. Day is part of the key because
+# memberships start and end on dates.
+_CACHE: OrderedDict[tuple[int, int, dt.date], Scope] = OrderedDict()
+_CACHE_SIZE = 4096
+_LOCK = threading.Lock()
 
-    Cached on the user object for the request, since every selector asks for it.
-    """
+
+def clear_scope_cache() -> None:
+    with _LOCK:
+        _CACHE.clear()
+
+
+def _load_scope(user: Any, day: dt.date) -> Scope:
+    memberships = (
+        Membership.objects.active_on(day)
+        .filter(user=user)
+        .select_related("region", "department")
+        .order_by("role", "region__code")
+    )
+    return Scope(
+        user_id=user.pk,
+        grants=tuple(
+            Grant(
+                role=m.role,
+                region_prefix=m.region.prefix,
+                department_id=m.department_id,
+                unit_id=getattr(m, "unit_id", None),
+                membership_id=m.pk,
+                region_name=m.region.name,
+                department_name=m.department.name if m.department else "",
+                valid_until=m.valid_until,
+            )
+            for m in memberships
+        ),
+    )
+
+
+def scope_for(user: Any, *, on: dt.date | None = None) -> Scope:
+    """The scope of a user's memberships that are active on a day (today in Shanghai by default)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope(user_id=None)
     day = on or timezone.localdate()
-    cache: dict[dt.date, Scope] = user.__dict__.setdefault("_lianfang_scopes", {})
-    if day not in cache:
-        memberships = Membership.objects.active_on(day).filter(user=user).select_related("region")
-        cache[day] = Scope(
-            user_id=user.pk,
-            grants=tuple(
-                Grant(
-                    role=m.role,
-                    region_prefix=m.region.prefix,
-                    department_id=m.department_id,
-                    unit_id=getattr(m, "unit_id", None),
-                    membership_id=m.pk,
-                )
-                for m in memberships
-            ),
-        )
-    return cache[day]
+    key = (user.pk, getattr(user, "scope_version", 0), day)
+    with _LOCK:
+        scope = _CACHE.get(key)
+        if scope is not None:
+            _CACHE.move_to_end(key)
+            return scope
+    scope = _load_scope(user, day)
+    with _LOCK:
+        _CACHE[key] = scope
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return scope
+
+
+def scope_changed(*, user_ids: list[int]) -> None:
+    """Call in the transaction that changes who serves where: cached scopes of these users expire."""
+    from lianfang.core.accounts.models import User
+
+    User.objects.filter(pk__in=user_ids).update(scope_version=F("scope_version") + 1)

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from .models import Department, Membership, Region
+from .models import Department, Membership, Region, Role
 from .scoping import scope_for
 
 
@@ -21,21 +20,12 @@ class MembershipSummary:
 
 
 def membership_summaries(user: Any) -> list[MembershipSummary]:
-    """The user's active memberships, for the page header and the home page."""
-    memberships = (
-        Membership.objects.active_on(timezone.localdate())
-        .filter(user=user)
-        .select_related("region", "department")
-        .order_by("role")
-    )
+    """The user's active memberships, for the home page and /me/ (from the cached scope)."""
     return [
         MembershipSummary(
-            role=m.get_role_display(),
-            region=m.region.name,
-            department=m.department.name if m.department else "",
-            valid_until=m.valid_until,
+            role=str(Role(g.role).label), region=g.region_name, department=g.department_name, valid_until=g.valid_until
         )
-        for m in memberships
+        for g in scope_for(user).grants
     ]
 
 
