@@ -14,7 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lianfang.core.accounts.models import User
 from lianfang.core.regions.models import Department, DepartmentKind, Membership, Region, RegionLevel, Role
@@ -36,6 +39,16 @@ class World:
 
     def __getitem__(self, name: str) -> User:
         return self.users[name]
+
+
+def sign_in_with_second_factor(client: Client, user: User) -> TOTPDevice:
+    """A session that has passed TOTP, as django-otp records it (a code cannot be reused in tests)."""
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
 
 
 def make_user(username: str, *, full_name: str = "", password: str | None = PASSWORD) -> User:

@@ -9,7 +9,6 @@ from django.conf import settings as django_settings
 from django.contrib.auth.hashers import identify_hasher
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
@@ -23,7 +22,7 @@ from lianfang.core.accounts.services import (
     user_create,
 )
 from lianfang.core.audit.models import AuditEvent
-from tests.world import PASSWORD, World
+from tests.world import PASSWORD, World, sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -186,11 +185,7 @@ def test_a_token_is_issued_to_a_session_and_stored_only_as_a_digest(world: World
 def test_no_token_is_issued_to_administrators_or_auditors_even_after_totp(
     world: World, client: Client, username: str
 ) -> None:
-    device = TOTPDevice.objects.create(user=world[username], name="phone", confirmed=True)
-    client.force_login(world[username])
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    sign_in_with_second_factor(client, world[username])
     response = client.post("/api/v1/auth/token/")
     assert response.status_code == 403
     assert response.json()["message"]

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lianfang.core.accounts.models import User
 from lianfang.core.audit.models import AuditEvent
 from lianfang.core.regions.models import Membership, Role
-from tests.world import World
+from tests.world import World, sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
 
-def _verified(client: Client, user: User) -> None:
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-
-
 @pytest.mark.parametrize("path", ["regions/region", "regions/department", "regions/membership", "accounts/user"])
 def test_the_admin_lists_and_adds_each_registry_in_chinese(world: World, client: Client, path: str) -> None:
-    _verified(client, world["admin"])
+    sign_in_with_second_factor(client, world["admin"])
     listing = client.get(f"/admin/{path}/")
     assert listing.status_code == 200 and 'lang="zh-hans"' in listing.content.decode()
     assert client.get(f"/admin/{path}/add/").status_code == 200
@@ -38,13 +28,13 @@ def test_the_admin_is_closed_to_an_administrator_without_the_second_factor(world
 
 
 def test_the_admin_is_closed_to_other_roles_even_after_totp(world: World, client: Client) -> None:
-    _verified(client, world["commander"])
+    sign_in_with_second_factor(client, world["commander"])
     response = client.get("/admin/regions/region/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
 def test_a_membership_added_in_the_admin_is_saved_through_the_audited_service(world: World, client: Client) -> None:
-    _verified(client, world["admin"])
+    sign_in_with_second_factor(client, world["admin"])
     response = client.post(
         "/admin/regions/membership/add/",
         {
@@ -63,7 +53,7 @@ def test_a_membership_added_in_the_admin_is_saved_through_the_audited_service(wo
 
 
 def test_an_administrator_resets_a_password_in_the_admin_and_it_is_audited(world: World, client: Client) -> None:
-    _verified(client, world["admin"])
+    sign_in_with_second_factor(client, world["admin"])
     response = client.post(
         f"/admin/accounts/user/{world['jiyuan'].pk}/password/",
         {"password1": "a-fresh-password-2022", "password2": "a-fresh-password-2022"},
@@ -74,5 +64,5 @@ def test_an_administrator_resets_a_password_in_the_admin_and_it_is_audited(world
 
 
 def test_nobody_deletes_a_region_in_the_admin(world: World, client: Client) -> None:
-    _verified(client, world["admin"])
+    sign_in_with_second_factor(client, world["admin"])
     assert client.get(f"/admin/regions/region/{world.jiyuan_b.pk}/delete/").status_code in (302, 403)

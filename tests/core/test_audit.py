@@ -9,15 +9,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lianfang.core.audit.context import audit_context
 from lianfang.core.audit.models import AuditEvent, AuditSeal
 from lianfang.core.audit.services import audit_record, audit_record_refusal, audit_seal_pending, audit_verify
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.services import region_save
-from tests.world import World
+from tests.world import World, sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -178,11 +176,7 @@ def test_on_postgresql_the_application_cannot_update_or_delete_audit_rows(world:
 def test_a_records_admin_page_shows_who_changed_what_and_when(world: World, client: Client) -> None:
     world.jiyuan_b.name = "登封路新社区"
     region_save(actor=world["admin"], region=world.jiyuan_b)
-    device = TOTPDevice.objects.create(user=world["admin"], name="phone", confirmed=True)
-    client.force_login(world["admin"])
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    sign_in_with_second_factor(client, world["admin"])
     page = client.get(f"/admin/regions/region/{world.jiyuan_b.pk}/history/")
     assert page.status_code == 200
     text = page.content.decode()

@@ -9,7 +9,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -72,13 +72,13 @@ def _event_fields(
     *,
     actor: Any,
     verb: str,
-    target: models.Model | None,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    outcome: str,
-    detail: str,
-    region_code: str | None,
-    actor_name: str | None,
+    target: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    outcome: str = Outcome.OK,
+    detail: str = "",
+    region_code: str | None = None,
+    actor_name: str | None = None,
 ) -> dict[str, Any]:
     ctx = current()
     real_actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
@@ -103,60 +103,32 @@ def _event_fields(
     return {k: v.replace("\x00", "\ufffd") if isinstance(v, str) else v for k, v in fields.items()}
 
 
-def audit_record(
-    *,
-    actor: Any,
-    verb: str,
-    target: models.Model | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    outcome: str = Outcome.OK,
-    detail: str = "",
-    region_code: str | None = None,
-    actor_name: str | None = None,
-) -> AuditEvent:
+class EventDetails(TypedDict, total=False):
+    """What an audit row may say besides who did what: the target, the change, the outcome."""
+
+    target: models.Model | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    outcome: str
+    detail: str
+    region_code: str | None
+    actor_name: str | None
+
+
+def audit_record(*, actor: Any, verb: str, **details: Unpack[EventDetails]) -> AuditEvent:
     """Record a write. Call it inside the service's transaction: the row commits with the change."""
-    return AuditEvent.objects.create(
-        **_event_fields(
-            actor=actor,
-            verb=verb,
-            target=target,
-            before=before,
-            after=after,
-            outcome=outcome,
-            detail=detail,
-            region_code=region_code,
-            actor_name=actor_name,
-        )
-    )
+    return AuditEvent.objects.create(**_event_fields(actor=actor, verb=verb, **details))
 
 
-def audit_record_refusal(
-    *,
-    actor: Any,
-    verb: str,
-    target: models.Model | None = None,
-    outcome: str = Outcome.DENIED,
-    detail: str = "",
-    region_code: str | None = None,
-    actor_name: str | None = None,
-) -> None:
-    """Record a denial or failure so that it survives the rollback of the request that caused it.
+def audit_record_refusal(*, actor: Any, verb: str, **details: Unpack[EventDetails]) -> None:
+    """Record a denial (the default outcome) or a failure so that it survives the rollback of the
+    request that caused it.
 
     Inside a transaction the row waits in the request's audit context and is written once the
     transaction is over; outside one (or without a context) it is written at once.
     """
-    fields = _event_fields(
-        actor=actor,
-        verb=verb,
-        target=target,
-        before=None,
-        after=None,
-        outcome=outcome,
-        detail=detail,
-        region_code=region_code,
-        actor_name=actor_name,
-    )
+    details.setdefault("outcome", Outcome.DENIED)
+    fields = _event_fields(actor=actor, verb=verb, **details)
     ctx = current()
     if ctx is not None and connection.in_atomic_block:
         ctx.pending.append(fields)
