@@ -6,13 +6,17 @@ from rest_framework.routers import DefaultRouter
 from lianfang.core.accounts.api import TokenLoginView, TokenLogoutView
 from lianfang.core.audit.api import AuditEventViewSet
 from lianfang.core.figures.api import FigureListView, FigureRowsView
+from lianfang.core.people.api import PersonViewSet
 from lianfang.core.regions.api import DepartmentViewSet, MeView, RegionViewSet
+from lianfang.core.units.api import UnitViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("regions", RegionViewSet, basename="region")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("audit", AuditEventViewSet, basename="audit")
+router.register("people", PersonViewSet, basename="person")
+router.register("units", UnitViewSet, basename="unit")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
     "lianfang.core.regions",
+    "lianfang.core.people",
+    "lianfang.core.units",
     "lianfang.core.audit",
     "lianfang.core.figures",
     "lianfang.core.demo",
@@ -176,10 +178,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("LIANFANG_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# How many reverse proxies stand in front: the client's address is then read from X-Forwarded-For
+# (the entry the outermost trusted proxy appended), for lockout and the audit log alike.
+PROXY_COUNT = int(os.environ.get("LIANFANG_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "lianfang.core.audit.middleware.client_ip"
 
 # Sessions end after 30 idle minutes: each request renews the cookie.
 SESSION_ENGINE = "lianfang.core.accounts.sessions"
@@ -262,6 +264,7 @@ SPECTACULAR_SETTINGS = {
     '{"message": "<Chinese message>", "fields": {"<field>": ["<message>"]}}.',
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -300,3 +303,10 @@ LOGGING = {
 }
 
 PRODUCT_NAME = _("Lianfang")
+
+# Personal data: the cipher (aes-256-gcm, or sm4-gcm for 商用密码 assessments) and, during a key
+# rotation, the previous key so that old ciphertexts stay readable until re-encrypted.
+DATA_CIPHER = os.environ.get("LIANFANG_CIPHER", "aes-256-gcm")
+DATA_KEY_PREVIOUS = os.environ.get("LIANFANG_DATA_KEY_PREVIOUS", "")
+# Largest Excel file accepted for an import, in bytes.
+IMPORT_MAX_BYTES = int(os.environ.get("LIANFANG_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))

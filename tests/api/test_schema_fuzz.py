@@ -42,7 +42,9 @@ Check = Callable[[Any, Any], None]
 
 @pytest.fixture
 def schema(world: World) -> schemathesis.BaseSchema:
-    return schemathesis.from_wsgi("/api/schema/", application)
+    # The schema is served to signed-in users only.
+    _, token = AuthToken.objects.create(user=world["commander"])
+    return schemathesis.from_wsgi("/api/schema/", application, headers={"Authorization": f"Token {token}"})
 
 
 @pytest.fixture(autouse=True)

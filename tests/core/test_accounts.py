@@ -215,3 +215,65 @@ def test_an_expired_token_is_refused_and_deleted(world: World) -> None:
     instance, token = AuthToken.objects.create(user=world["jiyuan"], expiry=dt.timedelta(seconds=-1))
     assert Client(HTTP_AUTHORIZATION=f"Token {token}").get("/api/v1/me/").status_code == 401
     assert not AuthToken.objects.filter(pk=instance.pk).exists()
+
+
+def test_behind_a_proxy_lockout_and_audit_use_the_address_the_proxy_saw(world: World, settings: Any) -> None:
+    settings.PROXY_COUNT = 1
+    attacker = Client()
+    for _ in range(5):
+        attacker.post(
+            "/accounts/login/",
+            {"username": "commander", "password": "wrong-password-x"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9",  # forged left part, the proxy's entry last
+        )
+    real = Client().post(
+        "/accounts/login/",
+        {"username": "commander", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert real.status_code == 302
+    assert AuditEvent.objects.filter(verb="auth.login", outcome="ok").get().ip == "198.51.100.7"
+    assert set(AuditEvent.objects.filter(outcome="failed").values_list("ip", flat=True)) == {"203.0.113.9"}
+
+
+def test_new_recovery_codes_need_the_password_again(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    assert client.post("/accounts/recovery-codes/", {"password": "not-it"}).status_code == 400
+    response = client.post("/accounts/recovery-codes/", {"password": PASSWORD})
+    assert response.status_code == 200 and len(response.context["codes"]) == 10
+
+
+def test_a_new_password_ends_every_api_token(world: World) -> None:
+    from lianfang.core.accounts.services import user_set_password
+
+    _, token = AuthToken.objects.create(user=world["jiyuan"])
+    user_set_password(actor=world["admin"], user=world["jiyuan"], password="a-replacement-secret-9")
+    assert Client(HTTP_AUTHORIZATION=f"Token {token}").get("/api/v1/me/").status_code == 401
+
+
+def test_the_session_gets_a_new_key_once_the_second_factor_is_passed(world: World, client: Client) -> None:
+    device = TOTPDevice.objects.create(user=world["auditor"], name="phone", confirmed=True)
+    client.force_login(world["auditor"])
+    before = client.session.session_key
+    assert client.post("/accounts/otp/", {"token": _code(device)}).status_code == 302
+    assert client.session.session_key != before
+
+
+def test_the_recovery_page_does_not_tell_which_user_names_exist(world: World, client: Client) -> None:
+    form = {"code": "AAAAA-BBBBB", "password1": "short", "password2": "short"}
+    known = client.post("/accounts/recover/", {**form, "username": "jiyuan"}).context["form"].errors
+    unknown = client.post("/accounts/recover/", {**form, "username": "no-such-user"}).context["form"].errors
+    assert known == unknown
+
+
+def test_a_malformed_token_header_is_refused_not_a_server_error(world: World) -> None:
+    for header in ["Token \xff\xfe", "Token abc def", "Token 0000\x00"]:
+        assert Client(raise_request_exception=False, HTTP_AUTHORIZATION=header).get("/api/v1/me/").status_code == 401
+
+
+def test_the_api_schema_is_served_to_signed_in_users_only(world: World, client: Client) -> None:
+    assert client.get("/api/schema/").status_code in (401, 403)
+    client.force_login(world["jiyuan"])
+    assert client.get("/api/schema/").status_code == 200

@@ -189,3 +189,24 @@ def test_auditors_read_the_audit_log_and_others_do_not(world: World, client: Cli
     assert client.get("/api/v1/audit/").json()["count"] >= 2
     client.force_login(world["market"])
     assert client.get("/api/v1/audit/").status_code == 403
+
+
+def test_verify_detects_a_forged_row_sealed_after_the_seal_time_was_moved_back(world: World) -> None:
+    _events(world)
+    audit_seal_pending()
+    _raw(
+        "INSERT INTO audit_auditevent"
+        " (at, actor_name, verb, target_type, target_id, target_repr, region_code, outcome, detail)"
+        " VALUES (%s, 'x', 'person.reveal', '', '', '', '', 'ok', 'forged')",
+        ["2022-01-05 10:00:00+00:00"],
+    )
+    _raw("UPDATE audit_auditseal SET sealed_at = %s", ["2021-01-01 00:00:00+00:00"])
+    audit_seal_pending()  # the sequencer is fooled into sealing the forged row...
+    assert not audit_verify().ok  # ...but the moved seal times break the chain
+
+
+def test_verify_detects_a_removed_checkpoint_file(world: World, settings: Any) -> None:
+    _events(world)
+    audit_seal_pending()
+    settings.AUDIT_CHECKPOINT_FILE.unlink()
+    assert any("checkpoint" in p for p in audit_verify().problems)

@@ -136,3 +136,21 @@ def test_correcting_a_regions_code_moves_the_scope_of_those_who_hold_it(world: W
     world.jiyuan_b.code = "410106001009"
     region_save(actor=world["admin"], region=world.jiyuan_b)
     assert scope_for(User.objects.get(pk=worker.user_id)).region_prefixes() == ["410106001009"]
+
+
+def test_a_membership_given_to_someone_else_leaves_the_previous_holders_scope(world: World) -> None:
+    from lianfang.core.accounts.models import User
+
+    assert scope_for(User.objects.get(username="jiyuan")).grants
+    membership = Membership.objects.get(user__username="jiyuan")
+    membership.user = User.objects.get(username="nobody")
+    membership.save()
+    assert scope_for(User.objects.get(username="jiyuan")).grants == ()
+
+
+def test_a_commander_serves_over_the_district_only(world: World) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        Membership(user=world["nobody"], role=Role.COMMANDER, region=world.jiyuan).full_clean()
+    assert "region" in error.value.message_dict

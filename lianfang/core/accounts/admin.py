@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from lianfang.core.audit.admin import AuditedAdmin
 from lianfang.core.audit.services import audit_record
@@ -32,7 +33,10 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         # The password form saves the user itself; its change is audited here.
         if request.path.endswith("/password/"):
-            audit_record(actor=request.user, verb="user.set_password", target=obj)
+            revoked, _ = AuthToken.objects.filter(user=obj).delete()
+            audit_record(
+                actor=request.user, verb="user.set_password", target=obj, detail=f"{revoked} API tokens revoked"
+            )
         return super().log_change(request, obj, message)
 
     @admin.action(description=_("Reset the authenticator (TOTP) of the selected users"))

@@ -81,7 +81,12 @@ def _tokens_with_users(token_key: str) -> list[Any]:
 class TokenAuthentication(KnoxTokenAuthentication):
     def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
         invalid = _("Invalid token.")
-        text = token.decode("utf-8")
+        try:
+            text = token.decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(invalid) from None
+        if not text.isalnum():  # knox tokens are hexadecimal
+            raise exceptions.AuthenticationFailed(invalid)
         for auth_token in _tokens_with_users(text[: CONSTANTS.TOKEN_KEY_LENGTH]):
             if self._cleanup_token(auth_token):
                 continue

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -29,5 +30,5 @@ class SecondFactorMiddleware:
                 return JsonResponse(
                     {"message": _("This account must pass its second factor first."), "fields": {}}, status=403
                 )
-            return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")
+            return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -34,6 +35,9 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp 
     scope_fields = {"assignee": ""}
 
 
+MAX_THROTTLE_SECONDS = 15 * 60
+
+
 def recovery_code_digest(code: str) -> str:
     """Codes are stored as keyed digests: a database dump does not reveal a usable code."""
     normalised = code.replace("-", "").replace(" ", "").upper()
@@ -52,6 +56,17 @@ class RecoveryCodeDevice(ThrottlingMixin, Device):
 
     def get_throttle_factor(self) -> int:
         return 1
+
+    def verify_is_allowed(self) -> tuple[bool, dict[str, Any] | None]:
+        # django-otp doubles the wait after each wrong code without limit; anyone could then keep a
+        # user's codes locked for ever. After 15 minutes a try is allowed again (31^10 codes make
+        # guessing hopeless at that pace anyway).
+        allowed, data = super().verify_is_allowed()
+        if not allowed and self.throttling_failure_timestamp is not None:
+            waited = (timezone.now() - self.throttling_failure_timestamp).total_seconds()
+            if waited >= MAX_THROTTLE_SECONDS:
+                return True, None
+        return allowed, data
 
     def verify_token(self, token: object) -> bool:
         verify_allowed, _ = self.verify_is_allowed()

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 
@@ -26,6 +27,12 @@ def _validate_password(password: str, user: User) -> None:
         validate_password(password, user)
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from error
+
+
+def _revoke_tokens(user: User) -> int:
+    """A new password (or a disabled account) ends every API token issued under the old one."""
+    deleted, _ = AuthToken.objects.filter(user=user).delete()
+    return deleted
 
 
 def user_create(*, actor: Any, username: str, full_name: str, password: str | None) -> User:
@@ -53,7 +60,8 @@ def user_set_password(*, actor: Any, user: User, password: str) -> None:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        audit_record(actor=actor, verb="user.set_password", target=user)
+        revoked = _revoke_tokens(user)
+        audit_record(actor=actor, verb="user.set_password", target=user, detail=f"{revoked} API tokens revoked")
 
 
 def user_set_active(*, actor: Any, user: User, active: bool) -> None:
@@ -62,6 +70,8 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> None:
         before = snapshot(user, ["is_active"])
         user.is_active = active
         user.save(update_fields=["is_active"])
+        if not active:
+            _revoke_tokens(user)
         audit_record(
             actor=actor, verb="user.set_active", target=user, before=before, after=snapshot(user, ["is_active"])
         )
@@ -122,8 +132,9 @@ def password_reset_with_recovery_code(*, username: str, code: str, password: str
     """A user who forgot the password sets a new one with a recovery code (used up by this)."""
     user = User.objects.filter(username=username, is_active=True).first()
     device = RecoveryCodeDevice.objects.filter(user=user).first() if user else None
-    if user is not None:
-        _validate_password(password, user)  # before the code is spent
+    # The password rules are checked before the code is spent, and the same way whether or not the
+    # user exists, so that this page does not tell which user names exist.
+    _validate_password(password, user if user is not None else User(username=username))
     if user is None or device is None or not device.verify_token(code):
         audit_record_refusal(
             actor=None, verb="password.recover", outcome="failed", actor_name=username[:150], detail="bad code"
@@ -132,5 +143,6 @@ def password_reset_with_recovery_code(*, username: str, code: str, password: str
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        audit_record(actor=user, verb="password.recover", target=user)
+        revoked = _revoke_tokens(user)
+        audit_record(actor=user, verb="password.recover", target=user, detail=f"{revoked} API tokens revoked")
     return user

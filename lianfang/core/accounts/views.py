@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 from typing import Any, cast
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -36,12 +39,18 @@ class LoginView(auth_views.LoginView):
     def get_success_url(self) -> str:
         url = super().get_success_url()
         if needs_second_factor(self.request.user):
-            return f"/accounts/otp/?next={url}"
+            return f"/accounts/otp/?{urlencode({'next': url})}"
         return url
 
 
 class LogoutView(auth_views.LogoutView):
     next_page = "accounts:login"
+
+
+def _new_session_key(request: HttpRequest) -> None:
+    """A session that gained a second factor gets a new key and CSRF token (no fixation)."""
+    request.session.cycle_key()
+    rotate_token(request)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -59,7 +68,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if user.is_verified():  # type: ignore[attr-defined]  # added by OTPMiddleware
         return redirect(_safe_next(request))
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return redirect(f"/accounts/otp/enrol/?next={_safe_next(request)}")
+        return redirect(f"/accounts/otp/enrol/?{urlencode({'next': _safe_next(request)})}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].strip()
@@ -68,6 +77,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         for device in devices:
             if device.verify_token(token):
                 otp_login(request, device)
+                _new_session_key(request)
                 audit_record(actor=user, verb="auth.second_factor", target=user, detail=type(device).__name__)
                 if isinstance(device, RecoveryCodeDevice):
                     messages.warning(request, _("You used a recovery code; %(n)d remain.") % {"n": device.remaining()})
@@ -83,7 +93,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in of a role that needs TOTP: scan the secret, confirm with a first code."""
     user = cast(User, request.user)  # login_required
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return redirect(f"/accounts/otp/?next={_safe_next(request)}")
+        return redirect(f"/accounts/otp/?{urlencode({'next': _safe_next(request)})}")
     form = TokenForm(request.POST or None)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if request.method == "POST" and device is not None and form.is_valid():
@@ -93,6 +103,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             form.add_error("token", error.message_dict.get("token", [_("The code is wrong.")])[0])
         else:
             otp_login(request, device)
+            _new_session_key(request)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _safe_next(request)})
     if device is None:
         device = services.totp_begin_enrolment(user=user)
@@ -112,9 +123,13 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     """A signed-in user replaces their recovery codes (after passing the second factor if required)."""
     user = cast(User, request.user)  # login_required
     if needs_second_factor(user) and not user.is_verified():  # type: ignore[attr-defined]  # added by OTPMiddleware
-        return redirect(f"/accounts/otp/?next={request.path}")
+        return redirect(f"/accounts/otp/?{urlencode({'next': request.path})}")
     if request.method != "POST":
         return render(request, "accounts/recovery_codes_confirm.html")
+    # New codes can reset the password, so a borrowed session alone must not be enough to get them.
+    if authenticate(request, username=user.get_username(), password=request.POST.get("password", "")) is None:
+        error = _("The password is wrong.")
+        return render(request, "accounts/recovery_codes_confirm.html", {"error": error}, status=400)
     codes = services.recovery_codes_issue(actor=user, user=user)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/"})
 

@@ -1,15 +1,27 @@
+import ipaddress
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from .context import audit_context
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client address, read the same way as django-axes reads it (proxy-aware when configured)."""
-    from axes.helpers import get_client_ip_address
+    """The client's address: REMOTE_ADDR, or behind N trusted proxies the X-Forwarded-For entry that
+    the outermost of them appended (entries further left are the client's to forge).
 
-    return get_client_ip_address(request) or None
+    django-axes uses this too (AXES_CLIENT_IP_CALLABLE), so lockout and audit agree.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.PROXY_COUNT
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    if proxies <= 0 or len(hops) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-proxies]))
+    except ValueError:
+        return remote
 
 
 class AuditContextMiddleware:

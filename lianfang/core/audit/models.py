@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,7 +61,8 @@ class AuditSeal(models.Model):
     seq = models.BigIntegerField(primary_key=True)
     event = models.OneToOneField(AuditEvent, on_delete=models.DO_NOTHING, db_constraint=False, related_name="seal")
     digest = models.CharField(max_length=64)
-    sealed_at = models.DateTimeField(auto_now_add=True)
+    # Covered by the digest: the sequencer's cut-off and verify's "inserted" check rely on it.
+    sealed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["seq"]

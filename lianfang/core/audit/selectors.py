@@ -9,16 +9,23 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from lianfang.core.regions.models import LEVEL_PREFIX_LENGTH, RegionLevel, Role
 from lianfang.core.regions.scoping import scope_for
 
 from .models import AuditEvent
+
+DISTRICT_PREFIX = LEVEL_PREFIX_LENGTH[RegionLevel.DISTRICT]
 
 
 def audit_event_list(user: Any) -> QuerySet[AuditEvent]:
     scope = scope_for(user)
     if not scope.can_read_audit:
         raise PermissionDenied(_("Only auditors may read the audit log."))
-    return scope.filter(AuditEvent.objects.all())
+    events = scope.filter(AuditEvent.objects.all())
+    # Sign-ins, lockouts and recoveries belong to no region: the district's auditors review them.
+    if any(g.role == Role.AUDITOR and len(g.region_prefix) <= DISTRICT_PREFIX for g in scope.grants):
+        events = events | AuditEvent.objects.filter(region_code="")
+    return events
 
 
 def record_history(record: models.Model) -> QuerySet[AuditEvent]:

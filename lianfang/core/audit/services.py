@@ -163,10 +163,10 @@ def canonical(event: AuditEvent) -> bytes:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _chain(previous: str, event: AuditEvent) -> str:
-    return hmac.new(
-        settings.AUDIT_KEY.encode(), previous.encode() + b"\n" + canonical(event), hashlib.sha256
-    ).hexdigest()
+def _chain(previous: str, event: AuditEvent, sealed_at: dt.datetime) -> str:
+    stamp = sealed_at.astimezone(dt.UTC).isoformat(timespec="microseconds").encode()
+    message = previous.encode() + b"\n" + stamp + b"\n" + canonical(event)
+    return hmac.new(settings.AUDIT_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
 def _checkpoint_mac(seq: int, digest: str) -> str:
@@ -194,10 +194,11 @@ def audit_seal_pending(*, batch: int = 5000) -> int:
                 unsealed = unsealed.filter(at__gte=last.sealed_at - SEAL_GRACE)
             events = list(unsealed.order_by("id")[:batch])
             seals = []
+            now = timezone.now()
             for event in events:
                 seq += 1
-                previous = _chain(previous, event)
-                seals.append(AuditSeal(seq=seq, event=event, digest=previous))
+                previous = _chain(previous, event, now)
+                seals.append(AuditSeal(seq=seq, event=event, digest=previous, sealed_at=now))
             AuditSeal.objects.bulk_create(seals)
         if seals:
             _append_checkpoint(seq, previous)
@@ -248,26 +249,36 @@ def audit_verify() -> VerifyReport:
     previous = GENESIS
     expected_seq = 1
     digests: dict[int, str] = {}
+    # Each batch of seals shares one sealed_at; its events must be no older than the batch before
+    # it (less the grace), because the sequencer seals only such rows.
+    floor: dt.datetime | None = None
+    batch: dt.datetime | None = None
     seals = AuditSeal.objects.order_by("seq").iterator(chunk_size=2000)
     events = {e.pk: e for e in AuditEvent.objects.filter(seal__isnull=False).iterator(chunk_size=2000)}
     for seal in seals:
         if seal.seq != expected_seq:
             report.problems.append(f"seals {expected_seq}..{seal.seq - 1} are missing (rows deleted)")
             expected_seq = seal.seq
+        if seal.sealed_at != batch:
+            floor, batch = batch, seal.sealed_at
         event = events.get(seal.event_id)
         if event is None:
             report.problems.append(f"event {seal.event_id} (seal {seal.seq}) was deleted")
-            previous = seal.digest
-        else:
-            digest = _chain(previous, event)
-            if not hmac.compare_digest(digest, seal.digest):
-                report.problems.append(f"event {seal.event_id} (seal {seal.seq}) was altered or its seal forged")
-            previous = seal.digest
+        elif not hmac.compare_digest(_chain(previous, event, seal.sealed_at), seal.digest):
+            report.problems.append(f"event {seal.event_id} (seal {seal.seq}) was altered or its seal forged")
+        elif floor is not None and event.at < floor - SEAL_GRACE:
+            report.problems.append(
+                f"event {event.pk} (seal {seal.seq}) predates the chain it was sealed into (row inserted)"
+            )
+        previous = seal.digest
         digests[seal.seq] = seal.digest
         report.checked += 1
         expected_seq += 1
     checkpoint = _last_checkpoint(report.problems)
-    if checkpoint is not None:
+    if checkpoint is None:
+        if report.checked:
+            report.problems.append("seals exist but no checkpoint does (the checkpoint file was removed or emptied)")
+    else:
         seq, digest = checkpoint
         if seq not in digests:
             report.problems.append(

@@ -1,3 +1,7 @@
+from typing import Any
+
+from django.http import HttpRequest
+
 from lianfang.core.accounts.admin_site import admin_site
 from lianfang.core.audit.admin import AuditedAdmin
 
@@ -26,6 +30,10 @@ class MembershipAdmin(AuditedAdmin):
     search_fields = ["user__username", "user__full_name", "region__name"]
     autocomplete_fields = ["user", "region"]
     save_service = staticmethod(membership_save)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A membership belongs to one person: to serve someone else, end it and grant a new one.
+        return ["user"] if obj is not None else []
 
 
 admin_site.register(Region, RegionAdmin)

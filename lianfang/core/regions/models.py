@@ -106,6 +106,12 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=24, choices=DepartmentKind.choices)
     region = models.ForeignKey(Region, verbose_name=_("jurisdiction"), on_delete=models.PROTECT)
+    supervises = models.JSONField(
+        _("supervises kinds of organisation"),
+        default=list,
+        blank=True,
+        help_text=_("Kinds of organisation this department supervises, e.g. small shops for market regulation."),
+    )
 
     class Meta:
         ordering = ["kind", "code"]
@@ -151,8 +157,26 @@ class Membership(models.Model):
     department = models.ForeignKey(
         Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
     )
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("For unit contacts: the organisation they stand for."),
+    )
     sent_down = models.BooleanField(
         _("sent down"), default=False, help_text=_("Office staff posted to a community for a campaign (下沉).")
+    )
+    may_reveal = models.BooleanField(
+        _("may reveal full numbers"),
+        default=False,
+        help_text=_("May show a full identity number or phone, giving a reason each time (audited)."),
+    )
+    may_view_sensitive = models.BooleanField(
+        _("may view sensitive records"),
+        default=False,
+        help_text=_("May see minors and health, income and disability records (every view audited)."),
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -161,7 +185,7 @@ class Membership(models.Model):
     objects = MembershipQuerySet.as_manager()
 
     # How the scoping layer reaches this model's jurisdiction (see core.regions.scoping).
-    scope_fields = {"region": "region", "department": "department", "assignee": "user"}
+    scope_fields = {"region": "region", "department": "department", "assignee": "user", "unit": "unit"}
 
     class Meta:
         ordering = ["user_id", "role"]
@@ -187,6 +211,10 @@ class Membership(models.Model):
         errors: dict[str, Any] = {}
         if self.role == Role.DEPARTMENT_STAFF and not self.department_id:
             errors["department"] = _("Department staff need a department.")
+        if self.role == Role.COMMANDER and self.region_id and self.region.level != RegionLevel.DISTRICT:
+            errors["region"] = _("A district commander serves over the whole district.")
+        if self.role == Role.UNIT_CONTACT and not self.unit_id:
+            errors["unit"] = _("A unit contact needs the organisation they stand for.")
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = _("The end date comes before the start date.")
         if self.sent_down and not (self.valid_from and self.valid_until):

@@ -42,6 +42,8 @@ class Grant:
     department_id: int | None = None
     unit_id: int | None = None
     membership_id: int | None = None
+    may_reveal: bool = False
+    may_view_sensitive: bool = False
     # For showing the user where they serve, without another query.
     region_name: str = ""
     department_name: str = ""
@@ -69,6 +71,16 @@ class Scope:
     @property
     def can_write(self) -> bool:
         return bool(self.roles & WRITING_ROLES)
+
+    @property
+    def may_reveal(self) -> bool:
+        """May show full identity numbers and phones (a separate privilege, with a reason, audited)."""
+        return any(g.may_reveal for g in self.grants)
+
+    @property
+    def sees_sensitive(self) -> bool:
+        """May see minors and health, income and disability records; the commander always may."""
+        return self.sees_everything or any(g.may_view_sensitive for g in self.grants)
 
     @property
     def can_read_audit(self) -> bool:
@@ -119,36 +131,50 @@ def _path(base: str, suffix: str) -> str:
     return f"{base}__{suffix}" if base else suffix
 
 
+def _paths(fields: dict[str, Any], key: str) -> tuple[str, ...] | None:
+    value = fields.get(key)
+    if value is None:
+        return None
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _any_of(paths: tuple[str, ...], suffix: str, value: Any) -> Q:
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{_path(path, suffix): value})
+    return condition
+
+
 def _may_duplicate(fields: dict[str, Any]) -> bool:
     # Paths across a to-many relation could return a row twice; plain foreign keys cannot.
-    return any("__" in path for path in fields.values() if path)
+    return any("__" in path for key in fields for path in (_paths(fields, key) or ()))
 
 
-def _grant_q(grant: Grant, fields: dict[str, str], user_id: int | None) -> Q | None:
-    region = fields.get("region")
+def _grant_q(grant: Grant, fields: dict[str, Any], user_id: int | None) -> Q | None:
+    regions = _paths(fields, "region")
     code_field = fields.get("region_code")
     in_region: Q | None = None
-    if region is not None:
-        in_region = Q(**{_path(region, "code__startswith"): grant.region_prefix})
+    if regions is not None:
+        in_region = _any_of(regions, "code__startswith", grant.region_prefix)
     elif code_field:
         in_region = Q(**{f"{code_field}__startswith": grant.region_prefix})
     if grant.role in (Role.SUBDISTRICT_STAFF, Role.AUDITOR):
         return in_region
     if grant.role == Role.DEPARTMENT_STAFF:
-        department = fields.get("department")
-        if department is None or grant.department_id is None or in_region is None:
+        departments = _paths(fields, "department")
+        if departments is None or grant.department_id is None or in_region is None:
             return None
-        return in_region & Q(**{_path(department, "id"): grant.department_id})
+        return in_region & _any_of(departments, "id", grant.department_id)
     if grant.role == Role.FIELD_WORKER:
-        assignee = fields.get("assignee")
-        if assignee is None or user_id is None:
+        assignees = _paths(fields, "assignee")
+        if assignees is None or user_id is None:
             return None
-        return Q(**{_path(assignee, "id"): user_id})
+        return _any_of(assignees, "id", user_id)
     if grant.role == Role.UNIT_CONTACT:
-        unit = fields.get("unit")
-        if unit is None or grant.unit_id is None:
+        units = _paths(fields, "unit")
+        if units is None or grant.unit_id is None:
             return None
-        return Q(**{_path(unit, "id"): grant.unit_id})
+        return _any_of(units, "id", grant.unit_id)
     return None  # the system administrator sees no business data by default
 
 
@@ -180,8 +206,10 @@ def _load_scope(user: Any, day: dt.date) -> Scope:
                 role=m.role,
                 region_prefix=m.region.prefix,
                 department_id=m.department_id,
-                unit_id=getattr(m, "unit_id", None),
+                unit_id=m.unit_id,
                 membership_id=m.pk,
+                may_reveal=m.may_reveal,
+                may_view_sensitive=m.may_view_sensitive,
                 region_name=m.region.name,
                 department_name=m.department.name if m.department else "",
                 valid_until=m.valid_until,

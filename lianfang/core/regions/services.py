@@ -30,8 +30,11 @@ def membership_save(*, actor: Any, membership: Membership) -> Membership:
     """Grant or change a role over a region scope, optionally limited in time (下沉)."""
     require_registry_admin(actor, verb="membership.save")
     with transaction.atomic():
+        previous = Membership.objects.filter(pk=membership.pk).values_list("user_id", flat=True).first()
         audited_save(actor=actor, instance=membership)
         _sync_staff_flag(membership.user)
+        if previous is not None and previous != membership.user_id:
+            _sync_staff_flag(type(membership.user).objects.get(pk=previous))
     return membership
 
 

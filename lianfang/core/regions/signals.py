@@ -6,11 +6,21 @@ whichever path (service, admin, data migration, test) changed a membership.
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .models import Membership, Region
 from .scoping import scope_changed
+
+
+@receiver(pre_save, sender=Membership)
+def membership_moving(sender: Any, instance: Membership, **kwargs: Any) -> None:
+    """A membership given to another user must leave the previous holder's cached scope too."""
+    if instance.pk is None:
+        return
+    previous = Membership.objects.filter(pk=instance.pk).values_list("user_id", flat=True).first()
+    if previous is not None and previous != instance.user_id:
+        scope_changed(user_ids=[previous])
 
 
 @receiver([post_save, post_delete], sender=Membership)

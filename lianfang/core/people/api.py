@@ -1,0 +1,170 @@
+"""/api/v1/people/: scoped, masked, audited. Full values only through the reveal action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from lianfang.core.api.errors import ErrorSerializer
+from lianfang.core.api.fields import RegionCodeField
+from lianfang.core.audit.services import audit_record
+from lianfang.core.regions.models import Region
+from lianfang.core.regions.scoping import scope_for
+from lianfang.core.regions.selectors import default_region
+
+from .identity import DocumentType
+from .models import Person
+from .selectors import person_list, person_search
+from .services import VersionConflict, clean_person, person_register, person_reveal, person_update
+
+
+class PersonSerializer(serializers.ModelSerializer[Person]):
+    """A person as every response shows them: numbers masked, age instead of the birth date."""
+
+    home_region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    age = serializers.IntegerField(read_only=True, allow_null=True)
+    is_minor = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id", "name", "document_type", "document_masked", "phone_masked", "sex", "age", "is_minor",
+            "address", "home_region", "version",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class PersonWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=64)
+    document_type = serializers.ChoiceField(choices=DocumentType.choices, default=DocumentType.RESIDENT_ID)
+    document_number = serializers.CharField(max_length=32)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    home_region = RegionCodeField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField(required=False, min_value=1, help_text="The version you read (updates only).")
+
+
+class RegistrationSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["created", "updated", "linked", "unchanged"])
+    person = PersonSerializer(allow_null=True, help_text="Null when the person is registered but outside your view.")
+
+
+class RevealSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=["document", "phone"])
+    reason = serializers.CharField(max_length=200)
+
+
+class RevealedSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    value = serializers.CharField()
+
+
+class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Person]):
+    """People in your jurisdiction. Outside it a person answers 404, never data."""
+
+    serializer_class = PersonSerializer
+    queryset = Person.objects.none()
+    http_method_names = ["get", "post", "put", "head", "options"]
+    audit_name = "people"
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Person.objects.none()
+        return person_search(self.request.user, self.request.query_params.get("q", "")).order_by("name", "id")
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = self.get_object()
+        if person.is_minor:  # only sensitive roles get here; each view is audited
+            audit_record(actor=request.user, verb="person.view_sensitive", target=person, detail="minor")
+        return Response(PersonSerializer(person).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="document number, mobile, name or pinyin initials")]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def _data(self, request: Request) -> Any:
+        incoming = PersonWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = incoming.validated_data
+        return values, clean_person(
+            name=values["name"],
+            document_type=values["document_type"],
+            document_number=values["document_number"],
+            phone=values["phone"],
+            address=values["address"],
+            home_region=values["home_region"],
+        )
+
+    @extend_schema(
+        request=PersonWriteSerializer,
+        responses={
+            201: RegistrationSerializer,
+            200: RegistrationSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+        },
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        _values, data = self._data(request)
+        region = data.home_region or default_region(request.user)
+        if region is None:
+            raise exceptions.PermissionDenied()
+        person, outcome = person_register(actor=request.user, data=data, region=region, source="api")
+        visible = person_list(request.user).filter(pk=person.pk).first()
+        body = {"outcome": outcome, "person": PersonSerializer(visible).data if visible else None}
+        return Response(body, status=status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK)
+
+    @extend_schema(
+        request=PersonWriteSerializer,
+        responses={200: PersonSerializer, 400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+    )
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = self.get_object()
+        values, data = self._data(request)
+        if "version" not in values:
+            raise exceptions.ValidationError({"version": ["必填：请提供您读取时的版本号。"]})
+        try:
+            updated = person_update(actor=request.user, person=person, data=data, version=values["version"])
+        except VersionConflict as conflict:
+            return Response({"message": str(conflict), "fields": {"version": [str(conflict)]}}, status=409)
+        return Response(PersonSerializer(updated).data)
+
+    @extend_schema(
+        request=RevealSerializer, responses={200: RevealedSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def reveal(self, request: Request, pk: str | None = None) -> Response:
+        """Show one full value; needs the reveal privilege and a reason, and is audited."""
+        person = self.get_object()
+        incoming = RevealSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        value = person_reveal(
+            actor=request.user,
+            person=person,
+            field=incoming.validated_data["field"],
+            reason=incoming.validated_data["reason"],
+        )
+        return Response({"field": incoming.validated_data["field"], "value": value})
+
+    def get_object(self) -> Person:
+        try:
+            pk = int(self.kwargs["pk"])
+        except (TypeError, ValueError) as error:
+            raise Http404 from error
+        person = person_list(self.request.user).filter(pk=pk).first()
+        if person is None:
+            raise Http404
+        return person
+
+    def check_permissions(self, request: Request) -> None:
+        super().check_permissions(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not scope_for(request.user).can_write:
+            raise exceptions.PermissionDenied()

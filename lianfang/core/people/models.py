@@ -1,0 +1,114 @@
+"""One person, one record (一人一档), whichever practice registers them.
+
+Document numbers and phones are kept only as ciphertext, a blind index (for exact lookup and
+de-duplication) and a masked form (for lists): a database dump holds no full number or phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lianfang.core.privacy.masking import age_on
+from lianfang.core.regions.models import Department, Region
+
+from .identity import DocumentType, Sex
+
+MINOR_AGE = 14
+
+
+def minors_born_after(day: dt.date) -> dt.date:
+    """People born after this date are under 14 on `day`."""
+    try:
+        return day.replace(year=day.year - MINOR_AGE)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - MINOR_AGE, day=28)
+
+
+class Person(models.Model):
+    name = models.CharField(_("name"), max_length=64)
+    name_initials = models.CharField(_("pinyin initials"), max_length=64, blank=True, db_index=True, editable=False)
+    document_type = models.CharField(
+        _("document type"), max_length=24, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID
+    )
+    document_cipher = models.TextField(_("document number (encrypted)"), editable=False)
+    document_index = models.CharField(_("document blind index"), max_length=64, unique=True, editable=False)
+    document_masked = models.CharField(_("document number"), max_length=32, editable=False)
+    phone_cipher = models.TextField(_("mobile (encrypted)"), blank=True, editable=False)
+    phone_index = models.CharField(_("mobile blind index"), max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField(_("mobile"), max_length=16, blank=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    home_region = models.ForeignKey(
+        Region, verbose_name=_("home region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    # Visible where the person lives and to the jurisdictions and departments that registered them.
+    scope_fields = {
+        "region": ("home_region", "links__region"),
+        "department": "links__department",
+        "assignee": "links__created_by",
+    }
+    audit_masked_fields = {"document_cipher": lambda v: "***", "phone_cipher": lambda v: "***"}
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.document_masked}"
+
+    @property
+    def age(self) -> int | None:
+        return age_on(self.birth_date, timezone.localdate())
+
+    @property
+    def is_minor(self) -> bool:
+        return self.birth_date is not None and self.birth_date > minors_born_after(timezone.localdate())
+
+
+class PersonLink(models.Model):
+    """Who registered a person: a jurisdiction (and department) that may now see the core record.
+
+    A link shows the person's own record to that jurisdiction and nothing that other practices or
+    jurisdictions hold about them.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="links")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(_("registered by"), max_length=32)  # "registry", "import", a practice's app label
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "region", "department", "source"],
+                condition=models.Q(department__isnull=False),
+                name="person_link_once",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "region", "source"],
+                condition=models.Q(department__isnull=True),
+                name="person_link_once_without_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.region_id}"

@@ -1,0 +1,44 @@
+"""Reads of the people registry, through the scoping layer; minors only for sensitive roles."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from lianfang.core.regions.scoping import scope_for
+
+from .identity import DocumentType, normalise, normalise_phone
+from .models import Person, minors_born_after
+
+
+def person_list(user: Any) -> QuerySet[Person]:
+    """People the user may see: where they serve, or whom their jurisdiction registered."""
+    scope = scope_for(user)
+    people = scope.filter(Person.objects.select_related("home_region"))
+    if not scope.sees_sensitive:
+        people = people.exclude(birth_date__gt=minors_born_after(timezone.localdate()))
+    return people
+
+
+def person_search(user: Any, query: str) -> QuerySet[Person]:
+    """Exact document number or mobile (through the blind indexes), a name, or pinyin initials."""
+    from .services import document_index, phone_index
+
+    people = person_list(user)
+    text = query.strip()
+    if not text:
+        return people
+    number = normalise(text)
+    condition = Q(name__icontains=text)
+    if re.fullmatch(r"[A-Za-z]{1,10}", text):
+        condition |= Q(name_initials__startswith=text.lower())
+    if re.fullmatch(r"[0-9A-Z]{5,18}", number):
+        condition |= Q(document_index__in=[document_index(kind, number) for kind in DocumentType.values])
+    with contextlib.suppress(ValidationError):  # not a phone number: nothing to add
+        condition |= Q(phone_index=phone_index(normalise_phone(text)))
+    return people.filter(condition)

@@ -1,0 +1,194 @@
+"""One person, one record: registration, linking, protected numbers, minors, reveal and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from knox.models import AuthToken
+
+from lianfang.core.audit.models import AuditEvent
+from lianfang.core.people.models import Person, PersonLink
+from lianfang.core.people.selectors import person_list, person_search
+from lianfang.core.people.services import (
+    VersionConflict,
+    clean_person,
+    person_register,
+    person_reveal,
+    person_update,
+)
+from lianfang.core.regions.models import Membership, Role
+from tests.ids import resident_id
+from tests.world import World
+
+pytestmark = pytest.mark.django_db
+
+ID = resident_id(dt.date(1985, 6, 15))
+PHONE = "13812345678"
+
+
+def _register(world: World, actor: str = "jiyuan", region: Any = None, **fields: Any) -> tuple[Person, str]:
+    data = clean_person(
+        name=fields.get("name", "张三"),
+        document_number=fields.get("document_number", ID),
+        phone=fields.get("phone", PHONE),
+        address=fields.get("address", "济源路1号"),
+        home_region=fields.get("home_region", world.jiyuan_a),
+    )
+    return person_register(actor=world[actor], data=data, region=region or world.jiyuan)
+
+
+def test_a_registered_person_keeps_no_plain_number_and_shows_masks_and_age(world: World) -> None:
+    person, outcome = _register(world)
+    assert outcome == "created"
+    assert person.document_masked == "410***********" + ID[-4:] and person.phone_masked == "138****5678"
+    assert ID not in person.document_cipher and PHONE not in person.phone_cipher
+    assert person.birth_date == dt.date(1985, 6, 15) and person.sex == "M" and person.age and person.age >= 40
+    assert person.name_initials == "zs"
+
+
+def test_the_same_document_registered_elsewhere_links_to_the_same_person(world: World) -> None:
+    first, _ = _register(world)
+    second, outcome = _register(
+        world, actor="commander", region=world.zhongxin, home_region=world.zhongxin_a, name="张三丰"
+    )
+    assert second.pk == first.pk and outcome == "updated"  # the commander may see (and correct) the record
+    assert Person.objects.count() == 1
+    assert set(PersonLink.objects.values_list("region__code", flat=True)) == {"410106001000", "410106002000"}
+
+
+def test_a_registration_from_another_jurisdiction_links_without_revealing_or_changing_anything(world: World) -> None:
+    zhongxin_staff = Membership.objects.create(
+        user=world["nobody"], role=Role.SUBDISTRICT_STAFF, region=world.zhongxin
+    ).user
+    first, _ = _register(world)
+    data = clean_person(name="李四", document_number=ID, phone="13900000000", home_region=world.zhongxin_a)
+    person, outcome = person_register(actor=zhongxin_staff, data=data, region=world.zhongxin)
+    assert person.pk == first.pk and outcome == "linked"
+    person.refresh_from_db()
+    assert person.name == "张三" and person.phone_masked == "138****5678"  # nothing changed
+    assert person_list(zhongxin_staff).filter(pk=person.pk).exists()  # the link lets them see the core record
+
+
+def test_registering_twice_with_the_same_content_changes_nothing(world: World) -> None:
+    _register(world)
+    events = AuditEvent.objects.count()
+    person, outcome = _register(world)
+    assert outcome == "unchanged" and AuditEvent.objects.count() == events and person.version == 1
+
+
+def test_every_invalid_field_is_named_at_once(world: World) -> None:
+    with pytest.raises(ValidationError) as error:
+        clean_person(name="", document_number=ID[:-1] + "0" if ID[-1] != "0" else ID[:-1] + "1", phone="12345")
+    assert set(error.value.message_dict) == {"name", "document_number", "phone"}
+    assert "校验位" in error.value.message_dict["document_number"][0]
+
+
+def test_people_are_found_by_exact_number_mobile_name_and_pinyin_initials(world: World) -> None:
+    person, _ = _register(world)
+    for query in [ID, ID.lower(), f" {ID[:6]} {ID[6:]} ", PHONE, "+86 138-1234-5678", "张", "zs", "ZS"]:
+        assert list(person_search(world["jiyuan"], query)) == [person], query
+    assert not person_search(world["jiyuan"], ID[:-1]).exists()  # no partial matches on numbers
+
+
+def test_a_person_is_visible_where_they_live_and_where_registered_and_nowhere_else(world: World) -> None:
+    person, _ = _register(world, home_region=world.jiyuan_b)
+    assert person_list(world["jiyuan"]).filter(pk=person.pk).exists()
+    assert person_list(world["commander"]).filter(pk=person.pk).exists()
+    assert not person_list(world["market"]).exists()
+    assert not person_list(world["expired"]).exists()
+    assert not person_list(world["admin"]).exists()
+    assert person_list(world["worker"]).filter(pk=person.pk).exists() is False  # not registered by them
+
+
+def test_minors_are_seen_only_by_sensitive_roles_and_each_view_is_audited(world: World, client: Client) -> None:
+    child_id = resident_id(timezone.localdate() - dt.timedelta(days=365 * 10))
+    child, _ = _register(world, document_number=child_id, name="小明", phone="")
+    assert child.is_minor
+    assert not person_list(world["jiyuan"]).filter(pk=child.pk).exists()
+    client.force_login(world["jiyuan"])
+    assert client.get(f"/api/v1/people/{child.pk}/").status_code == 404
+    Membership.objects.filter(user=world["jiyuan"]).update(may_view_sensitive=True)
+    world["jiyuan"].scope_version += 1
+    world["jiyuan"].save()
+    assert client.get(f"/api/v1/people/{child.pk}/").json()["is_minor"] is True
+    assert AuditEvent.objects.filter(verb="person.view_sensitive", target_id=str(child.pk)).exists()
+
+
+def test_a_full_value_is_revealed_only_with_the_privilege_and_a_reason_and_is_audited(world: World) -> None:
+    person, _ = _register(world)
+    with pytest.raises(PermissionDenied):
+        person_reveal(actor=world["jiyuan"], person=person, field="document", reason="核实身份")
+    Membership.objects.filter(user=world["jiyuan"]).update(may_reveal=True)
+    world["jiyuan"].scope_version += 1
+    with pytest.raises(ValidationError):
+        person_reveal(actor=world["jiyuan"], person=person, field="document", reason="")
+    assert person_reveal(actor=world["jiyuan"], person=person, field="document", reason="核实身份") == ID
+    assert person_reveal(actor=world["jiyuan"], person=person, field="phone", reason="电话回访") == PHONE
+    events = AuditEvent.objects.filter(verb="person.reveal", outcome="ok")
+    assert [e.detail for e in events.order_by("id")] == ["document: 核实身份", "phone: 电话回访"]
+    assert AuditEvent.objects.filter(verb="person.reveal", outcome="denied").count() == 1
+
+
+def test_a_stale_edit_is_refused_and_the_first_is_kept(world: World) -> None:
+    person, _ = _register(world)
+    first = clean_person(name="张三甲", document_number=ID, phone=PHONE, home_region=world.jiyuan_a)
+    person_update(actor=world["jiyuan"], person=person, data=first, version=1)
+    second = clean_person(name="张三乙", document_number=ID, phone=PHONE, home_region=world.jiyuan_a)
+    with pytest.raises(VersionConflict):
+        person_update(actor=world["jiyuan"], person=person, data=second, version=1)
+    person.refresh_from_db()
+    assert person.name == "张三甲" and person.version == 2
+
+
+def test_a_database_dump_contains_no_plain_document_number_or_phone(world: World) -> None:
+    _register(world)
+    _register(world, document_number=resident_id(dt.date(1990, 2, 3)), phone="13900001111", name="李四")
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            dump = repr(cursor.fetchall())
+            found += [(table, v) for v in (ID, PHONE, "13900001111", ID[6:14] + ID[14:]) if v in dump]
+    assert not found, found
+
+
+def _api(user: Any) -> Client:
+    _, token = AuthToken.objects.create(user=user)
+    return Client(HTTP_AUTHORIZATION=f"Token {token}")
+
+
+def test_the_api_registers_masks_and_names_bad_fields_in_chinese(world: World) -> None:
+    api = _api(world["jiyuan"])
+    bad = api.post("/api/v1/people/", {"name": "张三", "document_number": "12345"}, content_type="application/json")
+    assert bad.status_code == 400 and "document_number" in bad.json()["fields"]
+    assert "证件号码有误" in bad.json()["fields"]["document_number"][0]
+    made = api.post(
+        "/api/v1/people/",
+        {"name": "张三", "document_number": ID, "phone": PHONE, "home_region": world.jiyuan_a.code},
+        content_type="application/json",
+    )
+    assert made.status_code == 201 and made.json()["person"]["document_masked"].endswith(ID[-4:])
+    again = api.post(
+        "/api/v1/people/",
+        {"name": "张三", "document_number": ID, "phone": PHONE, "home_region": world.jiyuan_a.code},
+        content_type="application/json",
+    )
+    assert again.status_code == 200 and again.json()["outcome"] == "unchanged"
+    listing = api.get("/api/v1/people/", {"q": ID}).content.decode()
+    assert ID not in listing and PHONE not in listing and "1985-06-15" not in listing
+
+
+def test_the_api_answers_409_to_a_stale_edit(world: World) -> None:
+    person, _ = _register(world)
+    api = _api(world["jiyuan"])
+    body = {"name": "张三甲", "document_number": ID, "phone": PHONE, "home_region": world.jiyuan_a.code, "version": 1}
+    assert api.put(f"/api/v1/people/{person.pk}/", body, content_type="application/json").status_code == 200
+    body["name"] = "张三乙"
+    conflict = api.put(f"/api/v1/people/{person.pk}/", body, content_type="application/json")
+    assert conflict.status_code == 409 and conflict.json()["message"]
