@@ -62,6 +62,13 @@ BUREAUS = [
     ("jwjw", "区纪委监委"),
     ("mzj", "区民政局"),
 ]
+# Which kinds of organisation each bureau supervises (Department.supervises).
+SUPERVISES = {
+    "scjgj": ["small_restaurant", "small_shop", "small_workshop"],
+    "zjj": ["construction_project"],
+    "jyj": ["school"],
+    "swj": ["supermarket", "hotel", "logistics"],
+}
 OFFICE_CODES = {
     "济源路街道": "jyljd",
     "中心路街道": "zxljd",
@@ -87,7 +94,8 @@ DEMO_TOTP_KEYS = {
 }
 
 
-def _name(ctx: DemoContext) -> str:
+def person_name(ctx: DemoContext) -> str:
+    """A plausible Chinese name, the same for the same seed."""
     return ctx.rng.choice(SURNAMES) + "".join(ctx.rng.choice(GIVEN) for _ in range(ctx.rng.choice((1, 2))))
 
 
@@ -102,7 +110,8 @@ def _department(ctx: DemoContext, code: str, name: str, kind: str, region: Regio
     department = Department.objects.filter(code=code).first()
     if department is None:
         department = department_save(
-            actor=ctx.actor, department=Department(code=code, name=name, kind=kind, region=region)
+            actor=ctx.actor,
+            department=Department(code=code, name=name, kind=kind, region=region, supervises=SUPERVISES.get(code, [])),
         )
     return department
 
@@ -188,7 +197,7 @@ def _sent_down_staff(
     departments = list(bureaus.values())
     if not Membership.objects.filter(sent_down=True, valid_until__lte=SEED_END + dt.timedelta(days=30)).exists():
         for n in range(SEED_SENT_DOWN):
-            user = _user(ctx, f"xc2022{n + 1:03d}", _name(ctx), password=None)
+            user = _user(ctx, f"xc2022{n + 1:03d}", person_name(ctx), password=None)
             start = SEED_START + dt.timedelta(days=ctx.rng.randint(0, 9))
             _membership(
                 ctx,
@@ -203,7 +212,7 @@ def _sent_down_staff(
     if not Membership.objects.filter(sent_down=True, valid_until__gte=ctx.recent_start).exists():
         all_communities = [c for cs in communities.values() for c in cs]
         for n in range(RECENT_SENT_DOWN):
-            user = _user(ctx, f"xc{ctx.today:%Y}{n + 1:03d}r", _name(ctx), password=None)
+            user = _user(ctx, f"xc{ctx.today:%Y}{n + 1:03d}r", person_name(ctx), password=None)
             start = ctx.recent_start + dt.timedelta(days=ctx.rng.randint(0, 6))
             _membership(
                 ctx,
