@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin_site.urls),
+    path("registry/people/", include("lianfang.core.people.urls")),
+    path("registry/units/", include("lianfang.core.units.urls")),
     path("command/", include("lianfang.command.urls")),
     path("audit/", include("lianfang.core.audit.urls")),
     path("api/v1/", include(("lianfang.api_urls", "api"), namespace="api")),

@@ -14,7 +14,7 @@ from .services import clean_unit, unit_register
 
 K = UnitKind
 # (name, kinds, subdistrict); the first three are named in the bulletin (区商务局).
-NAMED = [
+NAMED: list[tuple[str, list[UnitKind], str]] = [
     ("丹尼斯", [K.SUPERMARKET, K.SMALL_SHOP], "中心路街道"),
     ("景文百货", [K.SUPERMARKET, K.SMALL_SHOP], "济源路街道"),
     ("宏丽来超市", [K.SUPERMARKET, K.SMALL_SHOP], "新安路街道"),
@@ -26,7 +26,7 @@ KIND_OF_WORD = {
     "便利店": K.SMALL_SHOP, "小卖部": K.SMALL_SHOP, "水果店": K.SMALL_SHOP, "五金店": K.SMALL_SHOP,
     "豆腐坊": K.SMALL_WORKSHOP, "馒头房": K.SMALL_WORKSHOP, "烧饼铺": K.SMALL_WORKSHOP,
 }  # fmt: skip
-OTHERS = [
+OTHERS: list[tuple[str, list[UnitKind]]] = [
     ("上街区实验小学", [K.SCHOOL]),
     ("上街区第一中学", [K.SCHOOL]),
     ("峡窝镇中心小学", [K.SCHOOL]),
@@ -50,7 +50,7 @@ def load(ctx: DemoContext) -> None:
     subdistricts = {r.name: r for r in Region.objects.filter(level__in=[RegionLevel.SUBDISTRICT, RegionLevel.TOWN])}
     communities = list(Region.objects.filter(level__in=[RegionLevel.COMMUNITY, RegionLevel.VILLAGE]))
     contacts = list(Person.objects.filter(phone_index__gt="").order_by("id")[:60])
-    units: list[tuple[str, list[str], Region]] = []
+    units: list[tuple[str, list[UnitKind], Region]] = []
     for name, kinds, sub in NAMED:
         units.append((name, kinds, next(c for c in communities if c.parent_id == subdistricts[sub].pk)))
     for name in ENTERPRISES:

@@ -1,0 +1,136 @@
+"""The people registry's pages: list and search, a person's page, create and edit, reveal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lianfang.core.audit.selectors import record_history
+from lianfang.core.audit.services import audit_record
+from lianfang.core.regions.models import Region
+from lianfang.core.regions.scoping import scope_for
+from lianfang.core.regions.selectors import default_region, regions_in_scope
+
+from .forms import PersonForm, RevealForm
+from .holdings import person_holdings
+from .models import Person
+from .selectors import person_list, person_search
+from .services import VersionConflict, clean_person, person_register, person_reveal, person_update
+
+
+REGISTRATION_OUTCOMES = {
+    "created": gettext_lazy("Registered."),
+    "updated": gettext_lazy("This person was already registered; the record was updated."),
+    "linked": gettext_lazy(
+        "This person was already registered elsewhere; your jurisdiction is now linked to the record."
+    ),
+    "unchanged": gettext_lazy("This person was already registered with the same details."),
+}
+
+
+def _visible(request: HttpRequest, pk: int) -> Person:
+    person = person_list(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+@login_required
+def person_index(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:64]
+    people = person_search(request.user, query)
+    region = request.GET.get("region", "")
+    chosen = Region.objects.filter(code=region).first() if region.isdigit() else None
+    if chosen is not None:
+        people = people.filter(home_region__code__startswith=chosen.prefix)
+    page = Paginator(people.order_by("name", "id"), 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "q": query,
+        "region": region,
+        "regions": regions_in_scope(request.user),
+        "can_write": scope_for(request.user).can_write,
+    }
+    return render(request, "registry/person_list.html", context)
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _visible(request, pk)
+    scope = scope_for(request.user)
+    if person.is_minor:
+        audit_record(actor=request.user, verb="person.view_sensitive", target=person, detail="minor")
+    revealed: dict[str, str] = {}
+    reveal_form = RevealForm(request.POST or None)
+    if request.method == "POST" and reveal_form.is_valid():
+        try:
+            field = reveal_form.cleaned_data["field"]
+            revealed[field] = person_reveal(
+                actor=request.user, person=person, field=field, reason=reveal_form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            reveal_form.add_error("reason", error.message_dict.get("reason", error.messages))
+    context = {
+        "person": person,
+        "history": record_history(person)[:50],
+        "holdings": person_holdings(person, request.user),
+        "may_reveal": scope.may_reveal,
+        "reveal_form": reveal_form,
+        "revealed": revealed,
+        "can_write": scope.can_write,
+    }
+    return render(request, "registry/person_detail.html", context)
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not scope_for(request.user).can_write:
+        raise PermissionDenied(_("Your role may not change the registry."))
+    person = _visible(request, pk) if pk is not None else None
+    initial: dict[str, Any] = {}
+    if person is not None:
+        initial = {
+            "name": person.name,
+            "document_type": person.document_type,
+            "address": person.address,
+            "home_region": person.home_region,
+            "version": person.version,
+        }
+    form = PersonForm(request.POST or None, initial=initial, regions=regions_in_scope(request.user))
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            data = clean_person(
+                name=values["name"],
+                document_type=values["document_type"],
+                document_number=values["document_number"],
+                phone=values["phone"],
+                address=values["address"],
+                home_region=values["home_region"],
+            )
+            if person is None:
+                region = data.home_region or default_region(request.user)
+                if region is None:
+                    raise PermissionDenied
+                person, outcome = person_register(actor=request.user, data=data, region=region, source="registry")
+                messages.success(request, str(REGISTRATION_OUTCOMES[outcome]))
+            else:
+                person = person_update(actor=request.user, person=person, data=data, version=values["version"] or 0)
+                messages.success(request, _("Saved."))
+            if person_list(request.user).filter(pk=person.pk).exists():
+                return redirect("people:detail", pk=person.pk)
+            return redirect("people:index")
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except VersionConflict as conflict:
+            form.add_error(None, str(conflict))
+    return render(request, "registry/person_form.html", {"form": form, "person": person})

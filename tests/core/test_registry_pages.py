@@ -1,0 +1,104 @@
+"""The registry pages: register and edit with errors beside their fields, reveal with a reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from lianfang.core.audit.models import AuditEvent
+from lianfang.core.people.models import Person
+from lianfang.core.regions.models import Membership
+from lianfang.core.units.models import Unit
+from tests.ids import credit_code, resident_id
+from tests.world import World
+
+pytestmark = pytest.mark.django_db
+
+ID = resident_id(dt.date(1985, 6, 15))
+
+
+def _form(world: World, **overrides: str) -> dict[str, str]:
+    return {
+        "name": "张三",
+        "document_type": "resident_id",
+        "document_number": ID,
+        "phone": "13812345678",
+        "address": "济源路1号",
+        "home_region": str(world.jiyuan_a.pk),
+        **overrides,
+    }
+
+
+def test_a_person_is_registered_through_the_page_and_shown_masked(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    response = client.post("/registry/people/new/", _form(world))
+    person = Person.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/registry/people/{person.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "张三" in page and person.document_masked in page and ID not in page and "13812345678" not in page
+
+
+def test_each_error_is_shown_beside_its_field_and_nothing_is_saved(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    page = client.post("/registry/people/new/", _form(world, document_number=ID[:-1], phone="12345")).content.decode()
+    assert 'data-field-error="document_number"' in page and 'data-field-error="phone"' in page
+    assert "证件号码有误" in page and "手机号码有误" in page
+    assert not Person.objects.exists()
+
+
+def test_a_stale_edit_on_the_page_is_refused_with_a_message(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    client.post("/registry/people/new/", _form(world))
+    person = Person.objects.get()
+    client.post(f"/registry/people/{person.pk}/edit/", _form(world, name="张三甲", version="1"))
+    page = client.post(f"/registry/people/{person.pk}/edit/", _form(world, name="张三乙", version="1"))
+    assert page.status_code == 200 and "他人已修改" in page.content.decode()
+    assert Person.objects.get().name == "张三甲"
+
+
+def test_the_page_reveals_a_full_number_only_with_the_privilege_and_a_reason(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    client.post("/registry/people/new/", _form(world))
+    person = Person.objects.get()
+    assert 'name="reason"' not in client.get(f"/registry/people/{person.pk}/").content.decode()
+    Membership.objects.filter(user=world["jiyuan"]).update(may_reveal=True)
+    world["jiyuan"].scope_version += 1
+    world["jiyuan"].save()
+    no_reason = client.post(f"/registry/people/{person.pk}/", {"field": "document", "reason": ""})
+    assert ID not in no_reason.content.decode()
+    shown = client.post(f"/registry/people/{person.pk}/", {"field": "document", "reason": "核实身份信息"})
+    assert ID in shown.content.decode()
+    assert AuditEvent.objects.filter(verb="person.reveal", outcome="ok", detail="document: 核实身份信息").exists()
+
+
+def test_an_auditor_reads_the_registry_but_may_not_edit_it(world: World, client: Client) -> None:
+    from tests.world import sign_in_with_second_factor
+
+    sign_in_with_second_factor(client, world["auditor"])
+    assert client.get("/registry/people/").status_code == 200
+    assert client.get("/registry/people/new/").status_code == 403
+
+
+def test_an_organisation_is_registered_with_several_kinds_and_a_registered_contact(
+    world: World, client: Client
+) -> None:
+    client.force_login(world["jiyuan"])
+    client.post("/registry/people/new/", _form(world))
+    response = client.post(
+        "/registry/units/new/",
+        {
+            "name": "宏丽来超市",
+            "credit_code": credit_code(),
+            "kinds": ["supermarket", "small_shop"],
+            "address": "新安路3号",
+            "region": str(world.jiyuan_a.pk),
+            "contact_document": ID,
+        },
+    )
+    unit = Unit.objects.get()
+    assert response.status_code == 302 and sorted(unit.kinds) == ["small_shop", "supermarket"]
+    assert unit.contact == Person.objects.get()
+    page = client.get(f"/registry/units/{unit.pk}/").content.decode()
+    assert "宏丽来超市" in page and "138****5678" in page
