@@ -25,7 +25,6 @@ from .models import Person
 from .selectors import person_list, person_search
 from .services import VersionConflict, clean_person, person_register, person_reveal, person_update
 
-
 REGISTRATION_OUTCOMES = {
     "created": gettext_lazy("Registered."),
     "updated": gettext_lazy("This person was already registered; the record was updated."),
