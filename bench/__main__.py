@@ -9,6 +9,7 @@ from bench import harness
 # One module per benchmark, each with `run(server) -> bool` ending in harness.report(...).
 BENCHMARKS = {
     "api-read": "bench.api_read",
+    "people-create": "bench.people_create",
 }
 
 

@@ -166,10 +166,21 @@ def server() -> Iterator[Server]:
             _stop(process)
 
 
-def load(server: Server, path: str, headers: Mapping[str, str] | None = None, seconds: float = SECONDS) -> float:
-    """Requests per second of CLIENTS keep-alive connections sending GET `path` for `seconds`.
+Body = Callable[[int, int], bytes]  # (client number, request number) -> a request body
 
-    Any answer but 200 stops the run: a fast error page would make a fine-looking number.
+
+def load(
+    server: Server,
+    path: str,
+    headers: Mapping[str, str] | None = None,
+    seconds: float = SECONDS,
+    body: Body | None = None,
+    expect: tuple[int, ...] = (200,),
+) -> float:
+    """Requests per second of CLIENTS keep-alive connections sending `path` for `seconds`: GETs,
+    or POSTs of `body(client, n)` when a body factory is given (so each insert is new).
+
+    Any other answer than `expect` stops the run: a fast error page would make a fine-looking number.
     """
     counts = [0] * CLIENTS
     errors: list[BaseException] = []
@@ -178,12 +189,19 @@ def load(server: Server, path: str, headers: Mapping[str, str] | None = None, se
     def client(index: int) -> None:
         connection = http.client.HTTPConnection(HOST, server.port, timeout=10)
         try:
+            sent = 0
             while not stop.is_set():
-                connection.request("GET", path, headers=dict(headers or {}))
+                if body is None:
+                    connection.request("GET", path, headers=dict(headers or {}))
+                else:
+                    payload = body(index, sent)
+                    post_headers = {**(headers or {}), "Content-Type": "application/json"}
+                    connection.request("POST", path, body=payload, headers=post_headers)
+                sent += 1
                 response = connection.getresponse()
-                body = response.read()
-                if response.status != 200:
-                    raise RuntimeError(f"GET {path} answered {response.status}: {body[:500]!r}")
+                answer = response.read()
+                if response.status not in expect:
+                    raise RuntimeError(f"{path} answered {response.status}: {answer[:500]!r}")
                 # http.client would silently reconnect; a closed connection means we measure TCP set-up too.
                 if response.will_close:
                     raise RuntimeError(f"GET {path}: the server closed the keep-alive connection")

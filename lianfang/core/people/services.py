@@ -175,7 +175,13 @@ def _register(
         person = Person()
         _apply(person, data)
         person.save()
-        _link(person=person, actor=actor, region=region, department=department, source=source)
+        PersonLink.objects.create(
+            person=person,
+            region=region,
+            department=department,
+            source=source,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
         audit_record(actor=actor, verb="person.create", target=person, after=snapshot(person), region_code=region.code)
         return person, "created"
     # Whether the registrant could already see the person decides if the row may change it;
@@ -239,3 +245,12 @@ def person_reveal(*, actor: Any, person: Person, field: str, reason: str) -> str
     value = decrypt(cipher, column=column)
     audit_record(actor=actor, verb="person.reveal", target=person, detail=f"{field}: {reason}"[:500])
     return value
+
+
+def person_build(data: PersonData) -> Person:
+    """An unsaved Person holding `data` exactly as person_register stores it (encrypted, indexed,
+    masked). For bulk imports that insert many new people at once (core.ledgers); they check the
+    registrant's jurisdiction, add the registration link and audit each person themselves."""
+    person = Person()
+    _apply(person, data)
+    return person
