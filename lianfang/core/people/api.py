@@ -95,8 +95,8 @@ def _region(code: Any) -> Region | None:
 
 def _department(user: Any) -> Any:
     """The department a registrant works for, so department staff see whom they registered."""
-    grant = next((g for g in scope_for(user).grants if g.department_id), None)
-    return Department.objects.filter(pk=grant.department_id).first() if grant else None
+    department_id = next((g.department_id for g in scope_for(user).grants if g.department_id), None)
+    return Department.objects.filter(pk=department_id).first() if department_id is not None else None
 
 
 class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Person]):

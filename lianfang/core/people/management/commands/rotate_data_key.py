@@ -19,7 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DATA_KEY_PREVIOUS:
             raise CommandError(
-                "LIANFANG_DATA_KEY_PREVIOUS is not set: give the key being retired, and the new one as LIANFANG_DATA_KEY."
+                "LIANFANG_DATA_KEY_PREVIOUS is not set: give the key being retired there,"
+                " and the new one as LIANFANG_DATA_KEY."
             )
         with tqdm(total=Person.objects.count(), unit="人", disable=None) as bar, audit_context():
             rewritten = data_key_rotate(actor=SystemActor("rotate_data_key"), progress=bar.update)
