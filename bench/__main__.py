@@ -10,6 +10,7 @@ from bench import harness
 BENCHMARKS = {
     "api-read": "bench.api_read",
     "people-create": "bench.people_create",
+    "people-import": "bench.people_import",
 }
 
 

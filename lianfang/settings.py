@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "lianfang.core.regions",
     "lianfang.core.people",
     "lianfang.core.units",
+    "lianfang.core.ledgers",
     "lianfang.core.audit",
     "lianfang.core.figures",
     "lianfang.core.demo",

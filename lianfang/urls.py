@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("registry/people/", include("lianfang.core.people.urls")),
     path("registry/units/", include("lianfang.core.units.urls")),
+    path("registry/ledgers/", include("lianfang.core.ledgers.urls")),
     path("command/", include("lianfang.command.urls")),
     path("audit/", include("lianfang.core.audit.urls")),
     path("api/v1/", include(("lianfang.api_urls", "api"), namespace="api")),

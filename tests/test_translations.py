@@ -17,6 +17,9 @@ def test_every_ui_string_has_a_chinese_translation() -> None:
 
 
 def test_the_committed_mo_file_is_compiled_from_the_po_file() -> None:
-    po = {e.msgid: e.msgstr for e in polib.pofile(str(LOCALE / "django.po")) if e.msgstr}
-    mo = {e.msgid: e.msgstr for e in polib.mofile(str(LOCALE / "django.mo")) if e.msgid}
+    def catalogue(entries: polib._BaseFile) -> dict[str, str]:
+        return {e.msgid: e.msgstr or e.msgstr_plural.get(0, "") for e in entries if e.msgid}
+
+    po = catalogue(polib.pofile(str(LOCALE / "django.po")))
+    mo = catalogue(polib.mofile(str(LOCALE / "django.mo")))
     assert mo == po, "run `make messages` and commit the .mo file"

@@ -192,3 +192,25 @@ def test_the_api_answers_409_to_a_stale_edit(world: World) -> None:
     body["name"] = "张三乙"
     conflict = api.put(f"/api/v1/people/{person.pk}/", body, content_type="application/json")
     assert conflict.status_code == 409 and conflict.json()["message"]
+
+
+def test_rotating_the_data_key_re_encrypts_everyone_and_keeps_lookups_working(world: World, settings: Any) -> None:
+    import base64
+
+    from django.core.management import call_command
+
+    _register(world)
+    _register(world, document_number=resident_id(dt.date(1990, 2, 3)), phone="13900001111", name="李四")
+    old_key, new_key = settings.DATA_KEY, base64.b64encode(bytes(range(32))).decode()
+    before = dict(Person.objects.values_list("pk", "document_cipher"))
+    settings.DATA_KEY, settings.DATA_KEY_PREVIOUS = new_key, old_key
+    call_command("rotate_data_key")
+    settings.DATA_KEY_PREVIOUS = ""  # the old key is gone now
+    after = dict(Person.objects.values_list("pk", "document_cipher"))
+    assert all(before[pk] != after[pk] for pk in before)
+    person = person_search(world["jiyuan"], ID).get()
+    assert person_search(world["jiyuan"], "13900001111").get().name == "李四"
+    Membership.objects.filter(user=world["jiyuan"]).update(may_reveal=True)
+    world["jiyuan"].scope_version += 1
+    assert person_reveal(actor=world["jiyuan"], person=person, field="phone", reason="轮换后核对") == PHONE
+    assert AuditEvent.objects.filter(verb="data_key.rotate", detail="2 people re-encrypted").exists()

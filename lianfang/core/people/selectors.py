@@ -26,7 +26,11 @@ def person_list(user: Any) -> QuerySet[Person]:
 
 
 def person_search(user: Any, query: str) -> QuerySet[Person]:
-    """Exact document number or mobile (through the blind indexes), a name, or pinyin initials."""
+    """Exact document number or mobile (through the blind indexes), a name, or pinyin initials.
+
+    Something with digits is looked up only through the indexes: ORing it with a name search
+    would scan the whole table for a number that no name contains.
+    """
     from .services import document_index, phone_index
 
     people = person_list(user)
@@ -34,11 +38,14 @@ def person_search(user: Any, query: str) -> QuerySet[Person]:
     if not text:
         return people
     number = normalise(text)
+    if re.search(r"\d", number):
+        condition = Q(pk__in=[])
+        if re.fullmatch(r"[0-9A-Z]{5,18}", number):
+            condition |= Q(document_index__in=[document_index(kind, number) for kind in DocumentType.values])
+        with contextlib.suppress(ValidationError):  # not a phone number: nothing to add
+            condition |= Q(phone_index=phone_index(normalise_phone(text)))
+        return people.filter(condition)
     condition = Q(name__icontains=text)
     if re.fullmatch(r"[A-Za-z]{1,10}", text):
         condition |= Q(name_initials__startswith=text.lower())
-    if re.fullmatch(r"[0-9A-Z]{5,18}", number):
-        condition |= Q(document_index__in=[document_index(kind, number) for kind in DocumentType.values])
-    with contextlib.suppress(ValidationError):  # not a phone number: nothing to add
-        condition |= Q(phone_index=phone_index(normalise_phone(text)))
     return people.filter(condition)

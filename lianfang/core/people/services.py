@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,6 +99,9 @@ def clean_person(
     return PersonData(clean_name, document, clean_phone, clean_address, home_region)
 
 
+# Pinyin costs more than encrypting a person, and names repeat (a 100,000-row ledger holds far
+# fewer distinct names): each name's initials are worked out once per process.
+@functools.lru_cache(maxsize=1 << 16)
 def _initials(name: str) -> str:
     return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()[:64]
 

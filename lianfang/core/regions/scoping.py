@@ -124,6 +124,8 @@ class Scope:
         condition = self.q(scope_fields)
         if condition is None:
             return queryset.none()
+        if not condition:  # everything: no join, no DISTINCT
+            return queryset
         return queryset.filter(condition).distinct() if _may_duplicate(scope_fields) else queryset.filter(condition)
 
 

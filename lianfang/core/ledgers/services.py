@@ -1,0 +1,149 @@
+"""Excel ledgers (台账) in and out: what the upload page, the export button and the
+`lianfang import` / `lianfang export` commands call.
+
+An import is all or nothing. The file is first checked as a whole (size, format, zip and XML
+bombs: LedgerFileError). Then every row is checked and every bad row reported, and the rows are
+written through the registry services in one transaction, which is rolled back if any row was
+bad, including rows that the services themselves refuse (a credit code registered outside the
+importer's jurisdiction, say). Importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.audit.services import audit_record, audit_record_refusal
+from lianfang.core.regions.scoping import scope_for
+
+from . import people, units, users
+from .columns import match_columns
+from .importing import ExportLedger, ImportContext, Ledger, Progress, large_page_cache, without_cyclic_gc
+from .reports import ImportReport, RowError
+from .workbooks import LedgerFileError, iter_nonempty, read_rows
+from .writing import LedgerWriter
+
+__all__ = [
+    "EXPORT_KINDS",
+    "KINDS",
+    "ImportReport",
+    "LedgerFileError",
+    "RowError",
+    "ledger_export",
+    "ledger_import",
+    "ledger_template",
+]
+
+LEDGERS: dict[str, Ledger] = {"people": people.LEDGER, "units": units.LEDGER, "users": users.LEDGER}
+KINDS = tuple(LEDGERS)
+EXPORTS: dict[str, ExportLedger] = {"people": people.LEDGER, "units": units.LEDGER}
+EXPORT_KINDS = tuple(EXPORTS)
+
+
+def _ledger(kind: str) -> Ledger:
+    try:
+        return LEDGERS[kind]
+    except KeyError:
+        raise ValueError(f"unknown ledger {kind!r}; one of {', '.join(KINDS)}") from None
+
+
+def ledger_import(
+    *,
+    actor: Any,
+    kind: str,
+    file: IO[bytes] | str | os.PathLike[str],
+    filename: str = "",
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> ImportReport:
+    """Import a ledger of people, units or users from an .xlsx file (a path or an open binary file).
+
+    Returns the report: counts when the file was imported, or every bad row (and nothing imported).
+    With dry_run the rows are written and rolled back, so the counts say exactly what an import
+    would do. `progress(done, total)` is called as rows are checked, then again from zero as
+    they are written (people: once, as rows are checked and written together). `workers` sets how
+    many worker processes prepare people rows (0: none; None: decided by the file's size and the
+    process, see parallel.py). Raises LedgerFileError for a file that cannot be imported at all
+    and PermissionDenied for an actor who may not import this ledger.
+    """
+    ledger = _ledger(kind)
+    ledger.check_permission(actor)
+    rows = read_rows(file, filename)
+    report = ImportReport(kind=kind, dry_run=dry_run)
+    columns = match_columns(rows, ledger.columns, report)
+    if columns is None:
+        return report
+    body = list(iter_nonempty(rows, columns.header_row))
+    del rows
+    report.rows_total = len(body)
+    if not body:
+        report.warnings.append(_("There are no rows below the header."))
+        return report
+    ctx = ImportContext(actor=actor, progress=progress, total=len(body), workers=workers)
+    ctx.load_regions()
+    with without_cyclic_gc():
+        try:
+            with large_page_cache(), transaction.atomic():
+                ledger.run(ctx, body, columns, report)
+                if report.errors or dry_run:
+                    transaction.set_rollback(True)
+                else:
+                    audit_record(
+                        actor=actor,
+                        verb="ledger.import",
+                        detail=(
+                            f"{kind} {filename}: {report.rows_total} rows, {report.created} created, "
+                            f"{report.updated} updated, {report.linked} linked, {report.unchanged} unchanged"
+                        ),
+                    )
+        except IntegrityError as error:
+            # Someone registered the same document or credit code between our lookup and our insert.
+            raise LedgerFileError(
+                _("Some of these records were registered by someone else during the import. Import the file again.")
+            ) from error
+    if report.errors:
+        report.reset_counts()
+    return report
+
+
+def ledger_export(*, actor: Any, kind: str, reveal: bool = False, reason: str = "") -> bytes:
+    """The people or units the actor may see, as an .xlsx with the headers the import reads.
+
+    ID numbers and phones are masked unless `reveal`, which needs the reveal privilege (the
+    console may) and is audited as "ledger.export_unmasked", with the reason if one is given.
+    A revealed export imports back unchanged.
+    """
+    ledger = EXPORTS.get(kind)
+    if ledger is None:
+        raise ValueError(f"unknown export {kind!r}; one of {', '.join(EXPORT_KINDS)}")
+    console = isinstance(actor, SystemActor)
+    if not console and not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in to export a ledger."))
+    if reveal and not console and not scope_for(actor).may_reveal:
+        audit_record_refusal(actor=actor, verb="ledger.export_unmasked", detail=kind)
+        raise PermissionDenied(_("You may not export full ID numbers and phones."))
+    writer = LedgerWriter(
+        ledger.title, [c.header for c in ledger.columns], text_columns=[c.header for c in ledger.columns if c.text]
+    )
+    count = 0
+    for values in ledger.export_rows(actor, reveal=reveal):
+        writer.append(values)
+        count += 1
+    reason = " ".join(reason.split())
+    detail = f"{kind}: {count} rows" + (f"; {reason}" if reason else "")
+    audit_record(actor=actor, verb="ledger.export_unmasked" if reveal else "ledger.export", detail=detail)
+    return writer.save()
+
+
+def ledger_template(kind: str) -> bytes:
+    """A blank ledger with the headers the import reads; ID, phone and code columns are text."""
+    ledger = _ledger(kind)
+    columns = [c for c in ledger.columns if not c.informational]
+    writer = LedgerWriter(ledger.title, [c.header for c in columns], text_columns=[c.header for c in columns if c.text])
+    return writer.save()
