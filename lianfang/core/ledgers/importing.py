@@ -84,6 +84,18 @@ class Ledger(Protocol):
         """Check every row, reporting each bad one; store them all (counting outcomes) unless one is bad."""
 
 
+class CheckThenWrite:
+    """For ledgers whose rows are all checked before any is written through its service."""
+
+    def run(
+        self, ctx: ImportContext, rows: Sequence[tuple[int, list[Cell]]], columns: ColumnMap, report: ImportReport
+    ) -> None:
+        """Check every row first; write them one by one through the service only if all are good."""
+        checked = self.check(ctx, rows, columns, report)  # type: ignore[attr-defined]
+        if not report.errors:
+            self.write(ctx, checked, report)  # type: ignore[attr-defined]
+
+
 class ExportLedger(Protocol):
     title: str
     columns: Sequence[Column]

@@ -32,7 +32,7 @@ from lianfang.core.units.services import UnitData, clean_unit, unit_register
 
 from . import cells
 from .columns import Column, ColumnMap
-from .importing import ImportContext, chunked, messages_of, region_cell
+from .importing import CheckThenWrite, ImportContext, chunked, messages_of, region_cell
 from .reports import ImportReport
 from .workbooks import Cell
 
@@ -74,7 +74,7 @@ def shown(key: str, raw: Cell) -> str:
     return mask_document(normalise(value)) if key == "contact" else value[:100]
 
 
-class UnitsLedger:
+class UnitsLedger(CheckThenWrite):
     kind = "units"
     title = "单位台账"
     columns: Sequence[Column] = COLUMNS
@@ -85,14 +85,6 @@ class UnitsLedger:
         if not getattr(actor, "is_authenticated", False) or not scope_for(actor).can_write:
             audit_record_refusal(actor=actor, verb="ledger.import", detail="units")
             raise PermissionDenied(_("You may not import organisations."))
-
-    def run(
-        self, ctx: ImportContext, rows: Sequence[tuple[int, list[Cell]]], columns: ColumnMap, report: ImportReport
-    ) -> None:
-        """Check every row first; write them one by one through the service only if all are good."""
-        checked = self.check(ctx, rows, columns, report)
-        if not report.errors:
-            self.write(ctx, checked, report)
 
     def check(
         self, ctx: ImportContext, rows: Sequence[tuple[int, list[Cell]]], columns: ColumnMap, report: ImportReport

@@ -33,7 +33,7 @@ from lianfang.core.units.models import Unit
 
 from . import cells
 from .columns import Column, ColumnMap
-from .importing import ImportContext, messages_of, region_cell
+from .importing import CheckThenWrite, ImportContext, messages_of, region_cell
 from .reports import ImportReport
 from .workbooks import Cell
 
@@ -65,17 +65,17 @@ class UserRow:
     valid_until: dt.date | None
     sent_down: bool
 
-    def membership(self, user: User) -> Membership:
-        return Membership(
-            user=user,
-            role=self.role,
-            region=self.region,
-            department=self.department,
-            unit=self.unit,
-            valid_from=self.valid_from,
-            valid_until=self.valid_until,
-            sent_down=self.sent_down,
-        )
+    def grant(self) -> dict[str, Any]:
+        """What this row grants, as Membership fields."""
+        return {
+            "role": self.role,
+            "region": self.region,
+            "department": self.department,
+            "unit": self.unit,
+            "valid_from": self.valid_from,
+            "valid_until": self.valid_until,
+            "sent_down": self.sent_down,
+        }
 
 
 def _roles() -> dict[str, str]:
@@ -108,21 +108,13 @@ def shown(key: str, raw: Cell) -> str:
     return cells.text(raw)[:100]
 
 
-class UsersLedger:
+class UsersLedger(CheckThenWrite):
     kind = "users"
     title = "用户台账"
     columns: Sequence[Column] = COLUMNS
 
     def check_permission(self, actor: Any) -> None:
         require_registry_admin(actor, verb="ledger.import")
-
-    def run(
-        self, ctx: ImportContext, rows: Sequence[tuple[int, list[Cell]]], columns: ColumnMap, report: ImportReport
-    ) -> None:
-        """Check every row first; write them one by one through the service only if all are good."""
-        checked = self.check(ctx, rows, columns, report)
-        if not report.errors:
-            self.write(ctx, checked, report)
 
     def check(
         self, ctx: ImportContext, rows: Sequence[tuple[int, list[Cell]]], columns: ColumnMap, report: ImportReport
@@ -278,19 +270,9 @@ class UsersLedger:
                         actor=ctx.actor, username=r.username, full_name=r.full_name, password=r.password or None
                     )
                     created[key] = user
-                grant = r.membership(user)
-                same = Membership.objects.filter(
-                    user=user,
-                    role=grant.role,
-                    region=grant.region,
-                    department=grant.department,
-                    unit=grant.unit,
-                    valid_from=grant.valid_from,
-                    valid_until=grant.valid_until,
-                    sent_down=grant.sent_down,
-                )
+                same = Membership.objects.filter(user=user, **r.grant())
                 if not same.exists():
-                    membership_save(actor=ctx.actor, membership=grant)
+                    membership_save(actor=ctx.actor, membership=Membership(user=user, **r.grant()))
                     outcome = "updated"
                 if key in created:
                     outcome = "created"

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
 from lianfang.core.audit.services import audit_record
+from lianfang.core.edits import VersionConflict
 from lianfang.core.regions.models import Department, Region
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import default_region
@@ -21,7 +22,7 @@ from lianfang.core.regions.selectors import default_region
 from .identity import DocumentType
 from .models import Person
 from .selectors import person_list, person_search
-from .services import VersionConflict, clean_person, person_register, person_reveal, person_update
+from .services import clean_person, person_register, person_reveal, person_update
 
 
 class PersonSerializer(serializers.ModelSerializer[Person]):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
+from lianfang.core.edits import VersionConflict
 from lianfang.core.privacy.cipher import blind_index, decrypt, encrypt
 from lianfang.core.privacy.masking import mask_document, mask_phone
 from lianfang.core.regions.models import Department, Region
@@ -23,10 +24,6 @@ from .models import Person, PersonLink
 
 DOCUMENT_COLUMN = "person.document"
 PHONE_COLUMN = "person.phone"
-
-
-class VersionConflict(Exception):
-    """Someone else saved the record since it was read: the second save is refused, not merged."""
 
 
 @dataclass(frozen=True)

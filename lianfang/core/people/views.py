@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from lianfang.core.audit.selectors import record_history
 from lianfang.core.audit.services import audit_record
+from lianfang.core.edits import VersionConflict, add_service_errors
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import default_region, regions_in_scope
@@ -23,7 +24,7 @@ from .forms import PersonForm, RevealForm
 from .holdings import person_holdings
 from .models import Person
 from .selectors import person_list, person_search
-from .services import VersionConflict, clean_person, person_register, person_reveal, person_update
+from .services import clean_person, person_register, person_reveal, person_update
 
 REGISTRATION_OUTCOMES = {
     "created": gettext_lazy("Registered."),
@@ -128,8 +129,7 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 return redirect("people:detail", pk=person.pk)
             return redirect("people:index")
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         except VersionConflict as conflict:
             form.add_error(None, str(conflict))
     return render(request, "registry/person_form.html", {"form": form, "person": person})

@@ -12,9 +12,9 @@ from rest_framework.response import Response
 
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
+from lianfang.core.edits import VersionConflict
 from lianfang.core.people.models import Person
 from lianfang.core.people.selectors import person_list
-from lianfang.core.people.services import VersionConflict
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import scope_for
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
+from lianfang.core.edits import VersionConflict
 from lianfang.core.people.models import Person
-from lianfang.core.people.services import VersionConflict
 from lianfang.core.regions.models import Department, Region
 from lianfang.core.regions.scoping import scope_for
 

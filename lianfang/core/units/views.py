@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from lianfang.core.audit.selectors import record_history
+from lianfang.core.edits import VersionConflict, add_service_errors
 from lianfang.core.people.holdings import unit_holdings
 from lianfang.core.people.models import Person
 from lianfang.core.people.selectors import person_search
-from lianfang.core.people.services import VersionConflict
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import regions_in_scope
@@ -111,8 +111,7 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("units:detail", pk=unit.pk)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         except VersionConflict as conflict:
             form.add_error(None, str(conflict))
     return render(request, "registry/unit_form.html", {"form": form, "unit": unit})
