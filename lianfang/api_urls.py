@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from lianfang.core.accounts.api import TokenLoginView, TokenLogoutView
 from lianfang.core.audit.api import AuditEventViewSet
 from lianfang.core.figures.api import FigureListView, FigureRowsView
+from lianfang.core.files.api import FileUploadView
 from lianfang.core.people.api import PersonViewSet
 from lianfang.core.regions.api import DepartmentViewSet, MeView, RegionViewSet
 from lianfang.core.units.api import UnitViewSet
@@ -22,6 +23,7 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("figures/", FigureListView.as_view(), name="figures"),
     path("figures/<str:key>/rows/", FigureRowsView.as_view(), name="figure-rows"),
+    path("files/", FileUploadView.as_view(), name="file-upload"),
     path("auth/token/", TokenLoginView.as_view(), name="token-login"),
     path("auth/token/revoke/", TokenLogoutView.as_view(), name="token-logout"),
     *router.urls,

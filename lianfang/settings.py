@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "lianfang.core.regions",
     "lianfang.core.people",
     "lianfang.core.units",
+    "lianfang.core.files",
     "lianfang.core.ledgers",
     "lianfang.core.audit",
     "lianfang.core.figures",
@@ -311,3 +312,5 @@ DATA_CIPHER = os.environ.get("LIANFANG_CIPHER", "aes-256-gcm")
 DATA_KEY_PREVIOUS = os.environ.get("LIANFANG_DATA_KEY_PREVIOUS", "")
 # Largest Excel file accepted for an import, in bytes.
 IMPORT_MAX_BYTES = int(os.environ.get("LIANFANG_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Largest evidence file (photo, PDF, Word or Excel attachment) accepted, in bytes.
+UPLOAD_MAX_BYTES = int(os.environ.get("LIANFANG_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
