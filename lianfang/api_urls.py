@@ -5,8 +5,10 @@ from rest_framework.routers import DefaultRouter
 
 from lianfang.core.accounts.api import TokenLoginView, TokenLogoutView
 from lianfang.core.audit.api import AuditEventViewSet
+from lianfang.core.cases.api import CaseViewSet
 from lianfang.core.figures.api import FigureListView, FigureRowsView
 from lianfang.core.files.api import FileUploadView
+from lianfang.core.notices.api import NoticeViewSet, NotificationViewSet
 from lianfang.core.people.api import PersonViewSet
 from lianfang.core.regions.api import DepartmentViewSet, MeView, RegionViewSet
 from lianfang.core.units.api import UnitViewSet
@@ -18,6 +20,9 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("audit", AuditEventViewSet, basename="audit")
 router.register("people", PersonViewSet, basename="person")
 router.register("units", UnitViewSet, basename="unit")
+router.register("notices", NoticeViewSet, basename="notice")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "lianfang.core.people",
     "lianfang.core.units",
     "lianfang.core.files",
+    "lianfang.core.cases",
+    "lianfang.core.notices",
     "lianfang.core.ledgers",
     "lianfang.core.audit",
     "lianfang.core.figures",
@@ -153,6 +155,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests run on a file too, not in memory: concurrent submissions are tested the way they happen.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -314,3 +318,5 @@ DATA_KEY_PREVIOUS = os.environ.get("LIANFANG_DATA_KEY_PREVIOUS", "")
 IMPORT_MAX_BYTES = int(os.environ.get("LIANFANG_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 # Largest evidence file (photo, PDF, Word or Excel attachment) accepted, in bytes.
 UPLOAD_MAX_BYTES = int(os.environ.get("LIANFANG_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# Channels that notifications go out through (dotted paths); the in-app list is always kept.
+NOTIFY_CHANNELS = env_list("LIANFANG_NOTIFY_CHANNELS", "lianfang.core.notices.channels.InAppChannel")

@@ -1,0 +1,443 @@
+"""/api/v1/cases/: report (with a client id for phones), list, "my work", transitions,
+assignment, comments, evidence. Scoped (404 outside the jurisdiction) and audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from lianfang.core.accounts.models import User
+from lianfang.core.api.errors import ErrorSerializer
+from lianfang.core.api.fields import RegionCodeField
+from lianfang.core.edits import VersionConflict
+from lianfang.core.idempotency import SubmissionConflict
+from lianfang.core.people.selectors import person_list
+from lianfang.core.regions.models import Department
+from lianfang.core.regions.scoping import scope_for
+from lianfang.core.units.models import Unit
+from lianfang.core.units.selectors import unit_list
+
+from . import services
+from .kinds import kind_choices
+from .models import Case, CaseAttachment, CaseEvent, Priority
+from .permissions import sides
+from .selectors import CaseFilters, case_list, case_search, case_timeline, my_work
+from .workflow import InvalidTransition, State
+
+
+class CaseSerializer(serializers.ModelSerializer[Case]):
+    kind_label = serializers.CharField(read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    region = serializers.CharField(source="region.code", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None, allow_null=True)
+    owner_department_name = serializers.CharField(
+        source="owner_department.name", read_only=True, default=None, allow_null=True
+    )
+    owner_unit_name = serializers.CharField(source="owner_unit.name", read_only=True, default=None, allow_null=True)
+    assignee_name = serializers.CharField(source="assignee.full_name", read_only=True, default=None, allow_null=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "kind", "kind_label", "title", "description", "state", "state_label", "is_closed", "is_overdue",
+            "priority", "deadline", "region", "region_name", "unit", "unit_name", "person", "owner_department",
+            "owner_department_name", "owner_unit", "owner_unit_name", "assignee", "assignee_name", "outcome",
+            "created_at", "closed_at", "version",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class CaseDetailSerializer(CaseSerializer):
+    actions = serializers.SerializerMethodField(help_text="Transitions you may take now.")
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "actions"]
+        read_only_fields = fields
+
+    def get_actions(self, case: Case) -> list[str]:
+        from .kinds import get_kind
+
+        allowed = sides(self.context["request"].user, case)
+        return [t.name for t in get_kind(case.kind).flow.available(case.state) if t.side in allowed]
+
+
+class CaseReportSerializer(serializers.Serializer):
+    client_id = serializers.UUIDField(required=False, allow_null=True, default=None, help_text="Generated on the phone")
+    kind = serializers.ChoiceField(choices=kind_choices())
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    unit = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    person = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    region = RegionCodeField(required=False, allow_null=True, default=None)
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+
+
+class CaseEditSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text="The version you read.")
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+
+
+class TransitionSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=32, help_text="accept, start, finish, verify, return_to_owner …")
+    version = serializers.IntegerField(min_value=1, help_text="The version you read.")
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    outcome = serializers.CharField(max_length=5000, required=False, allow_null=True, default=None)
+
+
+class AssignSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    owner_department = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    owner_unit = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    assignee = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class CommentSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000)
+
+
+class EventSerializer(serializers.ModelSerializer[CaseEvent]):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "at", "kind", "kind_label", "actor_name", "transition", "from_state", "to_state", "note"]
+        read_only_fields = fields
+
+
+class AttachmentSerializer(serializers.ModelSerializer[CaseAttachment]):
+    file_id = serializers.UUIDField(source="file.public_id", read_only=True)
+    name = serializers.CharField(source="file.original_name", read_only=True)
+    size = serializers.IntegerField(source="file.size", read_only=True)
+    kind = serializers.CharField(source="file.kind", read_only=True)
+    added_at = serializers.DateTimeField(source="event.at", read_only=True)
+
+    class Meta:
+        model = CaseAttachment
+        fields = ["id", "file_id", "name", "size", "kind", "added_at"]
+        read_only_fields = fields
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class BulkSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["accept", "assign", "remind"])
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
+    owner_department = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    assignee = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+
+
+class BulkResultSerializer(serializers.Serializer):
+    done = serializers.IntegerField()
+    refused = serializers.DictField(child=serializers.CharField())
+
+
+def _conflict(error: Exception) -> Response:
+    return Response({"message": str(error), "fields": {"version": [str(error)]}}, status=status.HTTP_409_CONFLICT)
+
+
+def _department(pk: int | None) -> Department | None:
+    if pk is None:
+        return None
+    department = Department.objects.filter(pk=pk).select_related("region").first()
+    if department is None:
+        raise exceptions.ValidationError({"owner_department": ["部门不存在。"]})
+    return department
+
+
+def _unit_in_scope(user: Any, pk: int | None, field: str) -> Unit | None:
+    if pk is None:
+        return None
+    unit = unit_list(user).filter(pk=pk).select_related("region").first()
+    if unit is None:
+        raise exceptions.ValidationError({field: ["单位不存在，或不在您的管辖范围内。"]})
+    return unit
+
+
+def _assignee(pk: int | None) -> User | None:
+    if pk is None:
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None:
+        raise exceptions.ValidationError({"assignee": ["该账号不存在或已停用。"]})
+    return user
+
+
+class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Case]):
+    """Cases in your jurisdiction, owned by your department or unit, or assigned to you. Others answer 404."""
+
+    serializer_class = CaseSerializer
+    queryset = Case.objects.none()
+    http_method_names = ["get", "post", "put", "head", "options"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    audit_name = "cases"
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Case.objects.none()
+        params = self.request.query_params
+        state = params.get("state") or None
+        if state is not None and state not in State.values:
+            raise exceptions.ValidationError({"state": [f"未知的状态：{state[:30]}"]})
+
+        def number(name: str) -> int | None:
+            value = params.get(name) or None
+            if value is None:
+                return None
+            if not value.isdigit() or len(value) > 18:
+                raise exceptions.ValidationError({name: ["请填写数字编号。"]})
+            return int(value)
+
+        def flag(name: str) -> bool | None:
+            value = params.get(name)
+            if value in (None, ""):
+                return None
+            if value not in ("true", "false", "1", "0"):
+                raise exceptions.ValidationError({name: ["请填写 true 或 false。"]})
+            return value in ("true", "1")
+
+        region = params.get("region") or None
+        if region is not None and not (region.isdigit() and len(region) <= 12):
+            raise exceptions.ValidationError({"region": ["请填写区划代码。"]})
+        filters = CaseFilters(
+            state=state,
+            kind=(params.get("kind") or None),
+            owner_department=number("owner_department"),
+            region_prefix=region.rstrip("0") if region else None,
+            overdue=flag("overdue"),
+            closed=flag("closed"),
+            q=params.get("q", "")[:100],
+        )
+        return case_search(self.request.user, filters).order_by("-created_at", "-id")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("state", str, enum=State.values),
+            OpenApiParameter("kind", str),
+            OpenApiParameter("owner_department", int),
+            OpenApiParameter("region", str, description="A region code: the cases in it and below"),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("closed", bool),
+            OpenApiParameter("q", str, description="title, organisation, or #number"),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def get_object(self) -> Case:
+        try:
+            pk = int(self.kwargs["pk"])
+        except (TypeError, ValueError) as error:
+            raise Http404 from error
+        case = case_list(self.request.user).filter(pk=pk).first()
+        if case is None:
+            raise Http404
+        return case
+
+    @extend_schema(responses={200: CaseDetailSerializer, 404: ErrorSerializer})
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(CaseDetailSerializer(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(
+        request=CaseReportSerializer,
+        responses={
+            201: CaseSerializer,
+            200: CaseSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = CaseReportSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = incoming.validated_data
+        unit = _unit_in_scope(request.user, values["unit"], "unit")
+        person = None
+        if values["person"] is not None:
+            person = person_list(request.user).filter(pk=values["person"]).first()
+            if person is None:
+                raise exceptions.ValidationError({"person": ["人员不存在，或不在您的管辖范围内。"]})
+        data = services.clean_case(
+            kind=values["kind"],
+            title=values["title"],
+            description=values["description"],
+            unit=unit,
+            person=person,
+            region=values["region"],
+            deadline=values["deadline"],
+            priority=values["priority"],
+        )
+        try:
+            case, created = services.case_report(actor=request.user, data=data, client_id=values["client_id"])
+        except SubmissionConflict as conflict:
+            return Response({"message": str(conflict), "fields": {"client_id": [str(conflict)]}}, status=409)
+        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(
+        request=CaseEditSerializer,
+        responses={200: CaseSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ErrorSerializer},
+    )
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case = self.get_object()
+        incoming = CaseEditSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        v = incoming.validated_data
+        try:
+            case = services.case_edit(
+                actor=request.user,
+                case=case,
+                version=v["version"],
+                title=v["title"],
+                description=v["description"],
+                deadline=v["deadline"],
+                priority=v["priority"],
+            )
+        except VersionConflict as conflict:
+            return _conflict(conflict)
+        return Response(CaseSerializer(case).data)
+
+    @extend_schema(
+        request=TransitionSerializer,
+        responses={200: CaseDetailSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk: str | None = None) -> Response:
+        case = self.get_object()
+        incoming = TransitionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        v = incoming.validated_data
+        try:
+            case = services.case_transition(
+                actor=request.user,
+                case=case,
+                name=v["name"],
+                version=v["version"],
+                note=v["note"],
+                outcome=v["outcome"],
+            )
+        except InvalidTransition as refused:
+            raise exceptions.ValidationError({"name": [str(refused)]}) from refused
+        except VersionConflict as conflict:
+            return _conflict(conflict)
+        return Response(CaseDetailSerializer(case, context={"request": request}).data)
+
+    @extend_schema(
+        request=AssignSerializer,
+        responses={200: CaseSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str | None = None) -> Response:
+        case = self.get_object()
+        incoming = AssignSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        v = incoming.validated_data
+        try:
+            case = services.case_assign(
+                actor=request.user,
+                case=case,
+                version=v["version"],
+                owner_department=_department(v["owner_department"]),
+                owner_unit=_unit_in_scope(request.user, v["owner_unit"], "owner_unit"),
+                assignee=_assignee(v["assignee"]),
+                note=v["note"],
+            )
+        except VersionConflict as conflict:
+            return _conflict(conflict)
+        return Response(CaseSerializer(case).data)
+
+    @extend_schema(request=CommentSerializer, responses={201: EventSerializer, 400: ErrorSerializer})
+    @action(detail=True, methods=["post"])
+    def comment(self, request: Request, pk: str | None = None) -> Response:
+        case = self.get_object()
+        incoming = CommentSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        event = services.case_comment(actor=request.user, case=case, note=incoming.validated_data["note"])
+        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: EventSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def events(self, request: Request, pk: str | None = None) -> Response:
+        return Response(EventSerializer(case_timeline(self.get_object()), many=True).data)
+
+    @extend_schema(
+        methods=["GET"], request=None, responses={200: AttachmentSerializer(many=True), 404: ErrorSerializer}
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: AttachmentSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def attachments(self, request: Request, pk: str | None = None) -> Response:
+        case = self.get_object()
+        if request.method == "GET":
+            rows = case.attachments.select_related("file", "event")
+            return Response(AttachmentSerializer(rows, many=True).data)
+        incoming = UploadSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        attachment = services.case_attach(
+            actor=request.user, case=case, upload=incoming.validated_data["file"], note=incoming.validated_data["note"]
+        )
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={(200, "application/octet-stream"): bytes, 404: ErrorSerializer},
+        parameters=[OpenApiParameter("file_id", str, location=OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<file_id>[0-9a-f-]{36})")
+    def attachment(self, request: Request, pk: str | None = None, file_id: str = "") -> FileResponse:
+        from lianfang.core.files.serving import file_response
+
+        case = self.get_object()
+        found = case.attachments.select_related("file").filter(file__public_id=file_id).first()
+        if found is None:
+            raise Http404
+        return file_response(found.file)
+
+    @extend_schema(responses={200: CaseSerializer(many=True)})
+    @action(detail=False, methods=["get"], url_path="my-work")
+    def my_work(self, request: Request) -> Response:
+        page = self.paginate_queryset(my_work(request.user))
+        return self.get_paginated_response(CaseSerializer(page, many=True).data)
+
+    @extend_schema(request=BulkSerializer, responses={200: BulkResultSerializer, 400: ErrorSerializer})
+    @action(detail=False, methods=["post"])
+    def bulk(self, request: Request) -> Response:
+        incoming = BulkSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        v = incoming.validated_data
+        department = _department(v["owner_department"])
+        assignee = _assignee(v["assignee"])
+        if v["action"] == "assign" and department is None and assignee is None:
+            raise exceptions.ValidationError({"assignee": ["请选择部门或人员。"]})
+        result = services.case_bulk(
+            actor=request.user,
+            cases=case_list(request.user).filter(pk__in=v["ids"]),
+            action=v["action"],
+            owner_department=department,
+            assignee=assignee,
+        )
+        return Response({"done": result.done, "refused": {str(k): v for k, v in result.refused.items()}})
+
+    def check_permissions(self, request: Request) -> None:
+        super().check_permissions(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not scope_for(request.user).can_write:
+            raise exceptions.PermissionDenied()

@@ -1,0 +1,82 @@
+"""Kinds of case: each declares its flow and what closing it needs. A practice adds a kind here
+with `register_kind`, not a copy of the engine.
+
+The kinds every practice shares are declared below; their keys are stored on each case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .workflow import UNVERIFIED_FLOW, VERIFIED_FLOW, Flow
+
+
+@dataclass(frozen=True)
+class CaseKind:
+    key: str
+    label: Promise | str
+    flow: Flow
+    # Closing needs at least one photo or file on the case.
+    needs_evidence: bool = False
+    # The verifier must be someone other than the person who marked the work done.
+    independent_verifier: bool = True
+    # Days from report to deadline when the reporter gives none (None: no deadline).
+    default_days: int | None = 7
+    # The owner is reminded this many days before the deadline (and again on the day).
+    remind_days_before: int = 1
+
+    @property
+    def closed_state(self) -> str:
+        return self.flow.closed_state
+
+    @property
+    def verified(self) -> bool:
+        return self.flow is VERIFIED_FLOW
+
+
+class UnknownKind(KeyError):
+    pass
+
+
+_KINDS: dict[str, CaseKind] = {}
+
+
+def register_kind(kind: CaseKind) -> CaseKind:
+    if len(kind.key) > 32:
+        raise ValueError(f"case kind key {kind.key!r} is longer than 32 characters")
+    existing = _KINDS.get(kind.key)
+    if existing is not None and existing != kind:
+        raise ValueError(f"case kind {kind.key!r} is already registered differently")
+    _KINDS[kind.key] = kind
+    return kind
+
+
+def get_kind(key: str) -> CaseKind:
+    try:
+        return _KINDS[key]
+    except KeyError:
+        raise UnknownKind(key) from None
+
+
+def all_kinds() -> list[CaseKind]:
+    return list(_KINDS.values())
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(k.key, str(k.label)) for k in _KINDS.values()]
+
+
+def closed_states_by_kind() -> dict[str, str]:
+    return {k.key: k.closed_state for k in _KINDS.values()}
+
+
+PROBLEM = register_kind(CaseKind("problem", _("Enterprise problem"), VERIFIED_FLOW))
+RESOURCE_REQUEST = register_kind(
+    CaseKind("resource_request", _("Resource request"), UNVERIFIED_FLOW, independent_verifier=False, default_days=3)
+)
+RECTIFICATION = register_kind(CaseKind("rectification", _("Rectification order"), VERIFIED_FLOW, needs_evidence=True))
+FINDING = register_kind(CaseKind("finding", _("Supervision finding"), VERIFIED_FLOW, needs_evidence=True))
+NEED = register_kind(CaseKind("need", _("Resident's need"), VERIFIED_FLOW, default_days=3))

@@ -1,0 +1,430 @@
+"""Writes to cases: report, transition, assign, edit, comment, attach, remind. Each is
+permission-checked, writes its event row on the case's timeline and its audit row, atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
+from lianfang.core.edits import VersionConflict
+from lianfang.core.idempotency import stamp, submit_once
+from lianfang.core.people.models import Person
+from lianfang.core.regions.models import Department, DepartmentKind, Region, Role
+from lianfang.core.regions.scoping import scope_for
+from lianfang.core.units.models import Unit
+
+from .kinds import CaseKind, UnknownKind, get_kind
+from .models import Case, CaseAttachment, CaseEvent, EventKind, Priority
+from .permissions import may_report_in, sides
+from .reminders import deliver, owners_of
+from .workflow import InvalidTransition, Side, State
+
+SNAPSHOT_FIELDS = [
+    "kind",
+    "title",
+    "state",
+    "is_closed",
+    "outcome",
+    "owner_department",
+    "owner_unit",
+    "assignee",
+    "deadline",
+    "priority",
+    "version",
+]
+
+
+@dataclass(frozen=True)
+class CaseData:
+    """A validated report: what, about whom, where, by when."""
+
+    kind: CaseKind
+    title: str
+    description: str
+    unit: Unit | None
+    person: Person | None
+    region: Region
+    deadline: dt.date | None
+    priority: int
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value or "").split())
+
+
+def clean_case(
+    *,
+    kind: Any,
+    title: Any,
+    description: Any = "",
+    unit: Unit | None = None,
+    person: Person | None = None,
+    region: Region | None = None,
+    deadline: dt.date | None = None,
+    priority: Any = Priority.NORMAL,
+    today: dt.date | None = None,
+) -> CaseData:
+    """Check a report; the ValidationError names every field that is wrong, in Chinese."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    case_kind: CaseKind | None = None
+    try:
+        case_kind = get_kind(str(kind or ""))
+    except UnknownKind:
+        errors["kind"] = [_("Unknown kind of case: %(kind)s.") % {"kind": str(kind)[:32]}]
+    clean_title = _text(title)
+    if not clean_title:
+        errors["title"] = [_("The title is empty.")]
+    elif len(clean_title) > 100:
+        errors["title"] = [_("The title is longer than 100 characters.")]
+    clean_description = str(description or "").strip()
+    if len(clean_description) > 5000:
+        errors["description"] = [_("The description is longer than 5000 characters.")]
+    where = region or (unit.region if unit is not None else None) or (person.home_region if person else None)
+    if where is None:
+        errors["region"] = [_("Choose the region the case belongs to (or the organisation it concerns).")]
+    elif unit is not None and not where.contains(unit.region) and not unit.region.contains(where):
+        errors["region"] = [_("The region does not match the organisation's region.")]
+    if deadline is not None and deadline < today:
+        errors["deadline"] = [_("The deadline is in the past.")]
+    try:
+        clean_priority = int(priority)
+        if clean_priority not in Priority.values:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["priority"] = [_("Unknown priority.")]
+        clean_priority = Priority.NORMAL
+    if errors:
+        raise ValidationError(errors)
+    assert case_kind is not None and where is not None
+    if deadline is None and case_kind.default_days is not None:
+        deadline = today + dt.timedelta(days=case_kind.default_days)
+    return CaseData(case_kind, clean_title, clean_description, unit, person, where, deadline, clean_priority)
+
+
+def default_owner(*, actor: Any, region: Region) -> Department | None:
+    """Who a new case goes to: the reporting bureau's own department, else the office of the
+    subdistrict (or town) the case is in."""
+    for grant in scope_for(actor).grants:
+        if grant.role == Role.DEPARTMENT_STAFF and grant.department_id and region.code.startswith(grant.region_prefix):
+            return Department.objects.filter(pk=grant.department_id).first()
+    subdistrict_code = region.code[:9] + "000"
+    return (
+        Department.objects.filter(kind=DepartmentKind.SUBDISTRICT_OFFICE, region__code=subdistrict_code)
+        .select_related("region")
+        .first()
+    )
+
+
+def _event(case: Case, *, actor: Any, kind: str, note: str = "", **fields: Any) -> CaseEvent:
+    real = actor if getattr(actor, "is_authenticated", False) else None
+    name = (getattr(real, "full_name", "") or real.get_username()) if real else getattr(actor, "audit_name", "")
+    return CaseEvent.objects.create(case=case, actor=real, actor_name=name[:150], kind=kind, note=note, **fields)
+
+
+def _content(data: CaseData, owner_department: Department | None, owner_unit: Unit | None) -> dict[str, Any]:
+    return {
+        "kind": data.kind.key,
+        "title": data.title,
+        "description": data.description,
+        "unit": data.unit.pk if data.unit else None,
+        "person": data.person.pk if data.person else None,
+        "region": data.region.code,
+        "deadline": data.deadline.isoformat() if data.deadline else None,
+        "priority": data.priority,
+        "owner_department": owner_department.pk if owner_department else None,
+        "owner_unit": owner_unit.pk if owner_unit else None,
+    }
+
+
+def case_report(
+    *,
+    actor: Any,
+    data: CaseData,
+    client_id: uuid.UUID | None = None,
+    owner_department: Department | None = None,
+    owner_unit: Unit | None = None,
+) -> tuple[Case, bool]:
+    """Report a case (提出/上报). With a client id from a phone, a resend of the same content returns
+    the first case (created=False) and other content under the same id raises SubmissionConflict."""
+    if not may_report_in(actor, region_code=data.region.code, unit_id=data.unit.pk if data.unit else None):
+        audit_record_refusal(actor=actor, verb="case.report", region_code=data.region.code)
+        raise PermissionDenied(_("You may not report cases in %(region)s.") % {"region": data.region.name})
+    owner = owner_department or (None if owner_unit else default_owner(actor=actor, region=data.region))
+    content = _content(data, owner_department, owner_unit)
+
+    def create() -> Case:
+        case = Case(
+            kind=data.kind.key,
+            title=data.title,
+            description=data.description,
+            unit=data.unit,
+            person=data.person,
+            region=data.region,
+            reporter=actor if getattr(actor, "is_authenticated", False) else None,
+            owner_department=owner,
+            owner_unit=owner_unit,
+            deadline=data.deadline,
+            priority=data.priority,
+        )
+        stamp(case, client_id=client_id, content=content)
+        case.save()
+        _event(case, actor=actor, kind=EventKind.REPORTED, to_state=case.state, note=data.description[:500])
+        audit_record(actor=actor, verb="case.report", target=case, after=snapshot(case, SNAPSHOT_FIELDS))
+        return case
+
+    with transaction.atomic():
+        return submit_once(Case, client_id=client_id, content=content, create=create)
+
+
+def _locked(case: Case, version: int | None) -> Case:
+    current = Case.objects.select_for_update().select_related("region", "owner_department__region").get(pk=case.pk)
+    if version is not None and current.version != version:
+        raise VersionConflict(_("Someone else changed this case since you opened it. Reload and try again."))
+    return current
+
+
+def _refuse(actor: Any, verb: str, case: Case, message: str) -> PermissionDenied:
+    audit_record_refusal(actor=actor, verb=verb, target=case)
+    return PermissionDenied(message)
+
+
+def case_transition(
+    *, actor: Any, case: Case, name: str, version: int | None, note: str = "", outcome: str | None = None
+) -> Case:
+    """Move a case along its kind's flow (受理, 办结, 核实, 退回, 重新打开 …).
+
+    Raises InvalidTransition for a transition outside the kind's table, PermissionDenied for a user
+    on the wrong side, ValidationError for a missing reason, outcome or evidence, and
+    VersionConflict when `version` is not the case's current one.
+    """
+    kind = get_kind(case.kind)
+    note = str(note or "").strip()
+    with transaction.atomic():
+        current = _locked(case, version)
+        transition = kind.flow.transition(name, current.state)
+        allowed = sides(actor, current)
+        if transition.side not in allowed:
+            if transition.side == Side.VERIFIER and Side.DISPATCHER in allowed:
+                raise _refuse(actor, f"case.{name}", current, _("The person who did the work cannot also verify it."))
+            raise _refuse(actor, f"case.{name}", current, _("You may not do this to this case."))
+        errors: dict[str, list[str]] = {}
+        if transition.needs_reason and len(note) < 2:
+            errors["note"] = [_("Give the reason.")]
+        clean_outcome = str(outcome if outcome is not None else current.outcome or "").strip()
+        if transition.closes_work:
+            if not clean_outcome:
+                errors["outcome"] = [_("Describe the outcome before marking the case done.")]
+            if kind.needs_evidence and not current.attachments.exists():
+                errors["evidence"] = [_("Attach a photo or file as evidence before marking the case done.")]
+        if errors:
+            raise ValidationError(errors)
+        before = snapshot(current, SNAPSHOT_FIELDS)
+        source = current.state
+        current.state = transition.target
+        if transition.closes_work:
+            current.outcome = clean_outcome
+            current.done_by = actor if getattr(actor, "is_authenticated", False) else None
+        if transition.target == State.VERIFIED:
+            current.verified_by = actor if getattr(actor, "is_authenticated", False) else None
+        current.is_closed = transition.target == kind.closed_state
+        current.closed_at = timezone.now() if current.is_closed else None
+        if not current.is_closed:
+            current.verified_by = None
+        current.version += 1
+        current.save()
+        _event(
+            current,
+            actor=actor,
+            kind=EventKind.TRANSITION,
+            transition=name,
+            from_state=source,
+            to_state=current.state,
+            note=note or (clean_outcome if transition.closes_work else ""),
+        )
+        audit_record(
+            actor=actor,
+            verb=f"case.{name}",
+            target=current,
+            before=before,
+            after=snapshot(current, SNAPSHOT_FIELDS),
+            detail=note[:500],
+        )
+    return current
+
+
+def case_assign(
+    *,
+    actor: Any,
+    case: Case,
+    version: int | None,
+    owner_department: Department | None = None,
+    owner_unit: Unit | None = None,
+    assignee: Any = None,
+    note: str = "",
+) -> Case:
+    """Hand a case to a department or office, an organisation, and/or a person (dispatchers and owners)."""
+    with transaction.atomic():
+        current = _locked(case, version)
+        if not sides(actor, current) & {Side.DISPATCHER, Side.OWNER}:
+            raise _refuse(actor, "case.assign", current, _("You may not assign this case."))
+        if owner_department is None and owner_unit is None and assignee is None:
+            raise ValidationError({"owner_department": [_("Choose a department, an organisation or a person.")]})
+        if assignee is not None and not getattr(assignee, "is_active", False):
+            raise ValidationError({"assignee": [_("This account is not active.")]})
+        before = snapshot(current, SNAPSHOT_FIELDS)
+        if owner_department is not None or owner_unit is not None:
+            current.owner_department = owner_department
+            current.owner_unit = owner_unit
+        current.assignee = assignee
+        current.version += 1
+        current.save()
+        names = [str(x) for x in (owner_department, owner_unit) if x is not None]
+        if assignee is not None:
+            names.append(getattr(assignee, "full_name", "") or assignee.get_username())
+        _event(
+            current,
+            actor=actor,
+            kind=EventKind.ASSIGNED,
+            note=("→ " + "、".join(names) + (f"：{note}" if note else "")),
+        )
+        audit_record(
+            actor=actor, verb="case.assign", target=current, before=before, after=snapshot(current, SNAPSHOT_FIELDS)
+        )
+    return current
+
+
+def case_edit(
+    *,
+    actor: Any,
+    case: Case,
+    version: int | None,
+    title: Any,
+    description: Any,
+    deadline: dt.date | None,
+    priority: Any,
+) -> Case:
+    """Change what a case says and when it is due; a new deadline starts its reminders afresh."""
+    with transaction.atomic():
+        current = _locked(case, version)
+        if not sides(actor, current) & {Side.DISPATCHER, Side.OWNER}:
+            raise _refuse(actor, "case.edit", current, _("You may not change this case."))
+        data = clean_case(
+            kind=current.kind,
+            title=title,
+            description=description,
+            unit=current.unit,
+            region=current.region,
+            deadline=deadline if deadline != current.deadline else None,
+            priority=priority,
+        )
+        before = snapshot(current, SNAPSHOT_FIELDS)
+        current.title = data.title
+        current.description = data.description
+        current.deadline = deadline
+        current.priority = data.priority
+        current.version += 1
+        current.save()
+        _event(current, actor=actor, kind=EventKind.EDITED)
+        audit_record(
+            actor=actor, verb="case.edit", target=current, before=before, after=snapshot(current, SNAPSHOT_FIELDS)
+        )
+    return current
+
+
+def _may_touch(actor: Any, case: Case) -> bool:
+    from .selectors import case_list
+
+    return scope_for(actor).can_write and case_list(actor).filter(pk=case.pk).exists()
+
+
+def case_comment(*, actor: Any, case: Case, note: str) -> CaseEvent:
+    """Add a comment to the timeline (anyone who sees the case and may write, the unit's contact too)."""
+    note = str(note or "").strip()
+    if not _may_touch(actor, case):
+        raise _refuse(actor, "case.comment", case, _("You may not comment on this case."))
+    if not note:
+        raise ValidationError({"note": [_("The comment is empty.")]})
+    if len(note) > 2000:
+        raise ValidationError({"note": [_("The comment is longer than 2000 characters.")]})
+    with transaction.atomic():
+        event = _event(case, actor=actor, kind=EventKind.COMMENT, note=note)
+        audit_record(actor=actor, verb="case.comment", target=case, detail=note[:500])
+    return event
+
+
+def case_remind(*, actor: Any, case: Case) -> int:
+    """Remind a case's owners now (a bulk action on the list); at most once a minute per case."""
+    if not _may_touch(actor, case):
+        raise _refuse(actor, "case.remind", case, _("You may not remind on this case."))
+    users = owners_of(case)
+    minute = timezone.now().strftime("%Y%m%d%H%M")
+    title = _("Reminder: case #%(id)s %(title)s") % {"id": case.pk, "title": case.title}
+    with transaction.atomic():
+        sent = deliver(case=case, users=users, title=title, body=case.title, key=f"case:{case.pk}:manual:{minute}")
+        who = actor.full_name or actor.get_username()
+        names = "、".join((u.full_name or u.get_username()) for u in users) or "-"
+        CaseEvent.objects.create(case=case, kind=EventKind.REMINDED, actor=actor, actor_name=who, note=f"→ {names}")
+        audit_record(actor=actor, verb="case.remind", target=case, detail=names[:500])
+    return sent
+
+
+def case_attach(*, actor: Any, case: Case, upload: Any, note: str = "") -> CaseAttachment:
+    """Attach evidence (a photo or a file) to a case; it appears on the timeline."""
+    from lianfang.core.files.services import file_store
+
+    if not _may_touch(actor, case):
+        raise _refuse(actor, "case.attach", case, _("You may not add files to this case."))
+    with transaction.atomic():
+        stored = file_store(actor=actor, upload=upload)
+        event = _event(
+            case, actor=actor, kind=EventKind.ATTACHMENT, note=(str(note or "").strip() or stored.original_name)
+        )
+        attachment = CaseAttachment.objects.create(case=case, file=stored, event=event)
+        audit_record(
+            actor=actor, verb="case.attach", target=case, detail=f"{stored.original_name} {stored.sha256[:12]}"
+        )
+    return attachment
+
+
+@dataclass
+class BulkResult:
+    done: int = 0
+    refused: dict[int, str] = field(default_factory=dict)
+
+
+def case_bulk(
+    *,
+    actor: Any,
+    cases: Iterable[Case],
+    action: str,
+    owner_department: Department | None = None,
+    assignee: Any = None,
+) -> BulkResult:
+    """Accept, assign or remind many cases from a list. Each case is done or refused on its own
+    (a case in the wrong state, or outside the actor's side, is listed with the reason)."""
+    result = BulkResult()
+    for case in cases:
+        try:
+            if action == "accept":
+                case_transition(actor=actor, case=case, name="accept", version=None)
+            elif action == "assign":
+                case_assign(actor=actor, case=case, version=None, owner_department=owner_department, assignee=assignee)
+            elif action == "remind":
+                case_remind(actor=actor, case=case)
+            else:
+                raise ValueError(f"unknown bulk action {action!r}")
+        except (PermissionDenied, ValidationError, InvalidTransition) as refused:
+            result.refused[case.pk] = "; ".join(getattr(refused, "messages", None) or [str(refused)])
+        else:
+            result.done += 1
+    return result

@@ -1,0 +1,332 @@
+"""Case pages: the list (filters, bulk actions, export), "my work", the report form for phones,
+and a case's page with its actions, timeline and evidence. Each action posts to its own URL and
+comes back to the case's page with what happened."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from lianfang.core.accounts.models import User
+from lianfang.core.edits import VersionConflict, add_service_errors
+from lianfang.core.files.serving import file_response
+from lianfang.core.idempotency import SubmissionConflict
+from lianfang.core.regions.models import Department, Membership, Role
+from lianfang.core.regions.scoping import scope_for
+from lianfang.core.regions.selectors import regions_in_scope
+from lianfang.core.units.selectors import unit_list
+
+from . import services
+from .exports import case_export
+from .forms import AssignForm, AttachForm, BulkForm, CommentForm, EditForm, ReportForm, TransitionForm
+from .kinds import get_kind, kind_choices
+from .models import Case
+from .permissions import sides
+from .selectors import CaseFilters, case_list, case_search, case_timeline, my_work
+from .workflow import InvalidTransition, Side, State
+
+FIELD_LABELS = {
+    "note": gettext_lazy("reason or note"),
+    "outcome": gettext_lazy("outcome of the case"),
+    "evidence": gettext_lazy("evidence"),
+    "title": gettext_lazy("title"),
+    "deadline": gettext_lazy("deadline"),
+    "region": gettext_lazy("region"),
+    "kind": gettext_lazy("kind"),
+    "priority": gettext_lazy("priority"),
+    "description": gettext_lazy("description"),
+    "owner_department": gettext_lazy("department or office"),
+    "assignee": gettext_lazy("person"),
+    "file": gettext_lazy("photo or file"),
+}
+
+
+def _visible(request: HttpRequest, pk: int) -> Case:
+    case = case_list(request.user).filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def _say_errors(request: HttpRequest, error: ValidationError) -> None:
+    for field, texts in error.message_dict.items():
+        label = FIELD_LABELS.get(field, "")
+        for text in texts:
+            messages.error(request, f"{label}：{text}" if label else text)
+
+
+def _invalid(form: Any) -> ValidationError:
+    return ValidationError({k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()})
+
+
+def _filters(request: HttpRequest) -> CaseFilters:
+    get = request.GET
+    state = get.get("state", "")
+    kind = get.get("kind", "")
+    region = get.get("region", "")
+    department = get.get("owner_department", "")
+    return CaseFilters(
+        state=state if state in State.values else None,
+        kind=kind if kind in dict(kind_choices()) else None,
+        owner_department=int(department) if department.isdigit() and len(department) < 18 else None,
+        region_prefix=region.rstrip("0") if region.isdigit() and len(region) == 12 else None,
+        overdue=True if get.get("overdue") == "1" else None,
+        closed={"1": True, "0": False}.get(get.get("closed", "")),
+        q=get.get("q", "")[:100],
+    )
+
+
+@login_required
+def case_index(request: HttpRequest) -> HttpResponse:
+    cases = case_search(request.user, _filters(request)).order_by("-created_at", "-id")
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "get": request.GET,
+        "query": query.urlencode(),
+        "states": State.choices,
+        "kinds": kind_choices(),
+        "regions": regions_in_scope(request.user),
+        "departments": Department.objects.order_by("kind", "code"),
+        "can_write": scope_for(request.user).can_write,
+        "today": timezone.localdate(),
+    }
+    return render(request, "cases/list.html", context)
+
+
+@login_required
+def case_mine(request: HttpRequest) -> HttpResponse:
+    page = Paginator(my_work(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "cases/mine.html", {"page": page, "today": timezone.localdate()})
+
+
+@login_required
+def case_export_view(request: HttpRequest) -> HttpResponse:
+    cases = case_search(request.user, _filters(request)).order_by("-created_at", "-id")
+    body = case_export(actor=request.user, cases=cases)
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f"attachment; filename=cases-{stamp}.xlsx"
+    return response
+
+
+@login_required
+@require_POST
+def case_bulk_view(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) < 18]
+    form = BulkForm(request.POST, ids=ids)
+    if not form.is_valid() or not ids:
+        messages.error(request, _("Choose the cases and an action."))
+        return redirect("cases:index")
+    result = services.case_bulk(
+        actor=request.user,
+        cases=case_list(request.user).filter(pk__in=ids),
+        action=form.cleaned_data["action"],
+        owner_department=form.cleaned_data["owner_department"],
+    )
+    if result.done:
+        messages.success(request, _("%(count)s cases done.") % {"count": result.done})
+    for pk, reason in result.refused.items():
+        messages.warning(request, f"#{pk}：{reason}")
+    back = request.POST.get("back", "")
+    return redirect(f"/cases/?{back}" if back and "//" not in back else "/cases/")
+
+
+@login_required
+def case_report_view(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not scope.can_write:
+        raise PermissionDenied(_("Your role may not report cases."))
+    units = unit_list(request.user).select_related("region").order_by("name")
+    form = ReportForm(request.POST or None, units=units, regions=regions_in_scope(request.user))
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            data = services.clean_case(
+                kind=values["kind"],
+                title=values["title"],
+                description=values["description"],
+                unit=values["unit"],
+                region=values["region"],
+                deadline=values["deadline"],
+                priority=values["priority"],
+            )
+            case, created = services.case_report(actor=request.user, data=data, client_id=values["client_id"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except SubmissionConflict as conflict:
+            form.add_error(None, str(conflict))
+        else:
+            messages.success(request, _("Reported.") if created else _("This report was already received."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/report.html", {"form": form})
+
+
+def _assignable(case: Case) -> Any:
+    """People a case can be handed to: staff and workers serving in its subdistrict, and bureau staff."""
+    today = timezone.localdate()
+    memberships = Membership.objects.active_on(today).filter(
+        Q(region__code__startswith=case.region.code[:9], role__in=[Role.SUBDISTRICT_STAFF, Role.FIELD_WORKER])
+        | Q(role=Role.DEPARTMENT_STAFF)
+    )
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("full_name", "pk")
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _visible(request, pk)
+    allowed = sides(request.user, case)
+    kind = get_kind(case.kind)
+    actions = [t for t in kind.flow.available(case.state) if t.side in allowed]
+    may_dispatch = bool(allowed & {Side.DISPATCHER, Side.OWNER})
+    context = {
+        "case": case,
+        "kind": kind,
+        "actions": actions,
+        "events": case_timeline(case),
+        "attachments": case.attachments.select_related("file", "event"),
+        "may_write": scope_for(request.user).can_write,
+        "may_dispatch": may_dispatch,
+        "assign_form": AssignForm(initial={"version": case.version}, people=_assignable(case))
+        if may_dispatch
+        else None,
+        "edit_form": EditForm(
+            initial={
+                "version": case.version,
+                "title": case.title,
+                "description": case.description,
+                "deadline": case.deadline,
+                "priority": case.priority,
+            }
+        )
+        if may_dispatch
+        else None,
+        "comment_form": CommentForm(),
+        "attach_form": AttachForm(),
+    }
+    return render(request, "cases/detail.html", context)
+
+
+def _act(request: HttpRequest, pk: int, run: Any) -> HttpResponse:
+    case = _visible(request, pk)
+    try:
+        run(case)
+    except ValidationError as error:
+        _say_errors(request, error)
+    except InvalidTransition as refused:
+        messages.error(request, str(refused))
+    except VersionConflict as conflict:
+        messages.error(request, str(conflict))
+    except PermissionDenied as denied:
+        messages.error(request, str(denied) or _("You may not do this."))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def case_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+    form = TransitionForm(request.POST)
+
+    def run(case: Case) -> None:
+        if not form.is_valid():
+            raise _invalid(form)
+        values = form.cleaned_data
+        services.case_transition(
+            actor=request.user,
+            case=case,
+            name=values["name"],
+            version=values["version"],
+            note=values["note"],
+            outcome=values["outcome"] or None,
+        )
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def case_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(case: Case) -> None:
+        form = AssignForm(request.POST, people=_assignable(case))
+        if not form.is_valid():
+            raise _invalid(form)
+        values = form.cleaned_data
+        services.case_assign(
+            actor=request.user,
+            case=case,
+            version=values["version"],
+            owner_department=values["owner_department"],
+            assignee=values["assignee"],
+            note=values["note"],
+        )
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def case_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(case: Case) -> None:
+        form = EditForm(request.POST)
+        if not form.is_valid():
+            raise _invalid(form)
+        values = form.cleaned_data
+        services.case_edit(
+            actor=request.user,
+            case=case,
+            version=values["version"],
+            title=values["title"],
+            description=values["description"],
+            deadline=values["deadline"],
+            priority=values["priority"],
+        )
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def case_comment_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda case: services.case_comment(actor=request.user, case=case, note=request.POST.get("note", "")),
+    )
+
+
+@login_required
+@require_POST
+def case_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(case: Case) -> None:
+        form = AttachForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise _invalid(form)
+        services.case_attach(
+            actor=request.user, case=case, upload=form.cleaned_data["file"], note=form.cleaned_data["note"]
+        )
+
+    return _act(request, pk, run)
+
+
+@login_required
+def case_file(request: HttpRequest, pk: int, file_id: str) -> FileResponse:
+    case = _visible(request, pk)
+    found = case.attachments.select_related("file").filter(file__public_id=file_id).first()
+    if found is None:
+        raise Http404
+    return file_response(found.file)
