@@ -1,6 +1,7 @@
 """What every page's frame needs: the navigation and who the user is acting as."""
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.apps import apps
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from lianfang.core.notices.selectors import notification_unread_count
 from lianfang.core.regions.scoping import scope_for
 
 
@@ -45,4 +47,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_audit": signed_in and scope_for(user).can_read_audit,
         "nav_practices": NAVIGATION,
         "nav_command": COMMAND,
+        # Called by the template only where the badge is drawn: one count per page.
+        "nav_unread": partial(notification_unread_count, user) if signed_in else 0,
     }

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.notification_index, name="index"),
+    path("read/", views.notification_read, name="read"),
+    path("<int:pk>/", views.notification_open, name="open"),
+]
