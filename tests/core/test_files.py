@@ -22,8 +22,8 @@ from lianfang.core.accounts.permissions import SystemActor
 from lianfang.core.audit.models import AuditEvent
 from lianfang.core.files.forms import EvidenceFilesField
 from lianfang.core.files.models import StoredFile
-from lianfang.core.files.serving import file_response
 from lianfang.core.files.services import file_path, file_store, file_sweep_orphans, validate_upload
+from lianfang.core.files.serving import file_response
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,9 @@ def _media(settings: Any, tmp_path: Path) -> Path:
     return settings.MEDIA_ROOT
 
 
-def photo(fmt: str = "JPEG", *, size: tuple[int, int] = (64, 48), orientation: int | None = None, **extra: Any) -> bytes:
+def photo(
+    fmt: str = "JPEG", *, size: tuple[int, int] = (64, 48), orientation: int | None = None, **extra: Any
+) -> bytes:
     image = Image.new("RGB", size, (200, 30, 30))
     image.paste((30, 30, 200), (0, 0, size[0] // 2, size[1]))  # left half blue: shows a rotation
     exif = Image.Exif()
@@ -53,7 +55,7 @@ def photo(fmt: str = "JPEG", *, size: tuple[int, int] = (64, 48), orientation: i
     if orientation:
         exif[ExifTags.Base.Orientation] = orientation
     out = io.BytesIO()
-    image.save(out, fmt, exif=exif.tobytes(), **extra)
+    image.save(out, fmt, exif=exif.tobytes())
     return out.getvalue()
 
 
@@ -71,6 +73,7 @@ def office(main_part: str, *, content_types: str = "", extra: dict[str, bytes] |
     return out.getvalue()
 
 
+MACRO_WORKBOOK = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
@@ -153,7 +156,7 @@ def test_word_and_excel_files_are_accepted_when_they_are_what_they_claim(world: 
             "macro.xlsx",
             office(
                 "xl/workbook.xml",
-                content_types='<Types><Override ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/></Types>',
+                content_types=f'<Types><Override ContentType="{MACRO_WORKBOOK}"/></Types>',
             ),
         ),
         ("bomb.xlsx", office("xl/workbook.xml", extra={"xl/huge.xml": b"\x00" * (20 * 1024 * 1024)})),
@@ -220,7 +223,7 @@ def test_a_console_job_may_store_a_file() -> None:
 
 
 def test_a_file_is_served_as_a_download_that_cannot_run_as_a_page(world: World) -> None:
-    stored = file_store(actor=world["jiyuan"], upload=upload("整改 通知\"1\".pdf", PDF))
+    stored = file_store(actor=world["jiyuan"], upload=upload('整改 通知"1".pdf', PDF))
     response = file_response(stored)
     body = b"".join(response.streaming_content)  # type: ignore[arg-type]
     assert body == PDF
