@@ -11,6 +11,8 @@ BENCHMARKS = {
     "api-read": "bench.api_read",
     "people-create": "bench.people_create",
     "people-import": "bench.people_import",
+    "case-create": "bench.case_create",
+    "my-work": "bench.my_work",
 }
 
 
