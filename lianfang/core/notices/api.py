@@ -304,17 +304,14 @@ class NoticeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Notic
         return Response(RemindedSerializer(result).data)
 
     @extend_schema(
+        parameters=[OpenApiParameter("file_id", OpenApiTypes.UUID, location=OpenApiParameter.PATH)],
         responses={
             (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
             404: ErrorSerializer,
-        }
+        },
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"attachments/(?P<file_id>[0-9a-fA-F-]{36})",
-        url_name="attachment",
-    )
+    # Any segment routes here, so that authentication answers first (a bad id is then a 404).
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<file_id>[^/]+)", url_name="attachment")
     def attachment(self, request: Request, pk: str | None = None, file_id: str | None = None) -> HttpResponseBase:
         """Download an attachment of a notice you follow or receive."""
         notice, _side = self._found()
