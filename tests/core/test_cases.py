@@ -424,3 +424,15 @@ def test_the_pages_take_a_case_through_its_flow(world: World, client: Client) ->
     client.post(f"/cases/{case.pk}/transition/", {"name": "verify", "version": 4})
     case.refresh_from_db()
     assert case.state == State.VERIFIED
+
+
+def test_an_organisations_page_counts_the_cases_about_it_within_the_viewers_scope(world: World, client: Client) -> None:
+    unit = _unit(world)
+    report(world, title="缺工", unit=unit)
+    client.force_login(world["jiyuan"])
+    page = client.get(f"/registry/units/{unit.pk}/").content.decode()
+    assert f"/cases/?unit={unit.pk}" in page
+    listed = client.get(f"/api/v1/cases/?unit={unit.pk}").json()
+    assert listed["count"] == 1
+    client.force_login(world["market"])  # the market bureau owns none of them
+    assert client.get(f"/api/v1/cases/?unit={unit.pk}").json()["count"] == 0

@@ -3,9 +3,11 @@ assignment, comments, evidence. Scoped (404 outside the jurisdiction) and audite
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -30,6 +32,9 @@ from .models import Case, CaseAttachment, CaseEvent, Priority
 from .permissions import sides
 from .selectors import CaseFilters, case_list, case_search, case_timeline, my_work
 from .workflow import InvalidTransition, State
+
+# Ids and versions beyond a 64-bit integer are refused by the serializer, not by the database.
+MAX_ID = 2**63 - 1
 
 
 class CaseSerializer(serializers.ModelSerializer[Case]):
@@ -75,15 +80,15 @@ class CaseReportSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=kind_choices())
     title = serializers.CharField(max_length=100)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    unit = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
-    person = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    unit = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID)
+    person = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID)
     region = RegionCodeField(required=False, allow_null=True, default=None)
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
 
 
 class CaseEditSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, help_text="The version you read.")
+    version = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The version you read.")
     title = serializers.CharField(max_length=100)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
@@ -92,16 +97,18 @@ class CaseEditSerializer(serializers.Serializer):
 
 class TransitionSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=32, help_text="accept, start, finish, verify, return_to_owner …")
-    version = serializers.IntegerField(min_value=1, help_text="The version you read.")
+    version = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The version you read.")
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     outcome = serializers.CharField(max_length=5000, required=False, allow_null=True, default=None)
 
 
 class AssignSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1)
-    owner_department = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
-    owner_unit = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
-    assignee = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    owner_department = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
+    )
+    owner_unit = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID)
+    assignee = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
@@ -138,9 +145,13 @@ class UploadSerializer(serializers.Serializer):
 
 class BulkSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["accept", "assign", "remind"])
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
-    owner_department = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
-    assignee = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
+    )
+    owner_department = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
+    )
+    assignee = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID)
 
 
 class BulkResultSerializer(serializers.Serializer):
@@ -222,6 +233,8 @@ class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
             region_prefix=region.rstrip("0") if region else None,
             overdue=flag("overdue"),
             closed=flag("closed"),
+            unit=number("unit"),
+            person=number("person"),
             q=params.get("q", "")[:100],
         )
         return case_search(self.request.user, filters).order_by("-created_at", "-id")
@@ -234,6 +247,8 @@ class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
             OpenApiParameter("region", str, description="A region code: the cases in it and below"),
             OpenApiParameter("overdue", bool),
             OpenApiParameter("closed", bool),
+            OpenApiParameter("unit", int, description="Cases about this organisation, or handed to it"),
+            OpenApiParameter("person", int, description="Cases about this person"),
             OpenApiParameter("q", str, description="title, organisation, or #number"),
         ]
     )
@@ -400,14 +415,18 @@ class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
     @extend_schema(
         request=None,
         responses={(200, "application/octet-stream"): bytes, 404: ErrorSerializer},
-        parameters=[OpenApiParameter("file_id", str, location=OpenApiParameter.PATH)],
+        parameters=[OpenApiParameter("file_id", OpenApiTypes.UUID, location=OpenApiParameter.PATH)],
     )
-    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<file_id>[0-9a-f-]{36})")
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<file_id>[^/.]+)")
     def attachment(self, request: Request, pk: str | None = None, file_id: str = "") -> FileResponse:
         from lianfang.core.files.serving import file_response
 
         case = self.get_object()
-        found = case.attachments.select_related("file").filter(file__public_id=file_id).first()
+        try:
+            public_id = uuid.UUID(file_id)
+        except ValueError as error:
+            raise Http404 from error
+        found = case.attachments.select_related("file").filter(file__public_id=public_id).first()
         if found is None:
             raise Http404
         return file_response(found.file)

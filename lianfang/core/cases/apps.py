@@ -6,3 +6,6 @@ class CasesConfig(AppConfig):
     name = "lianfang.core.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from . import holdings  # noqa: F401 (registers what cases hold about people and units)

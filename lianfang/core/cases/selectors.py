@@ -31,6 +31,8 @@ class CaseFilters:
     region_prefix: str | None = None
     overdue: bool | None = None
     closed: bool | None = None
+    unit: int | None = None
+    person: int | None = None
     q: str = ""
 
 
@@ -48,6 +50,10 @@ def case_search(user: Any, filters: CaseFilters) -> QuerySet[Case]:
         cases = cases.filter(owner_department_id=filters.owner_department)
     if filters.region_prefix:
         cases = cases.filter(region__code__startswith=filters.region_prefix)
+    if filters.unit:
+        cases = cases.filter(Q(unit_id=filters.unit) | Q(owner_unit_id=filters.unit))
+    if filters.person:
+        cases = cases.filter(person_id=filters.person)
     if filters.closed is not None:
         cases = cases.filter(is_closed=filters.closed)
     if filters.overdue is True:

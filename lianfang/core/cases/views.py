@@ -76,7 +76,10 @@ def _filters(request: HttpRequest) -> CaseFilters:
     kind = get.get("kind", "")
     region = get.get("region", "")
     department = get.get("owner_department", "")
+    unit, person = get.get("unit", ""), get.get("person", "")
     return CaseFilters(
+        unit=int(unit) if unit.isdigit() and len(unit) < 18 else None,
+        person=int(person) if person.isdigit() and len(person) < 18 else None,
         state=state if state in State.values else None,
         kind=kind if kind in dict(kind_choices()) else None,
         owner_department=int(department) if department.isdigit() and len(department) < 18 else None,
