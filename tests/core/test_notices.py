@@ -566,6 +566,7 @@ def test_attachments_are_served_only_to_the_senders_side_and_the_recipients(town
         if status == 200:
             assert b"".join(page.streaming_content) == PDF  # type: ignore[attr-defined]
             assert page["Content-Disposition"].startswith("attachment;")
+            assert page["Content-Security-Policy"] == "default-src 'none'; sandbox"  # not the site's policy
     client.force_login(town.world["jiyuan"])
     # The file is not reachable through a notice it does not belong to.
     assert client.get(f"/notices/{other.pk}/files/{stored.public_id}/").status_code == 404
