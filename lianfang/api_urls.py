@@ -12,6 +12,7 @@ from lianfang.core.notices.api import NoticeViewSet, NotificationViewSet
 from lianfang.core.people.api import PersonViewSet
 from lianfang.core.regions.api import DepartmentViewSet, MeView, RegionViewSet
 from lianfang.core.units.api import UnitViewSet
+from lianfang.enterprises.api import ProblemViewSet, VisitViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -23,6 +24,8 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("cases", CaseViewSet, basename="case")
+router.register("enterprise-problems", ProblemViewSet, basename="enterprise-problem")
+router.register("guidance-visits", VisitViewSet, basename="guidance-visit")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "lianfang.core.audit",
     "lianfang.core.figures",
     "lianfang.core.demo",
+    "lianfang.enterprises",
     "lianfang.command",
 ]
 

@@ -6,7 +6,9 @@ The kinds every practice shares are declared below; their keys are stored on eac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +73,28 @@ def kind_choices() -> list[tuple[str, str]]:
 
 def closed_states_by_kind() -> dict[str, str]:
     return {k.key: k.closed_state for k in _KINDS.values()}
+
+
+@dataclass(frozen=True)
+class Closing:
+    """A practice's own way of closing cases of a kind: the page where the outcome's figures are
+    entered (subsidies, workers placed …), and what must be filled in before 办结 is allowed."""
+
+    url: Callable[[Any], str]
+    missing: Callable[[Any], dict[str, list[str]]]
+
+
+_CLOSINGS: dict[str, Closing] = {}
+
+
+def register_closing(kind_key: str, closing: Closing) -> Closing:
+    get_kind(kind_key)  # the kind must exist
+    _CLOSINGS[kind_key] = closing
+    return closing
+
+
+def closing_for(kind_key: str) -> Closing | None:
+    return _CLOSINGS.get(kind_key)
 
 
 PROBLEM = register_kind(CaseKind("problem", _("Enterprise problem"), VERIFIED_FLOW))

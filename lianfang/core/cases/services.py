@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,7 @@ from lianfang.core.regions.models import Department, DepartmentKind, Region, Rol
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.units.models import Unit
 
-from .kinds import CaseKind, UnknownKind, get_kind
+from .kinds import CaseKind, UnknownKind, closing_for, get_kind
 from .models import Case, CaseAttachment, CaseEvent, EventKind, Priority
 from .permissions import actor_scope, may_report_in, sides
 from .reminders import deliver, owners_of
@@ -154,14 +154,20 @@ def case_report(
     client_id: uuid.UUID | None = None,
     owner_department: Department | None = None,
     owner_unit: Unit | None = None,
+    extra_content: Mapping[str, Any] | None = None,
+    on_create: Callable[[Case], None] | None = None,
 ) -> tuple[Case, bool]:
     """Report a case (提出/上报). With a client id from a phone, a resend of the same content returns
-    the first case (created=False) and other content under the same id raises SubmissionConflict."""
+    the first case (created=False) and other content under the same id raises SubmissionConflict.
+
+    A practice that keeps its own details of a case (an enterprise problem's category, say) passes
+    them as `extra_content`, so that they count in "the same content", and writes its detail row in
+    `on_create`, which runs with the case's own writes (and not at all for a resend)."""
     if not may_report_in(actor, region_code=data.region.code, unit_id=data.unit.pk if data.unit else None):
         audit_record_refusal(actor=actor, verb="case.report", region_code=data.region.code)
         raise PermissionDenied(_("You may not report cases in %(region)s.") % {"region": data.region.name})
     owner = owner_department or (None if owner_unit else default_owner(actor=actor, region=data.region))
-    content = _content(data, owner_department, owner_unit)
+    content = {**_content(data, owner_department, owner_unit), **(extra_content or {})}
 
     def create() -> Case:
         case = Case(
@@ -181,6 +187,8 @@ def case_report(
         case.save()
         _event(case, actor=actor, kind=EventKind.REPORTED, to_state=case.state, note=data.description[:500])
         audit_record(actor=actor, verb="case.report", target=case, after=snapshot(case, SNAPSHOT_FIELDS))
+        if on_create is not None:
+            on_create(case)
         return case
 
     with transaction.atomic():
@@ -227,6 +235,9 @@ def case_transition(
                 errors["outcome"] = [_("Describe the outcome before marking the case done.")]
             if kind.needs_evidence and not current.attachments.exists():
                 errors["evidence"] = [_("Attach a photo or file as evidence before marking the case done.")]
+            closing = closing_for(kind.key)
+            if closing is not None:
+                errors.update(closing.missing(current))
         if errors:
             raise ValidationError(errors)
         before = snapshot(current, SNAPSHOT_FIELDS)

@@ -30,7 +30,7 @@ from lianfang.core.units.selectors import unit_list
 from . import services
 from .exports import case_export
 from .forms import AssignForm, AttachForm, BulkForm, CommentForm, EditForm, ReportForm, TransitionForm
-from .kinds import get_kind, kind_choices
+from .kinds import closing_for, get_kind, kind_choices
 from .models import Case
 from .permissions import sides
 from .selectors import CaseFilters, case_list, case_search, case_timeline, my_work
@@ -194,11 +194,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     allowed = sides(request.user, case)
     kind = get_kind(case.kind)
     actions = [t for t in kind.flow.available(case.state) if t.side in allowed]
+    closing = closing_for(case.kind)
     may_dispatch = bool(allowed & {Side.DISPATCHER, Side.OWNER})
     context = {
         "case": case,
         "kind": kind,
         "actions": actions,
+        "close_url": closing.url(case) if closing is not None else "",
         "events": case_timeline(case),
         "attachments": case.attachments.select_related("file", "event"),
         "may_write": scope_for(request.user).can_write,

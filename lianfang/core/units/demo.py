@@ -19,7 +19,12 @@ NAMED: list[tuple[str, list[UnitKind], str]] = [
     ("景文百货", [K.SUPERMARKET, K.SMALL_SHOP], "济源路街道"),
     ("宏丽来超市", [K.SUPERMARKET, K.SMALL_SHOP], "新安路街道"),
 ]
-ENTERPRISES = ["郑州铝业", "上街机械厂", "宏达建材", "中原耐材", "通达物流", "新材料科技", "恒丰纸业", "华信电子"]
+# The enterprises of 工业路街道, where the task force works (twenty: 17 have an instructor each).
+ENTERPRISES = [
+    "郑州铝业", "上街机械厂", "宏达建材", "中原耐材", "通达物流", "新材料科技", "恒丰纸业", "华信电子",
+    "宏基机械", "恒通铝材", "中铝新材", "豫联电力", "华强包装", "金源食品", "长城铝业", "兴华纺织",
+    "鑫源耐火", "远大铸造", "新达汽配", "东方印刷",
+]  # fmt: skip
 SHOP_WORDS = ["面馆", "烩面馆", "便利店", "小卖部", "豆腐坊", "馒头房", "快餐店", "水果店", "五金店", "烧饼铺"]
 KIND_OF_WORD = {
     "面馆": K.SMALL_RESTAURANT, "烩面馆": K.SMALL_RESTAURANT, "快餐店": K.SMALL_RESTAURANT,

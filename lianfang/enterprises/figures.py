@@ -1,0 +1,146 @@
+"""The figures of 工业路街道's three interactions (bulletin: 解决问题43项, 申领补贴517万元,
+协调贷款1800万元, 协调用工153人, 17名党建指导员), each computed from the rows its drill-down lists."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from lianfang.core.figures.registry import Column, Figure, Kind, Period, in_region, register
+from lianfang.core.regions.models import Region
+
+from .models import EnterpriseProblem, InstructorAssignment, ResourceDispatch
+
+PRACTICE = "enterprises"
+PROBLEM_COLUMNS = (
+    Column("case__title", _("problem")),
+    Column("case__unit__name", _("enterprise")),
+    Column("category", _("category")),
+    Column("case__closed_at", _("closed at")),
+)
+
+
+def _solved(period: Period, region: Region) -> QuerySet[Any]:
+    """Problems in their kind's closed state (verified), closed within the period."""
+    rows = EnterpriseProblem.objects.filter(
+        case__is_closed=True, case__closed_at__gte=period.starts_at, case__closed_at__lt=period.ends_before
+    )
+    return in_region(rows, "case__region", region)
+
+
+def _with(field: str) -> Any:
+    def rows(period: Period, region: Region) -> QuerySet[Any]:
+        return _solved(period, region).filter(**{f"{field}__gt": 0})
+
+    return rows
+
+
+register(
+    Figure(
+        key="enterprises.problems_solved",
+        label=_("Problems solved for enterprises"),
+        unit=_("items"),
+        kind=Kind.COUNT,
+        practice=PRACTICE,
+        rows=_solved,
+        columns=PROBLEM_COLUMNS,
+        description=_("Enterprises' problems closed (verified) in the period."),
+    )
+)
+register(
+    Figure(
+        key="enterprises.subsidies",
+        label=_("Subsidies applied for"),
+        unit=_("10,000 yuan"),
+        kind=Kind.SUM,
+        practice=PRACTICE,
+        rows=_with("subsidy_amount"),
+        amount="subsidy_amount",
+        scale=Decimal(10000),
+        columns=(*PROBLEM_COLUMNS, Column("subsidy_amount", _("subsidy (yuan)"))),
+        description=_("Subsidies applied for on enterprises' behalf, in problems closed in the period."),
+    )
+)
+register(
+    Figure(
+        key="enterprises.loans",
+        label=_("Loans coordinated"),
+        unit=_("10,000 yuan"),
+        kind=Kind.SUM,
+        practice=PRACTICE,
+        rows=_with("loan_amount"),
+        amount="loan_amount",
+        scale=Decimal(10000),
+        columns=(*PROBLEM_COLUMNS, Column("loan_amount", _("loan (yuan)"))),
+        description=_("Loans coordinated for enterprises, in problems closed in the period."),
+    )
+)
+register(
+    Figure(
+        key="enterprises.workers_placed",
+        label=_("Workers placed"),
+        unit=_("persons"),
+        kind=Kind.SUM,
+        practice=PRACTICE,
+        rows=_with("workers_placed"),
+        amount="workers_placed",
+        columns=(*PROBLEM_COLUMNS, Column("workers_placed", _("workers placed"))),
+        description=_("Workers placed with enterprises short of labour, in problems closed in the period."),
+    )
+)
+
+
+def _assignments(period: Period, region: Region) -> QuerySet[Any]:
+    rows = InstructorAssignment.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=period.start), starts_on__lte=period.end
+    )
+    return in_region(rows, "unit__region", region)
+
+
+register(
+    Figure(
+        key="enterprises.instructors",
+        label=_("Party-building instructors assigned"),
+        unit=_("persons"),
+        kind=Kind.DISTINCT,
+        practice=PRACTICE,
+        rows=_assignments,
+        subject="instructor",
+        columns=(
+            Column("instructor__name", _("instructor")),
+            Column("unit__name", _("enterprise")),
+            Column("starts_on", _("from")),
+            Column("ends_on", _("until")),
+        ),
+        description=_("Instructors assigned one to one to enterprises at any time in the period; each once."),
+    )
+)
+
+
+def _dispatches(period: Period, region: Region) -> QuerySet[Any]:
+    rows = ResourceDispatch.objects.filter(
+        case__created_at__gte=period.starts_at, case__created_at__lt=period.ends_before
+    )
+    return in_region(rows, "case__region", region)
+
+
+register(
+    Figure(
+        key="enterprises.resource_dispatches",
+        label=_("Resource dispatches"),
+        unit=_("times"),
+        kind=Kind.COUNT,
+        practice=PRACTICE,
+        rows=_dispatches,
+        columns=(
+            Column("offer__title", _("resource")),
+            Column("case__unit__name", _("enterprise")),
+            Column("case__state", _("state")),
+            Column("case__created_at", _("requested at")),
+        ),
+        description=_("Enterprises' resources requested by the subdistrict in the period."),
+    )
+)

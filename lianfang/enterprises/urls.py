@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "enterprises"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("problems/", views.problems, name="problems"),
+    path("problems/new/", views.problem_new, name="problem_new"),
+    path("problems/<int:pk>/close/", views.problem_close, name="problem_close"),
+    path("resources/", views.resources, name="resources"),
+    path("resources/<int:pk>/dispatch/", views.dispatch, name="dispatch"),
+    path("instructors/", views.instructors, name="instructors"),
+    path("visits/new/", views.visit_new, name="visit_new"),
+]

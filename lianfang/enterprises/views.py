@@ -1,0 +1,260 @@
+"""Pages of 工业路街道's three interactions: the task force's overview, problems (report on a phone,
+close with the outcome's figures), resources offered and dispatched, instructors and their visits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lianfang.core.cases.models import Case
+from lianfang.core.edits import VersionConflict, add_service_errors
+from lianfang.core.idempotency import SubmissionConflict
+from lianfang.core.people.selectors import person_search
+from lianfang.core.regions.scoping import scope_for
+from lianfang.core.units.models import UnitKind
+from lianfang.core.units.selectors import unit_list
+
+from . import services
+from .forms import AssignForm, CloseForm, DispatchForm, OfferForm, ProblemForm, VisitForm
+from .models import ProblemCategory, TaskForce
+from .selectors import (
+    assignment_list,
+    dispatch_list,
+    enterprises_covered,
+    offer_list,
+    problem_counts,
+    problem_list,
+    task_force_list,
+    visit_list,
+)
+
+
+def _enterprises(request: HttpRequest) -> Any:
+    return (
+        unit_list(request.user)
+        .filter(profiles__kind=UnitKind.ENTERPRISE)
+        .select_related("region")
+        .distinct()
+        .order_by("name", "id")
+    )
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    forces = list(task_force_list(request.user).prefetch_related("members__user"))
+    problems = problem_list(request.user)
+    context = {
+        "forces": [(force, enterprises_covered(request.user, force).count()) for force in forces],
+        "counts": problem_counts(problems),
+        "recent": problems.order_by("-case__created_at")[:10],
+        "can_write": scope_for(request.user).can_write,
+    }
+    return render(request, "enterprises/index.html", context)
+
+
+@login_required
+def problems(request: HttpRequest) -> HttpResponse:
+    rows = problem_list(request.user).order_by("-case__created_at", "-case_id")
+    category = request.GET.get("category", "")
+    if category in ProblemCategory.values:
+        rows = rows.filter(category=category)
+    state = request.GET.get("state", "")
+    if state == "open":
+        rows = rows.filter(case__is_closed=False)
+    elif state == "solved":
+        rows = rows.filter(case__is_closed=True)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "categories": ProblemCategory.choices, "category": category, "state": state}
+    return render(request, "enterprises/problems.html", context)
+
+
+@login_required
+def problem_new(request: HttpRequest) -> HttpResponse:
+    if not scope_for(request.user).can_write:
+        raise PermissionDenied(_("Your role may not report problems."))
+    units = _enterprises(request)
+    form = ProblemForm(request.POST or None, units=units)
+    if units.count() == 1 and not form.is_bound:
+        form.initial["unit"] = units.first()
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            problem, created = services.problem_report(
+                actor=request.user,
+                unit=values["unit"],
+                category=values["category"],
+                title=values["title"],
+                description=values["description"],
+                client_id=values["client_id"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except SubmissionConflict as conflict:
+            form.add_error(None, str(conflict))
+        else:
+            messages.success(request, _("Reported.") if created else _("This report was already received."))
+            return redirect("cases:detail", pk=problem.pk)
+    return render(request, "enterprises/problem_form.html", {"form": form})
+
+
+@login_required
+def problem_close(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = problem_list(request.user).filter(pk=pk).first()
+    if problem is None:
+        raise Http404
+    case: Case = problem.case
+    form = CloseForm(request.POST or None, initial={"version": case.version, "outcome": case.outcome})
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            services.problem_finish(
+                actor=request.user,
+                problem=problem,
+                version=values["version"],
+                outcome=values["outcome"],
+                workers_placed=values["workers_placed"],
+                subsidy_amount=values["subsidy_amount"],
+                loan_amount=values["loan_amount"],
+                materials_supplied=values["materials_supplied"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except (VersionConflict, PermissionDenied) as refused:
+            form.add_error(None, str(refused) or _("You may not do this."))
+        else:
+            messages.success(request, _("Marked done. It now waits for verification."))
+            return redirect("cases:detail", pk=case.pk)
+    required = services.REQUIRED_OUTCOME.get(ProblemCategory(problem.category))
+    return render(request, "enterprises/problem_close.html", {"form": form, "problem": problem, "required": required})
+
+
+@login_required
+def resources(request: HttpRequest) -> HttpResponse:
+    can_write = scope_for(request.user).can_write
+    form = OfferForm(request.POST or None, units=_enterprises(request))
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+            values = form.cleaned_data
+            try:
+                services.offer_create(
+                    actor=request.user, unit=values["unit"], title=values["title"], description=values["description"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except PermissionDenied as denied:
+                form.add_error(None, str(denied))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("enterprises:resources")
+    context = {
+        "offers": offer_list(request.user).order_by("-created_at")[:100],
+        "dispatches": dispatch_list(request.user).order_by("-case__created_at")[:50],
+        "form": form,
+        "dispatch_form": DispatchForm(),
+        "can_write": can_write,
+    }
+    return render(request, "enterprises/resources.html", context)
+
+
+@login_required
+@require_POST
+def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = offer_list(request.user).filter(pk=pk).first()
+    if offer is None:
+        raise Http404
+    form = DispatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the request and send it again."))
+        return redirect("enterprises:resources")
+    values = form.cleaned_data
+    try:
+        sent, _created = services.dispatch_request(
+            actor=request.user,
+            offer=offer,
+            title=values["title"],
+            description=values["description"],
+            deadline=values["deadline"],
+            client_id=values["client_id"],
+        )
+    except (ValidationError, PermissionDenied, SubmissionConflict) as refused:
+        messages.error(request, "；".join(getattr(refused, "messages", None) or [str(refused)]))
+        return redirect("enterprises:resources")
+    messages.success(request, _("Requested. The enterprise sees it in its work list."))
+    return redirect("cases:detail", pk=sent.pk)
+
+
+def _force_for(request: HttpRequest) -> TaskForce | None:
+    return task_force_list(request.user).first()
+
+
+@login_required
+def instructors(request: HttpRequest) -> HttpResponse:
+    force = _force_for(request)
+    assign_form = AssignForm(request.POST or None, units=_enterprises(request))
+    if request.method == "POST":
+        if force is None:
+            raise PermissionDenied
+        if assign_form.is_valid():
+            values = assign_form.cleaned_data
+            instructor = person_search(request.user, values["instructor_document"]).first()
+            try:
+                if instructor is None:
+                    raise ValidationError(
+                        {"instructor_document": [_("Nobody with this document number is in your registry.")]}
+                    )
+                services.instructor_assign(
+                    actor=request.user,
+                    task_force=force,
+                    instructor=instructor,
+                    unit=values["unit"],
+                    starts_on=values["starts_on"],
+                )
+            except ValidationError as error:
+                add_service_errors(assign_form, error)
+            except PermissionDenied as denied:
+                assign_form.add_error(None, str(denied))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("enterprises:instructors")
+    assignments = assignment_list(request.user).filter(ends_on__isnull=True)
+    context = {
+        "assignments": assignments,
+        "assign_form": assign_form if force is not None else None,
+        "visit_form": VisitForm(assignments=assignments),
+        "visits": visit_list(request.user)[:30],
+    }
+    return render(request, "enterprises/instructors.html", context)
+
+
+@login_required
+def visit_new(request: HttpRequest) -> HttpResponse:
+    assignments = assignment_list(request.user).filter(ends_on__isnull=True)
+    form = VisitForm(request.POST or None, assignments=assignments)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            _visit, created = services.visit_log(
+                actor=request.user,
+                assignment=values["assignment"],
+                visited_on=values["visited_on"],
+                notes=values["notes"],
+                client_id=values["client_id"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except (PermissionDenied, SubmissionConflict) as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Visit logged.") if created else _("This visit was already logged."))
+            return redirect("enterprises:instructors")
+    return render(request, "enterprises/visit_form.html", {"form": form})
