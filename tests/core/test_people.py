@@ -214,3 +214,111 @@ def test_rotating_the_data_key_re_encrypts_everyone_and_keeps_lookups_working(wo
     world["jiyuan"].scope_version += 1
     assert person_reveal(actor=world["jiyuan"], person=person, field="phone", reason="轮换后核对") == PHONE
     assert AuditEvent.objects.filter(verb="data_key.rotate", detail="2 people re-encrypted").exists()
+
+
+def test_the_api_registers_a_new_person_with_one_lookup_and_three_inserts(world: World) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    api = _api(world["jiyuan"])
+    body = {"name": "张三", "document_number": ID, "phone": PHONE, "home_region": world.jiyuan_a.code}
+    assert api.post("/api/v1/people/", body, content_type="application/json").status_code == 201
+    body["document_number"] = resident_id(dt.date(1990, 2, 3))
+    with CaptureQueriesContext(connection) as queries:
+        made = api.post("/api/v1/people/", body, content_type="application/json")
+    assert made.status_code == 201 and made.json()["person"]["document_masked"].endswith(body["document_number"][-4:])
+    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+    # The token (with its user); then the person, the registration link and the audit row, in one
+    # transaction (a savepoint inside the test's). The region is known from the first request, and
+    # nothing is looked up before the insert.
+    transaction = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")
+    assert [s for s in statements if s not in transaction] == ["SELECT", "INSERT", "INSERT", "INSERT"]
+    person = Person.objects.get(pk=made.json()["person"]["id"])
+    assert person.links.get().created_by == world["jiyuan"]
+    event = AuditEvent.objects.get(verb="person.create", target_id=str(person.pk))
+    assert event.after is not None and event.after["document_cipher"] == "***"
+    assert event.region_code == world.jiyuan_a.code
+
+
+def test_a_known_document_through_the_api_adds_a_link_and_shows_nothing_of_the_record(world: World) -> None:
+    _register(world, home_region=world.jiyuan_a)
+    zhongxin_staff = Membership.objects.create(
+        user=world["nobody"], role=Role.SUBDISTRICT_STAFF, region=world.zhongxin
+    ).user
+    body = {"name": "李四", "document_number": ID, "home_region": world.zhongxin_a.code}
+    linked = _api(zhongxin_staff).post("/api/v1/people/", body, content_type="application/json")
+    assert linked.status_code == 200 and linked.json()["outcome"] == "linked"
+    assert linked.json()["person"]["name"] == "张三"  # now visible through the link, unchanged
+    assert Person.objects.count() == 1 and PersonLink.objects.count() == 2
+
+
+def test_visibility_of_a_new_registration_without_a_query_agrees_with_the_query_for_every_role(world: World) -> None:
+    """person_visible_to_registrant (the API's shortcut) and person_list must never disagree."""
+    from lianfang.core.people.selectors import person_visible_to_registrant
+    from lianfang.core.people.services import person_build
+
+    Membership.objects.filter(user=world["jiyuan"]).update(may_view_sensitive=True, department=world.jiyuan_office)
+    world["jiyuan"].scope_version += 1
+    world["jiyuan"].save()
+    homes = [world.jiyuan_a, world.zhongxin_a, None]
+    link_regions = [world.jiyuan, world.jiyuan_b, world.zhongxin, world.district]
+    departments = [None, world.market, world.jiyuan_office]
+    births = [dt.date(1980, 1, 1), timezone.localdate() - dt.timedelta(days=365 * 8)]  # an adult, a minor
+    serial = 0
+    for username in ("commander", "market", "jiyuan", "worker", "auditor", "admin", "expired", "nobody"):
+        user = world[username]
+        cases = []
+        for home in homes:
+            for region in link_regions:
+                for department in departments:
+                    for born in births:
+                        serial += 1
+                        data = clean_person(
+                            name="甲", document_number=resident_id(born, serial=serial % 1000), home_region=home
+                        )
+                        person = person_build(data)
+                        person.save()
+                        PersonLink.objects.create(
+                            person=person, region=region, department=department, source="api", created_by=user
+                        )
+                        cases.append((person, region, department))
+        seen = set(person_list(user).filter(pk__in=[p.pk for p, _, _ in cases]).values_list("pk", flat=True))
+        for person, region, department in cases:
+            quick = person_visible_to_registrant(
+                user, person, region=region, department_id=department.pk if department else None
+            )
+            assert quick is (person.pk in seen), (username, person.home_region, region, department, person.is_minor)
+    assert serial == 8 * 72
+
+
+def test_a_prepared_insert_stores_what_save_would_and_skips_a_duplicate(world: World) -> None:
+    from django.db import transaction
+
+    from lianfang.core.people.services import _insert_person, person_build
+
+    data = clean_person(name="张三", document_number=ID, phone=PHONE, home_region=world.jiyuan_a)
+    inserted = person_build(data)
+    saved = person_build(clean_person(name="李四", document_number=resident_id(dt.date(1990, 2, 3))))
+    with transaction.atomic():
+        assert _insert_person(inserted) is True
+        saved.save()  # a second row, written by Model.save()
+        assert _insert_person(person_build(data)) is False  # the same document: nothing written, no error
+        assert Person.objects.count() == 2
+    stored = Person.objects.get(pk=inserted.pk)
+    for field in ("name", "name_initials", "document_index", "document_masked", "phone_masked", "birth_date"):
+        assert getattr(stored, field) == getattr(inserted, field), field
+    assert stored.created_at == inserted.created_at and stored.updated_at == inserted.updated_at
+    assert stored.home_region == world.jiyuan_a and stored.version == 1 and not inserted._state.adding
+
+
+def test_a_region_is_looked_up_by_code_once_and_forgotten_when_it_changes(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    from lianfang.core.regions.scoping import region_by_code
+
+    assert region_by_code(world.jiyuan_a.code) == world.jiyuan_a
+    with django_assert_num_queries(0):
+        assert region_by_code(world.jiyuan_a.code) == world.jiyuan_a
+    assert region_by_code("410106009009") is None
+    world.jiyuan_a.code = "410106001009"
+    world.jiyuan_a.save()
+    assert region_by_code("410106001001") is None and region_by_code("410106001009") == world.jiyuan_a

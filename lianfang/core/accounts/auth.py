@@ -6,6 +6,8 @@
 - The lookup is one prepared join of token and user instead of ORM querysets: building the SQL
   cost more than running it (bench/api_read.py). The SQL is built once from the models' own field
   lists, and each value passes through the same converters the ORM would apply.
+- The Authorization header is read from META, not from request.headers (which builds a dict of
+  every header first).
 - A token carries no second factor, so it is refused to roles that need one, even a token issued
   before the user gained such a role.
 """
@@ -19,15 +21,19 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.crypto import hash_token
 from knox.models import AuthToken
 from knox.settings import CONSTANTS
-from rest_framework import exceptions
+from rest_framework import HTTP_HEADER_ENCODING, exceptions
+from rest_framework.request import Request
 
 from .models import User
 from .permissions import needs_second_factor
+
+_INVALID = gettext_lazy("Invalid token.")  # translated only when it is shown
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ class _Lookup:
     sql: str
     token_names: list[str]
     user_names: list[str]
-    converters: list[list[Any]]
+    converters: list[tuple[int, list[Any]]]  # (column index, its converters), for columns that have any
 
 
 @functools.cache
@@ -52,9 +58,11 @@ def _lookup(alias: str) -> _Lookup:
         f" WHERE t.{quote('token_key')} = %s"
     )
     converters = []
-    for alias_name, field in [("t", f) for f in token_fields] + [("u", f) for f in user_fields]:
+    for index, (alias_name, field) in enumerate([("t", f) for f in token_fields] + [("u", f) for f in user_fields]):
         col = field.get_col(alias_name)
-        converters.append(connection.ops.get_db_converters(col) + field.get_db_converters(connection))
+        column_converters = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+        if column_converters:  # most columns (text, integers) have none: skip them per row
+            converters.append((index, column_converters))
     return _Lookup(sql, [f.attname for f in token_fields], [f.attname for f in user_fields], converters)
 
 
@@ -67,11 +75,10 @@ def _tokens_with_users(token_key: str) -> list[Any]:
     split = len(lookup.token_names)
     tokens = []
     for raw in rows:
-        values = []
-        for value, converters in zip(raw, lookup.converters, strict=True):
+        values = list(raw)
+        for index, converters in lookup.converters:
             for converter in converters:
-                value = converter(value, None, connection)
-            values.append(value)
+                values[index] = converter(values[index], None, connection)
         token = AuthToken.from_db(DEFAULT_DB_ALIAS, lookup.token_names, values[:split])
         token.user = User.from_db(DEFAULT_DB_ALIAS, lookup.user_names, values[split:])
         tokens.append(token)
@@ -79,8 +86,19 @@ def _tokens_with_users(token_key: str) -> list[Any]:
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        # The header straight from META: knox reads request.headers, which first builds a dict of
+        # every header of the request.
+        header = request.META.get("HTTP_AUTHORIZATION", b"")
+        parts = (header.encode(HTTP_HEADER_ENCODING) if isinstance(header, str) else header).split()
+        if not parts or parts[0].lower() != self.authenticate_header(request).encode().lower():
+            return None
+        if len(parts) != 2:
+            return super().authenticate(request)  # knox's own message for a malformed header
+        return self.authenticate_credentials(parts[1])
+
     def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
-        invalid = _("Invalid token.")
+        invalid = _INVALID
         try:
             text = token.decode("ascii")
         except UnicodeDecodeError:

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from lianfang.core.prepared import PreparedInsert
+
 from .context import AuditContext, current
 from .models import AuditEvent, AuditSeal, Outcome
 
@@ -146,9 +148,19 @@ class EventDetails(TypedDict, total=False):
     actor_name: str | None
 
 
+def _write(fields: dict[str, Any]) -> AuditEvent:
+    event = AuditEvent(**fields)
+    _insert_event(event)
+    return event
+
+
+# Every write of the application writes an audit row too: built once, not compiled per row.
+_insert_event = PreparedInsert(AuditEvent)
+
+
 def audit_record(*, actor: Any, verb: str, **details: Unpack[EventDetails]) -> AuditEvent:
     """Record a write. Call it inside the service's transaction: the row commits with the change."""
-    return AuditEvent.objects.create(**_event_fields(actor=actor, verb=verb, **details))
+    return _write(_event_fields(actor=actor, verb=verb, **details))
 
 
 def audit_rows(*, actor: Any, verb: str, events: Iterable[EventDetails]) -> Iterator[dict[str, Any]]:
@@ -185,12 +197,12 @@ def audit_record_refusal(*, actor: Any, verb: str, **details: Unpack[EventDetail
     if ctx is not None and connection.in_atomic_block:
         ctx.pending.append(fields)
     else:
-        AuditEvent.objects.create(**fields)
+        _write(fields)
 
 
 def audit_flush_pending(ctx: AuditContext) -> None:
     while ctx.pending:
-        AuditEvent.objects.create(**ctx.pending.pop(0))
+        _write(ctx.pending.pop(0))
 
 
 def canonical(event: AuditEvent) -> bytes:

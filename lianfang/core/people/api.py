@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,12 +20,12 @@ from lianfang.core.api.fields import RegionCodeField
 from lianfang.core.audit.services import audit_record
 from lianfang.core.edits import VersionConflict
 from lianfang.core.regions.models import Department, Region
-from lianfang.core.regions.scoping import scope_for
+from lianfang.core.regions.scoping import region_by_code, scope_for
 from lianfang.core.regions.selectors import default_region
 
 from .identity import DocumentType
 from .models import Person
-from .selectors import person_list, person_search
+from .selectors import person_list, person_search, person_visible_to_registrant
 from .services import clean_person, person_register, person_reveal, person_update
 
 
@@ -88,7 +92,7 @@ def _region(code: Any) -> Region | None:
         return None
     if not isinstance(code, str) or not code.isascii() or not code.isdigit() or len(code) != 12:
         raise exceptions.ValidationError({"home_region": ["区划代码须为 12 位数字。"]})
-    region = Region.objects.filter(code=code).first()
+    region = region_by_code(code)
     if region is None:
         raise exceptions.ValidationError({"home_region": [f"没有区划代码为 {code} 的区域。"]})
     return region
@@ -100,6 +104,25 @@ def _department(user: Any) -> Any:
     return Department.objects.filter(pk=department_id).first() if department_id is not None else None
 
 
+class _JSONAnswers(DefaultContentNegotiation):
+    """JSON is the API's only renderer: answer with it without parsing the Accept header (which
+    cost a good part of a registration's time; bench/people_create.py). Parsers are chosen as usual."""
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
+
+
+def _json(body: dict[str, Any], status_code: int) -> HttpResponse:
+    """The bytes JSONRenderer would write (compact UTF-8, no NaN, U+2028/2029 escaped), without
+    DRF's Response and its rendering pass: for the registration path, which answers a small dict."""
+    text = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return HttpResponse(text.encode(), status=status_code, content_type="application/json")
+
+
 class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Person]):
     """People in your jurisdiction. Outside it a person answers 404, never data."""
 
@@ -107,6 +130,7 @@ class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
     queryset = Person.objects.none()
     http_method_names = ["get", "post", "put", "head", "options"]
     audit_name = "people"
+    content_negotiation_class = _JSONAnswers
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
@@ -163,17 +187,22 @@ class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
             403: ErrorSerializer,
         },
     )
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]  # plain JSON, see _json
         _values, data = self._data(request)
         region = data.home_region or default_region(request.user)
         if region is None:
             raise exceptions.PermissionDenied()
+        department = _department(request.user)
         person, outcome = person_register(
-            actor=request.user, data=data, region=region, department=_department(request.user), source="api"
+            actor=request.user, data=data, region=region, department=department, source="api"
         )
-        visible = person_list(request.user).filter(pk=person.pk).exists()
+        if outcome == "created":  # its one link is the registrant's own: no query needed to tell
+            department_id = department.pk if department is not None else None
+            visible = person_visible_to_registrant(request.user, person, region=region, department_id=department_id)
+        else:
+            visible = person_list(request.user).filter(pk=person.pk).exists()
         body = {"outcome": outcome, "person": person_data(person) if visible else None}
-        return Response(body, status=status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK)
+        return _json(body, status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK)
 
     @extend_schema(
         request=PersonWriteSerializer,

@@ -10,13 +10,12 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.privacy.masking import age_on
 from lianfang.core.regions.models import Department, Region
 
-from .identity import DocumentType, Sex
+from .identity import DocumentType, Sex, district_today
 
 MINOR_AGE = 14
 
@@ -69,11 +68,11 @@ class Person(models.Model):
 
     @property
     def age(self) -> int | None:
-        return age_on(self.birth_date, timezone.localdate())
+        return age_on(self.birth_date, district_today())
 
     @property
     def is_minor(self) -> bool:
-        return self.birth_date is not None and self.birth_date > minors_born_after(timezone.localdate())
+        return self.birth_date is not None and self.birth_date > minors_born_after(district_today())
 
 
 class PersonLink(models.Model):

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import scope_for
 
-from .identity import DocumentType, normalise, normalise_phone
+from .identity import DocumentType, district_today, normalise, normalise_phone
 from .models import Person, minors_born_after
 
 
@@ -21,8 +21,23 @@ def person_list(user: Any) -> QuerySet[Person]:
     scope = scope_for(user)
     people = scope.filter(Person.objects.select_related("home_region"))
     if not scope.sees_sensitive:
-        people = people.exclude(birth_date__gt=minors_born_after(timezone.localdate()))
+        people = people.exclude(birth_date__gt=minors_born_after(district_today()))
     return people
+
+
+def person_visible_to_registrant(user: Any, person: Person, *, region: Region, department_id: int | None) -> bool:
+    """Whether person_list(user) holds a person whom `user` has just created, decided without a
+    query: such a person has exactly one link, the one person_register wrote for the user (this
+    region and department, created by them), so every value the scope filter would test is in hand.
+
+    The same rules as person_list (the scoping layer's, through Scope.admits, and minors only for
+    sensitive roles); a test holds the two to agree for every role.
+    """
+    scope = scope_for(user)
+    if person.is_minor and not scope.sees_sensitive:
+        return False
+    home = person.home_region.code if person.home_region is not None else None
+    return scope.admits({"region": (home, region.code), "department": (department_id,), "assignee": (user.pk,)})
 
 
 def person_search(user: Any, query: str) -> QuerySet[Person]:

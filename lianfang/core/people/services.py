@@ -14,6 +14,7 @@ from pypinyin import Style, lazy_pinyin
 
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 from lianfang.core.edits import VersionConflict
+from lianfang.core.prepared import PreparedInsert
 from lianfang.core.privacy.cipher import blind_index, decrypt, encrypt
 from lianfang.core.privacy.masking import mask_document, mask_phone
 from lianfang.core.regions.models import Department, Region
@@ -24,6 +25,10 @@ from .models import Person, PersonLink
 
 DOCUMENT_COLUMN = "person.document"
 PHONE_COLUMN = "person.phone"
+
+_DOCUMENT_TYPES = frozenset(DocumentType.values)  # the enum builds a new list on every .values
+_insert_person = PreparedInsert(Person, conflict="document_index")
+_insert_link = PreparedInsert(PersonLink)
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,7 @@ def clean_person(
         errors["name"] = [_("The name is longer than 64 characters.")]
     kind = str(document_type or DocumentType.RESIDENT_ID)
     document = None
-    if kind not in DocumentType.values:
+    if kind not in _DOCUMENT_TYPES:
         errors["document_type"] = [_("Unknown document type %(type)s.") % {"type": kind}]
     else:
         try:
@@ -159,36 +164,40 @@ def person_register(
     if scope is not None and not (scope.can_write and scope.covers_region(region)):
         audit_record_refusal(actor=actor, verb="person.register", region_code=region.code)
         raise PermissionDenied(_("You may not register people in %(region)s.") % {"region": region.name})
+    # Encrypted and indexed before the transaction, which then holds the write lock only to write.
+    person = Person()
+    _apply(person, data)
+    link = PersonLink(
+        region_id=region.pk,
+        department_id=department.pk if department is not None else None,
+        source=source,
+        created_by_id=getattr(actor, "pk", None),
+    )
     for _attempt in range(2):
         try:
             with transaction.atomic():
-                return _register(actor=actor, data=data, region=region, department=department, source=source)
+                return _register(actor=actor, data=data, person=person, link=link, region=region, department=department)
         except IntegrityError:
             continue  # another request registered the same document at the same moment: link to it
     raise ValidationError({"document_number": [_("This document is being registered by someone else; try again.")]})
 
 
 def _register(
-    *, actor: Any, data: PersonData, region: Region, department: Department | None, source: str
+    *, actor: Any, data: PersonData, person: Person, link: PersonLink, region: Region, department: Department | None
 ) -> tuple[Person, str]:
-    existing = Person.objects.select_for_update().filter(document_index=data.document_index).first()
-    if existing is None:
-        person = Person()
-        _apply(person, data)
-        person.save()
-        PersonLink.objects.create(
-            person=person,
-            region=region,
-            department=department,
-            source=source,
-            created_by=actor if getattr(actor, "pk", None) else None,
-        )
+    # Insert first: a new document (the usual case) costs one statement, a known one no error.
+    if _insert_person(person):
+        link.person = person
+        _insert_link(link)
         audit_record(actor=actor, verb="person.create", target=person, after=snapshot(person), region_code=region.code)
         return person, "created"
+    existing = Person.objects.select_for_update().filter(document_index=data.document_index).order_by().first()
+    if existing is None:  # deleted since the insert met it: start again
+        raise IntegrityError("person vanished during registration")
     # Whether the registrant could already see the person decides if the row may change it;
     # a registration from elsewhere only adds its link.
     visible = actor is None or not getattr(actor, "is_authenticated", False) or person_is_visible(actor, existing)
-    linked = _link(person=existing, actor=actor, region=region, department=department, source=source)
+    linked = _link(person=existing, actor=actor, region=region, department=department, source=link.source)
     if visible and not same_content(existing, data):
         before = snapshot(existing)
         _apply(existing, data)
@@ -197,7 +206,7 @@ def _register(
         audit_record(actor=actor, verb="person.update", target=existing, before=before, after=snapshot(existing))
         return existing, "updated"
     if linked:
-        audit_record(actor=actor, verb="person.link", target=existing, region_code=region.code, detail=source)
+        audit_record(actor=actor, verb="person.link", target=existing, region_code=region.code, detail=link.source)
         return existing, "linked"
     return existing, "unchanged"
 

@@ -13,12 +13,14 @@ whose slice needs a path that the model does not declare grants nothing there: d
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -60,7 +62,7 @@ class Scope:
         """The console operator's scope (commands and jobs run for the whole district)."""
         return cls(user_id=None, grants=(Grant(role=Role.COMMANDER, region_prefix=""),))
 
-    @property
+    @functools.cached_property
     def roles(self) -> frozenset[str]:
         return frozenset(g.role for g in self.grants)
 
@@ -117,6 +119,19 @@ class Scope:
             combined |= part
         return combined
 
+    def admits(self, row: dict[str, tuple[Any, ...]]) -> bool:
+        """Would filter() keep a record whose scope fields hold these values, without asking the database?
+
+        `row` maps each scope-field key ("region", "department", "unit", "assignee") to the values
+        of its paths in one joined row: region codes, and primary keys for the others; a key the
+        model does not declare is left out. For a record whose related rows are all in hand (a
+        person just registered, with its one link) this answers exactly what the query would.
+        """
+        if self.sees_everything:
+            return True
+        terms = _RowConditions(row)
+        return any(_grant_condition(grant, terms, self.user_id) for grant in self.grants)
+
     def filter(self, queryset: models.QuerySet[M], fields: dict[str, str] | None = None) -> models.QuerySet[M]:
         scope_fields = fields if fields is not None else getattr(queryset.model, "scope_fields", None)
         if scope_fields is None:
@@ -152,32 +167,62 @@ def _may_duplicate(fields: dict[str, Any]) -> bool:
     return any("__" in path for key in fields for path in (_paths(fields, key) or ()))
 
 
-def _grant_q(grant: Grant, fields: dict[str, Any], user_id: int | None) -> Q | None:
-    regions = _paths(fields, "region")
-    code_field = fields.get("region_code")
-    in_region: Q | None = None
-    if regions is not None:
-        in_region = _any_of(regions, "code__startswith", grant.region_prefix)
-    elif code_field:
-        in_region = Q(**{f"{code_field}__startswith": grant.region_prefix})
+class _Conditions:
+    """The conditions a grant is made of, as ORM filters over a model's scope fields."""
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.fields = fields
+
+    def in_region(self, prefix: str) -> Q | None:
+        regions = _paths(self.fields, "region")
+        if regions is not None:
+            return _any_of(regions, "code__startswith", prefix)
+        code_field = self.fields.get("region_code")
+        return Q(**{f"{code_field}__startswith": prefix}) if code_field else None
+
+    def holds(self, key: str, pk: int) -> Q | None:
+        paths = _paths(self.fields, key)
+        return None if paths is None else _any_of(paths, "id", pk)
+
+
+class _RowConditions:
+    """The same conditions, decided over one row's values in hand instead of in the database."""
+
+    def __init__(self, row: dict[str, tuple[Any, ...]]) -> None:
+        self.row = row
+
+    def in_region(self, prefix: str) -> bool | None:
+        codes = self.row.get("region")
+        return None if codes is None else any(code is not None and code.startswith(prefix) for code in codes)
+
+    def holds(self, key: str, pk: int) -> bool | None:
+        values = self.row.get(key)
+        return None if values is None else pk in values
+
+
+def _grant_condition(grant: Grant, terms: Any, user_id: int | None) -> Any:
+    """What one grant admits, built from `terms` (ORM filters or a row's values); None: nothing.
+
+    The one statement of each role's rule, so that Scope.q and Scope.admits cannot disagree.
+    """
+    in_region = terms.in_region(grant.region_prefix)
     if grant.role in (Role.SUBDISTRICT_STAFF, Role.AUDITOR):
         return in_region
     if grant.role == Role.DEPARTMENT_STAFF:
-        departments = _paths(fields, "department")
-        if departments is None or grant.department_id is None or in_region is None:
+        if grant.department_id is None or in_region is None:
             return None
-        return in_region & _any_of(departments, "id", grant.department_id)
+        in_department = terms.holds("department", grant.department_id)
+        return None if in_department is None else in_region & in_department
     if grant.role == Role.FIELD_WORKER:
-        assignees = _paths(fields, "assignee")
-        if assignees is None or user_id is None:
-            return None
-        return _any_of(assignees, "id", user_id)
+        return None if user_id is None else terms.holds("assignee", user_id)
     if grant.role == Role.UNIT_CONTACT:
-        units = _paths(fields, "unit")
-        if units is None or grant.unit_id is None:
-            return None
-        return _any_of(units, "id", grant.unit_id)
+        return None if grant.unit_id is None else terms.holds("unit", grant.unit_id)
     return None  # the system administrator sees no business data by default
+
+
+def _grant_q(grant: Grant, fields: dict[str, Any], user_id: int | None) -> Q | None:
+    condition: Q | None = _grant_condition(grant, _Conditions(fields), user_id)
+    return condition
 
 
 # Scopes are cached per process, keyed by the user's scope_version: every change to a user's
@@ -190,8 +235,10 @@ _LOCK = threading.Lock()
 
 
 def clear_scope_cache() -> None:
+    """Forget every cached scope and region (tests do, since their databases reuse primary keys)."""
     with _LOCK:
         _CACHE.clear()
+        _REGIONS.clear()
 
 
 def _load_scope(user: Any, day: dt.date) -> Scope:
@@ -225,7 +272,9 @@ def scope_for(user: Any, *, on: dt.date | None = None) -> Scope:
     """The scope of a user's memberships that are active on a day (today in Shanghai by default)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope(user_id=None)
-    day = on or timezone.localdate()
+    # The district's date: no request activates another time zone, and the default one is quicker to
+    # reach than the current one (several scope checks run in each request).
+    day = on or dt.datetime.now(timezone.get_default_timezone()).date()
     key = (user.pk, getattr(user, "scope_version", 0), day)
     with _LOCK:
         scope = _CACHE.get(key)
@@ -245,3 +294,36 @@ def scope_changed(*, user_ids: list[int]) -> None:
     from lianfang.core.accounts.models import User
 
     User.objects.filter(pk__in=user_ids).update(scope_version=F("scope_version") + 1)
+
+
+# Regions by code, for the write paths that take a code from outside (API bodies, forms): a
+# region's code is corrected seldom, by an administrator, and saving or deleting a region clears
+# this process's cache at once (see _regions_changed). Other processes would keep an old entry
+# for at most REGION_TTL seconds; only found regions are kept, so a new code is seen at once.
+_REGIONS: dict[str, tuple[float, tuple[Any, ...]]] = {}
+_REGION_FIELDS = ("id", "code", "name", "level", "parent_id")
+REGION_TTL = 300.0
+
+
+def region_by_code(code: str) -> Region | None:
+    """The region with this 12-digit code, or None; cached per process (see REGION_TTL)."""
+    now = time.monotonic()
+    entry = _REGIONS.get(code)
+    if entry is not None and now - entry[0] < REGION_TTL:
+        # A fresh instance each time: callers may cache relations on it or change it.
+        return Region.from_db(DEFAULT_DB_ALIAS, _REGION_FIELDS, entry[1])
+    values = Region.objects.filter(code=code).values_list(*_REGION_FIELDS).first()
+    if values is None:
+        return None
+    with _LOCK:
+        _REGIONS[code] = (now, values)
+    return Region.from_db(DEFAULT_DB_ALIAS, _REGION_FIELDS, values)
+
+
+def _regions_changed(**kwargs: Any) -> None:
+    with _LOCK:
+        _REGIONS.clear()
+
+
+models.signals.post_save.connect(_regions_changed, sender=Region, dispatch_uid="scoping-regions-saved")
+models.signals.post_delete.connect(_regions_changed, sender=Region, dispatch_uid="scoping-regions-deleted")

@@ -1,0 +1,129 @@
+"""One new row through SQL built once per model: the insert of the hot write paths.
+
+Model.save() compiles its INSERT anew on every call, which costs more than running it; a person
+registered through the API writes three rows (the person, the registration link, the audit
+row), so the compiling showed up as the larger part of the request (bench/people_create.py).
+Here the statement is built once per model and database from the model's own fields, and each
+value passes through the same field methods that save() uses (pre_save for timestamps,
+get_db_prep_save for dates, JSON and addresses).
+
+`conflict` names a unique column: a row that would duplicate it is not written (ON CONFLICT DO
+NOTHING, on SQLite and PostgreSQL alike), and the caller is told, without an error that would
+spoil the transaction. Model signals are sent as save() sends them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import signals
+
+M = TypeVar("M", bound=models.Model)
+
+# Field types whose Python values the database drivers take as they are (as in ledgers/inserts.py).
+_PLAIN = frozenset(
+    {
+        "CharField",
+        "TextField",
+        "SlugField",
+        "EmailField",
+        "BooleanField",
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveBigIntegerField",
+        "PositiveSmallIntegerField",
+        "ForeignKey",
+        "OneToOneField",
+    }
+)
+
+
+def _stamped(field: models.Field[object, object]) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+# How a column's value is taken from the instance.
+_AS_IS, _PREPARED, _STAMPED = 0, 1, 2
+
+
+class _Statement:
+    def __init__(self, model: type[models.Model], db: BaseDatabaseWrapper, conflict: str | None) -> None:
+        quote = db.ops.quote_name
+        meta = model._meta
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        # Plain values go to the driver as they are; the rest through the field's own preparation.
+        self.columns = [
+            (f.attname, f, _STAMPED if _stamped(f) else _AS_IS if f.get_internal_type() in _PLAIN else _PREPARED)
+            for f in fields
+        ]
+        self.returning = db.features.can_return_columns_from_insert
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608 (names from the model)
+            f" VALUES ({', '.join(['%s'] * len(fields))})"
+        )
+        if conflict is not None:
+            column = next(f.column for f in fields if f.name == conflict)
+            sql += f" ON CONFLICT ({quote(column)}) DO NOTHING"
+        if self.returning:
+            sql += f" RETURNING {quote(meta.pk.column)}"
+        self.sql = sql
+
+    def values(self, instance: models.Model, db: BaseDatabaseWrapper) -> list[Any]:
+        known = instance.__dict__  # a new instance holds every column; deferred ones are fetched
+        values: list[Any] = []
+        for attname, field, how in self.columns:
+            if how == _STAMPED:
+                value = field.pre_save(instance, True)  # sets the time on the instance, as save() does
+            else:
+                value = known[attname] if attname in known else getattr(instance, attname)
+            if how != _AS_IS and value is not None:
+                value = field.get_db_prep_save(value, db)
+            values.append(value)
+        return values
+
+
+class PreparedInsert(Generic[M]):
+    """Insert a new instance of `model`, as instance.save() would, or nothing on a `conflict`."""
+
+    def __init__(self, model: type[M], *, conflict: str | None = None) -> None:
+        self.model = model
+        self.conflict = conflict
+        self._statements: dict[str, _Statement] = {}
+
+    def _statement(self, alias: str) -> _Statement:
+        statement = self._statements.get(alias)
+        if statement is None:
+            statement = self._statements[alias] = _Statement(self.model, connections[alias], self.conflict)
+        return statement
+
+    def __call__(self, instance: M) -> bool:
+        """Write `instance` (its primary key is set); False if a row with its `conflict` value exists."""
+        model = self.model
+        alias = router.db_for_write(model, instance=instance)
+        db = connections[alias]
+        statement = self._statement(alias)
+        # As save() does: send() returns at once, from a per-model cache, when nothing listens.
+        signals.pre_save.send(sender=model, instance=instance, raw=False, using=alias, update_fields=None)
+        values = statement.values(instance, db)
+        with db.cursor() as cursor:
+            cursor.execute(statement.sql, values)
+            if statement.returning:
+                row = cursor.fetchone()
+                pk = row[0] if row is not None else None
+            elif cursor.rowcount:
+                pk = db.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+            else:
+                pk = None
+        if pk is None:
+            return False
+        instance.pk = pk
+        instance._state.adding = False
+        instance._state.db = alias
+        signals.post_save.send(
+            sender=model, instance=instance, created=True, update_fields=None, raw=False, using=alias
+        )
+        return True
