@@ -13,6 +13,7 @@ from lianfang.core.people.api import PersonViewSet
 from lianfang.core.regions.api import DepartmentViewSet, MeView, RegionViewSet
 from lianfang.core.units.api import UnitViewSet
 from lianfang.enterprises.api import ProblemViewSet, VisitViewSet
+from lianfang.volunteers.api import ShiftViewSet, TaskViewSet, VolunteerViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -24,6 +25,9 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("cases", CaseViewSet, basename="case")
+router.register("volunteers", VolunteerViewSet, basename="volunteer")
+router.register("volunteer-tasks", TaskViewSet, basename="volunteer-task")
+router.register("volunteer-shifts", ShiftViewSet, basename="volunteer-shift")
 router.register("enterprise-problems", ProblemViewSet, basename="enterprise-problem")
 router.register("guidance-visits", VisitViewSet, basename="guidance-visit")
 

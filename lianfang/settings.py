@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "lianfang.core.files",
     "lianfang.core.cases",
     "lianfang.core.notices",
+    "lianfang.volunteers",
     "lianfang.core.ledgers",
     "lianfang.core.audit",
     "lianfang.core.figures",

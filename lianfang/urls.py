@@ -17,6 +17,7 @@ urlpatterns = [
     path("notices/", include("lianfang.core.notices.urls")),
     path("notifications/", include("lianfang.core.notices.notification_urls")),
     path("cases/", include("lianfang.core.cases.urls")),
+    path("volunteers/", include("lianfang.volunteers.urls")),
     path("enterprises/", include("lianfang.enterprises.urls")),
     path("command/", include("lianfang.command.urls")),
     path("audit/", include("lianfang.core.audit.urls")),
