@@ -10,6 +10,7 @@ before the id is looked up, so a copy that waited for the lock finds the first c
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Sequence
@@ -168,12 +169,10 @@ def volunteer_register(*, actor: Any, data: VolunteerData) -> Volunteer:
     existing = Person.objects.filter(document_index=person_data.document_index).first()
     if existing is not None and not isinstance(actor, SystemActor) and person_is_visible(actor, existing):
         # A known resident becomes a volunteer: what the form left blank keeps the registry's value.
-        person_data = PersonData(
-            person_data.name,
-            person_data.document,
-            person_data.phone,
-            person_data.address or existing.address,
-            person_data.home_region or existing.home_region,
+        person_data = dataclasses.replace(
+            person_data,
+            address=person_data.address or existing.address,
+            home_region=person_data.home_region or existing.home_region,
         )
     with transaction.atomic():
         person, _outcome = person_register(actor=actor, data=person_data, region=data.region, source="volunteers")

@@ -191,7 +191,7 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def volunteer_new(request: HttpRequest) -> HttpResponse:
-    if not scope_for(request.user).can_write:
+    if not (organises_anywhere(request.user) or contact_units(request.user)):
         raise PermissionDenied(_("Your role may not register volunteers."))
     units = unit_list(request.user, kind=UnitKind.ENTERPRISE).order_by("name")
     communities = regions_in_scope(request.user).filter(level__in=[RegionLevel.COMMUNITY, RegionLevel.VILLAGE])
