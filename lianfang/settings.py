@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lianfang.core.language.ChineseFirstLocaleMiddleware",
+    "lianfang.core.null_bytes.NullByteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -278,6 +279,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a "kind" or a "state"; each set of choices gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "lianfang.core.cases.workflow.State",
+    },
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -72,3 +72,10 @@ def test_the_env_example_documents_every_variable_the_settings_read() -> None:
     assert read, "the settings read no variables?"
     missing = sorted(name for name in read if name not in documented)
     assert not missing, f".env.example does not document {missing}"
+
+
+def test_a_query_with_a_nul_character_is_refused_before_any_view(client: Any, db: Any) -> None:
+    answer = client.get("/api/v1/units/?q=%00abc")
+    assert answer.status_code == 400
+    assert answer.json()["message"] == "地址中含有不允许的字符。"
+    assert client.get("/registry/units/?q=a%00").status_code == 400
