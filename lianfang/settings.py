@@ -282,6 +282,7 @@ SPECTACULAR_SETTINGS = {
     # Several apps have a "kind" or a "state"; each set of choices gets its own name in the schema.
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "lianfang.core.cases.workflow.State",
+        "VolunteerTaskKindEnum": "lianfang.volunteers.models.TaskKind",
     },
 }
 
