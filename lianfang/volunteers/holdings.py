@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from lianfang.core.people.holdings import Holding, register_person_holdings, register_unit_holdings
 
-from .selectors import VolunteerFilters, volunteer_list, volunteer_search
+from .selectors import VolunteerFilters, volunteer_hours, volunteer_list, volunteer_search
 
 
 @register_person_holdings
@@ -18,7 +18,7 @@ def person_volunteer(person: Any, viewer: Any) -> list[Holding]:
     volunteer = volunteer_list(viewer).filter(person=person).first()
     if volunteer is None:
         return []
-    label = _("Volunteer: %(hours)s hours served") % {"hours": getattr(volunteer, "hours_served", 0)}
+    label = _("Volunteer: %(hours)s hours served") % {"hours": volunteer_hours(volunteer)}
     return [Holding(_("Volunteers"), label, 1, reverse("volunteers:detail", args=[volunteer.pk]))]
 
 

@@ -43,7 +43,8 @@ def volunteer_list(user: Any) -> QuerySet[Volunteer]:
 def volunteer_hours(volunteer: Volunteer) -> Decimal:
     """Hours a volunteer served: the sum of their shifts' hours (withdrawn shifts left out)."""
     total = Shift.objects.filter(volunteer=volunteer, withdrawn_at__isnull=True).aggregate(total=Sum("hours"))["total"]
-    return total if total is not None else Decimal("0")
+    # SQLite hands a SUM back as a float: kept to the tenth of an hour that shifts are counted in.
+    return (total if total is not None else Decimal("0")).quantize(Decimal("0.1"))
 
 
 @dataclass(frozen=True)

@@ -539,7 +539,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "kinds": TaskKind.choices,
         "regions": regions_in_scope(request.user),
         "organisations": _organisation_options(request.user),
-        "total_hours": totals["hours"] or Decimal(0),
+        "total_hours": (totals["hours"] or Decimal(0)).quantize(Decimal("0.1")),
         "people": totals["people"],
     }
     return render(request, "volunteers/ledger.html", context)
