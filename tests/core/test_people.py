@@ -322,3 +322,19 @@ def test_a_region_is_looked_up_by_code_once_and_forgotten_when_it_changes(
     world.jiyuan_a.code = "410106001009"
     world.jiyuan_a.save()
     assert region_by_code("410106001001") is None and region_by_code("410106001009") == world.jiyuan_a
+
+
+def test_a_jurisdiction_registers_a_person_once_per_department_and_source(world: World) -> None:
+    from django.db import IntegrityError, transaction
+
+    person, _ = _register(world)
+    assert person.links.count() == 1  # jiyuan's own registration, without a department
+    link = {"person": person, "region": world.jiyuan, "source": "registry"}
+    for department in (None, world.market):
+        if department is not None:
+            PersonLink.objects.create(**link, department=department)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            PersonLink.objects.create(**link, department=department)
+    PersonLink.objects.create(**link, department=world.jiyuan_office)
+    PersonLink.objects.create(**{**link, "source": "import"})
+    assert person.links.count() == 4

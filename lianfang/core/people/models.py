@@ -10,6 +10,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.privacy.masking import age_on
@@ -82,10 +84,17 @@ class PersonLink(models.Model):
     jurisdictions hold about them.
     """
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="links")
+    # Both foreign keys are indexed below: the person by the leading column of person_link_once.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="links", db_index=False)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     source = models.CharField(_("registered by"), max_length=32)  # "registry", "import", a practice's app label
     created_by = models.ForeignKey(
@@ -96,17 +105,16 @@ class PersonLink(models.Model):
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
+        # Every registration writes each of these indexes, so there are as few as will do: one
+        # unique index (a link without a department counts as department 0) that also finds a
+        # person's links, and the department's index only where there is a department.
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "region", "department", "source"],
-                condition=models.Q(department__isnull=False),
-                name="person_link_once",
+                F("person"), F("region"), Coalesce(F("department"), Value(0)), F("source"), name="person_link_once"
             ),
-            models.UniqueConstraint(
-                fields=["person", "region", "source"],
-                condition=models.Q(department__isnull=True),
-                name="person_link_once_without_department",
-            ),
+        ]
+        indexes = [
+            models.Index(fields=["department"], condition=Q(department__isnull=False), name="person_link_department"),
         ]
 
     def __str__(self) -> str:
