@@ -30,6 +30,8 @@ from knox.settings import CONSTANTS
 from rest_framework import HTTP_HEADER_ENCODING, exceptions
 from rest_framework.request import Request
 
+from lianfang.core.prepared import fetch
+
 from .models import User
 from .permissions import needs_second_factor
 
@@ -69,9 +71,7 @@ def _lookup(alias: str) -> _Lookup:
 def _tokens_with_users(token_key: str) -> list[Any]:
     lookup = _lookup(DEFAULT_DB_ALIAS)
     connection = connections[DEFAULT_DB_ALIAS]
-    with connection.cursor() as cursor:
-        cursor.execute(lookup.sql, [token_key])
-        rows = cursor.fetchall()
+    rows = fetch(connection, lookup.sql, [token_key])
     split = len(lookup.token_names)
     tokens = []
     for raw in rows:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -14,6 +15,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils import json as drf_json
 
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
@@ -104,6 +106,18 @@ def _department(user: Any) -> Any:
     return Department.objects.filter(pk=department_id).first() if department_id is not None else None
 
 
+def _body(request: Request) -> Any:
+    """The request's data. A JSON body (what clients send) is parsed as JSONParser would parse it
+    (strictly: no NaN), without its stream reader; other media types go through DRF's parsers."""
+    if request.content_type.partition(";")[0].strip().lower() != "application/json":
+        return request.data
+    try:
+        encoding = request._request.encoding or settings.DEFAULT_CHARSET  # as DRF's parsers decode
+        return drf_json.loads(request.body.decode(encoding))  # strict, as JSONParser
+    except ValueError as error:  # a decoding error too
+        raise exceptions.ParseError(f"JSON parse error - {error}") from error
+
+
 class _JSONAnswers(DefaultContentNegotiation):
     """JSON is the API's only renderer: answer with it without parsing the Accept header (which
     cost a good part of a registration's time; bench/people_create.py). Parsers are chosen as usual."""
@@ -152,7 +166,8 @@ class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
     def _data(self, request: Request) -> Any:
         # Read by hand rather than through PersonWriteSerializer (which documents the shape): clean_person
         # validates every field itself, and building a DRF serializer per request costs more than the insert.
-        raw = request.data if isinstance(request.data, dict) else {}
+        body = _body(request)
+        raw = body if isinstance(body, dict) else {}
         values = {
             "name": raw.get("name", ""),
             "document_type": raw.get("document_type") or DocumentType.RESIDENT_ID,
