@@ -58,6 +58,14 @@ class MomentField(serializers.DateTimeField):
         return moment
 
 
+def _pk(kwargs: dict[str, Any]) -> int:
+    """The id in the path; anything but a positive 64-bit integer is simply not found."""
+    value = str(kwargs.get("pk", ""))
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_ID:
+        raise Http404
+    return int(value)
+
+
 def _conflict(error: Exception, field: str) -> Response:
     return Response({"message": str(error), "fields": {field: [str(error)]}}, status=status.HTTP_409_CONFLICT)
 
@@ -193,10 +201,7 @@ class VolunteerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
         return super().list(request, *args, **kwargs)
 
     def get_object(self) -> Volunteer:
-        try:
-            pk = int(self.kwargs["pk"])
-        except (TypeError, ValueError) as error:
-            raise Http404 from error
+        pk = _pk(self.kwargs)
         volunteer = volunteer_list(self.request.user).filter(pk=pk).first()
         if volunteer is None:
             raise Http404
@@ -380,10 +385,7 @@ class TaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Volunte
         return super().list(request, *args, **kwargs)
 
     def get_object(self) -> VolunteerTask:
-        try:
-            pk = int(self.kwargs["pk"])
-        except (TypeError, ValueError) as error:
-            raise Http404 from error
+        pk = _pk(self.kwargs)
         task = task_list(self.request.user).filter(pk=pk).first()
         if task is None:
             raise Http404
@@ -533,10 +535,7 @@ class ShiftViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Shift]
         return super().list(request, *args, **kwargs)
 
     def get_object(self) -> Shift:
-        try:
-            pk = int(self.kwargs["pk"])
-        except (TypeError, ValueError) as error:
-            raise Http404 from error
+        pk = _pk(self.kwargs)
         shift = shift_list(self.request.user).filter(pk=pk).first()
         if shift is None:
             raise Http404

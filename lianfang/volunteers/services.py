@@ -372,7 +372,8 @@ def task_create(*, actor: Any, data: TaskData) -> VolunteerTask:
 
 
 def _lock_task(task: VolunteerTask) -> VolunteerTask:
-    return VolunteerTask.objects.select_for_update(no_key=True).select_related("region").get(pk=task.pk)
+    # Only the task's row: the region joined for its code is shared by every task there.
+    return VolunteerTask.objects.select_for_update(no_key=True, of=("self",)).select_related("region").get(pk=task.pk)
 
 
 def _places_taken(task: VolunteerTask) -> int:
