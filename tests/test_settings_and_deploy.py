@@ -7,6 +7,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,8 +75,14 @@ def test_the_env_example_documents_every_variable_the_settings_read() -> None:
     assert not missing, f".env.example does not document {missing}"
 
 
-def test_a_query_with_a_nul_character_is_refused_before_any_view(client: Any, db: Any) -> None:
+def test_a_query_with_a_nul_character_is_a_bad_request_after_authentication(client: Any, db: Any) -> None:
+    from tests.world import build_world
+
+    world = build_world()
+    assert client.get("/api/v1/units/?q=%00abc").status_code == 401  # who asks comes first
+    client.force_login(world["jiyuan"])
     answer = client.get("/api/v1/units/?q=%00abc")
     assert answer.status_code == 400
-    assert answer.json()["message"] == "地址中含有不允许的字符。"
-    assert client.get("/registry/units/?q=a%00").status_code == 400
+    assert answer.json()["fields"]["query"] == ["地址中含有不允许的字符。"]
+    page = client.get("/registry/units/?q=a%00")
+    assert page.status_code == 400 and page.content.decode() == "地址中含有不允许的字符。"

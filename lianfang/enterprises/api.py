@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lianfang.core.api.errors import ErrorSerializer
+from lianfang.core.api.lookups import record_id
 from lianfang.core.cases.api import MAX_ID
 from lianfang.core.edits import VersionConflict
 from lianfang.core.idempotency import SubmissionConflict
@@ -84,10 +85,7 @@ class ProblemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Ente
         return problem_list(self.request.user).order_by("-case__created_at", "-case_id")
 
     def get_object(self) -> EnterpriseProblem:
-        try:
-            pk = int(self.kwargs["pk"])
-        except (TypeError, ValueError) as error:
-            raise Http404 from error
+        pk = record_id(self.kwargs["pk"])
         problem = problem_list(self.request.user).filter(pk=pk).first()
         if problem is None:
             raise Http404
@@ -170,10 +168,7 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Guidan
         return visit_list(self.request.user).order_by("-visited_on", "-id")
 
     def get_object(self) -> GuidanceVisit:
-        try:
-            pk = int(self.kwargs["pk"])
-        except (TypeError, ValueError) as error:
-            raise Http404 from error
+        pk = record_id(self.kwargs["pk"])
         visit = visit_list(self.request.user).filter(pk=pk).first()
         if visit is None:
             raise Http404

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from lianfang.core.accounts.models import User
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
+from lianfang.core.api.lookups import record_id
 from lianfang.core.edits import VersionConflict
 from lianfang.core.idempotency import SubmissionConflict
 from lianfang.core.people.selectors import person_list
@@ -256,10 +257,7 @@ class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         return super().list(request, *args, **kwargs)
 
     def get_object(self) -> Case:
-        try:
-            pk = int(self.kwargs["pk"])
-        except (TypeError, ValueError) as error:
-            raise Http404 from error
+        pk = record_id(self.kwargs["pk"])
         case = case_list(self.request.user).filter(pk=pk).first()
         if case is None:
             raise Http404

@@ -196,7 +196,11 @@ def case_report(
 
 
 def _locked(case: Case, version: int | None) -> Case:
-    current = Case.objects.select_for_update(of=("self",)).select_related("region", "owner_department__region").get(pk=case.pk)
+    current = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("region", "owner_department__region")
+        .get(pk=case.pk)
+    )
     if version is not None and current.version != version:
         raise VersionConflict(_("Someone else changed this case since you opened it. Reload and try again."))
     return current

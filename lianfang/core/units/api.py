@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
+from lianfang.core.api.lookups import record_id
 from lianfang.core.edits import VersionConflict
 from lianfang.core.people.models import Person
 from lianfang.core.people.selectors import person_list
@@ -88,10 +89,7 @@ class UnitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         return super().list(request, *args, **kwargs)
 
     def get_object(self) -> Unit:
-        try:
-            pk = int(self.kwargs["pk"])
-        except (TypeError, ValueError) as error:
-            raise Http404 from error
+        pk = record_id(self.kwargs["pk"])
         unit = unit_list(self.request.user).filter(pk=pk).first()
         if unit is None:
             raise Http404
