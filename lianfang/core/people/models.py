@@ -58,7 +58,14 @@ class Person(models.Model):
         "department": "links__department",
         "assignee": "links__created_by",
     }
-    audit_masked_fields = {"document_cipher": lambda v: "***", "phone_cipher": lambda v: "***"}
+    # The audit log keeps neither ciphertexts nor blind indexes (a blind index is a stable
+    # pseudonym of the number); the masked columns show what changed.
+    audit_masked_fields = {
+        "document_cipher": lambda v: "***",
+        "phone_cipher": lambda v: "***",
+        "document_index": lambda v: "***",
+        "phone_index": lambda v: "***",
+    }
 
     class Meta:
         ordering = ["name", "id"]
