@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from lianfang.core.accounts.models import User
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
+from lianfang.core.api.lookups import MAX_ID, record_id
 from lianfang.core.edits import VersionConflict
 from lianfang.core.idempotency import SubmissionConflict
 from lianfang.core.people.identity import DocumentType
@@ -42,8 +43,6 @@ from .selectors import (
 )
 from .states import InvalidTransition, TaskState
 
-# Ids and versions beyond a 64-bit integer are refused by the serializer, not by the database.
-MAX_ID = 2**63 - 1
 # Times outside these years are typing mistakes (and some would overflow the database's range).
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 
@@ -56,14 +55,6 @@ class MomentField(serializers.DateTimeField):
         if not FIRST_YEAR <= moment.year <= LAST_YEAR:
             raise serializers.ValidationError(f"时间须在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间。")
         return moment
-
-
-def _pk(kwargs: dict[str, Any]) -> int:
-    """The id in the path; anything but a positive 64-bit integer is simply not found."""
-    value = str(kwargs.get("pk", ""))
-    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_ID:
-        raise Http404
-    return int(value)
 
 
 def _conflict(error: Exception, field: str) -> Response:
@@ -201,7 +192,7 @@ class VolunteerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
         return super().list(request, *args, **kwargs)
 
     def get_object(self) -> Volunteer:
-        pk = _pk(self.kwargs)
+        pk = record_id(self.kwargs.get("pk"))
         volunteer = volunteer_list(self.request.user).filter(pk=pk).first()
         if volunteer is None:
             raise Http404
@@ -385,7 +376,7 @@ class TaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Volunte
         return super().list(request, *args, **kwargs)
 
     def get_object(self) -> VolunteerTask:
-        pk = _pk(self.kwargs)
+        pk = record_id(self.kwargs.get("pk"))
         task = task_list(self.request.user).filter(pk=pk).first()
         if task is None:
             raise Http404
@@ -535,7 +526,7 @@ class ShiftViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Shift]
         return super().list(request, *args, **kwargs)
 
     def get_object(self) -> Shift:
-        pk = _pk(self.kwargs)
+        pk = record_id(self.kwargs.get("pk"))
         shift = shift_list(self.request.user).filter(pk=pk).first()
         if shift is None:
             raise Http404
