@@ -13,8 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lianfang.core.api.errors import ErrorSerializer
-from lianfang.core.api.lookups import record_id
-from lianfang.core.cases.api import MAX_ID
+from lianfang.core.api.lookups import MAX_ID, record_id
 from lianfang.core.edits import VersionConflict
 from lianfang.core.idempotency import SubmissionConflict
 from lianfang.core.regions.scoping import scope_for

@@ -105,3 +105,25 @@ def test_five_concurrent_copies_make_one_case(world: World) -> None:
     assert len(set(ids)) == 1
     assert Case.objects.filter(client_id=client_id).count() == 1
     assert CaseEvent.objects.filter(case_id=ids[0]).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_report_that_cannot_be_read_names_each_field(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    bad = {
+        "kind": 3,
+        "title": "x" * 101,
+        "unit": "abc",
+        "region": "4101",
+        "deadline": "2022/01/14",
+        "priority": 9,
+        "client_id": "not-a-uuid",
+    }
+    answer = client.post("/api/v1/cases/", bad, content_type="application/json")
+    assert answer.status_code == 400
+    fields = answer.json()["fields"]
+    assert set(fields) == {"kind", "title", "unit", "region", "deadline", "priority", "client_id"}
+    assert fields["deadline"] == ["请按 YYYY-MM-DD 填写日期。"]
+    assert fields["region"] == ["没有区划代码为 4101 的区域。"]
+    assert client.post("/api/v1/cases/", [1, 2], content_type="application/json").status_code == 400
+    assert not Case.objects.exists()

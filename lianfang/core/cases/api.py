@@ -6,7 +6,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -16,9 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lianfang.core.accounts.models import User
+from lianfang.core.api.answers import JSONAnswers, json_answer, json_body
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
-from lianfang.core.api.lookups import record_id
+from lianfang.core.api.lookups import MAX_ID, record_id
 from lianfang.core.edits import VersionConflict
 from lianfang.core.idempotency import SubmissionConflict
 from lianfang.core.people.selectors import person_list
@@ -31,11 +33,48 @@ from . import services
 from .kinds import kind_choices
 from .models import Case, CaseAttachment, CaseEvent, Priority
 from .permissions import sides
+from .reports import parse_report
 from .selectors import CaseFilters, case_list, case_search, case_timeline, my_work
 from .workflow import InvalidTransition, State
 
-# Ids and versions beyond a 64-bit integer are refused by the serializer, not by the database.
-MAX_ID = 2**63 - 1
+
+def _when(value: Any) -> str | None:
+    # As DRF's DateTimeField writes it: ISO 8601 in the current time zone.
+    return timezone.localtime(value).isoformat() if value is not None else None
+
+
+def case_data(case: Case) -> dict[str, Any]:
+    """A case as every answer shows it (CaseSerializer's fields), built directly: lists of fifty
+    and the report path answer without constructing serializer fields for each case."""
+    unit, department, owner_unit, assignee = case.unit, case.owner_department, case.owner_unit, case.assignee
+    return {
+        "id": case.pk,
+        "kind": case.kind,
+        "kind_label": case.kind_label,
+        "title": case.title,
+        "description": case.description,
+        "state": case.state,
+        "state_label": str(case.get_state_display()),
+        "is_closed": case.is_closed,
+        "is_overdue": case.is_overdue,
+        "priority": case.priority,
+        "deadline": case.deadline.isoformat() if case.deadline else None,
+        "region": case.region.code,
+        "region_name": case.region.name,
+        "unit": case.unit_id,
+        "unit_name": unit.name if unit else None,
+        "person": case.person_id,
+        "owner_department": case.owner_department_id,
+        "owner_department_name": department.name if department else None,
+        "owner_unit": case.owner_unit_id,
+        "owner_unit_name": owner_unit.name if owner_unit else None,
+        "assignee": case.assignee_id,
+        "assignee_name": assignee.full_name if assignee else None,
+        "outcome": case.outcome,
+        "created_at": _when(case.created_at),
+        "closed_at": _when(case.closed_at),
+        "version": case.version,
+    }
 
 
 class CaseSerializer(serializers.ModelSerializer[Case]):
@@ -61,6 +100,9 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
         ]  # fmt: skip
         read_only_fields = fields
 
+    def to_representation(self, instance: Case) -> dict[str, Any]:
+        return case_data(instance)
+
 
 class CaseDetailSerializer(CaseSerializer):
     actions = serializers.SerializerMethodField(help_text="Transitions you may take now.")
@@ -68,6 +110,9 @@ class CaseDetailSerializer(CaseSerializer):
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "actions"]
         read_only_fields = fields
+
+    def to_representation(self, instance: Case) -> dict[str, Any]:
+        return {**case_data(instance), "actions": self.get_actions(instance)}
 
     def get_actions(self, case: Case) -> list[str]:
         from .kinds import get_kind
@@ -198,6 +243,7 @@ class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
     queryset = Case.objects.none()
     http_method_names = ["get", "post", "put", "head", "options"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    content_negotiation_class = JSONAnswers
     audit_name = "cases"
 
     def get_queryset(self) -> Any:
@@ -277,10 +323,8 @@ class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
             409: ErrorSerializer,
         },
     )
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = CaseReportSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        values = incoming.validated_data
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]  # plain JSON
+        values = parse_report(json_body(request))
         unit = _unit_in_scope(request.user, values["unit"], "unit")
         person = None
         if values["person"] is not None:
@@ -300,8 +344,8 @@ class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         try:
             case, created = services.case_report(actor=request.user, data=data, client_id=values["client_id"])
         except SubmissionConflict as conflict:
-            return Response({"message": str(conflict), "fields": {"client_id": [str(conflict)]}}, status=409)
-        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+            return json_answer({"message": str(conflict), "fields": {"client_id": [str(conflict)]}}, 409)
+        return json_answer(case_data(case), status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
         request=CaseEditSerializer,
@@ -433,7 +477,7 @@ class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
     @action(detail=False, methods=["get"], url_path="my-work")
     def my_work(self, request: Request) -> Response:
         page = self.paginate_queryset(my_work(request.user))
-        return self.get_paginated_response(CaseSerializer(page, many=True).data)
+        return self.get_paginated_response([case_data(case) for case in page or []])
 
     @extend_schema(request=BulkSerializer, responses={200: BulkResultSerializer, 400: ErrorSerializer})
     @action(detail=False, methods=["post"])

@@ -3,7 +3,9 @@ permission-checked, writes its event row on the case's timeline and its audit ro
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -11,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +22,7 @@ from lianfang.core.audit.services import audit_record, audit_record_refusal, sna
 from lianfang.core.edits import VersionConflict
 from lianfang.core.idempotency import stamp, submit_once
 from lianfang.core.people.models import Person
+from lianfang.core.prepared import PreparedInsert
 from lianfang.core.regions.models import Department, DepartmentKind, Region, Role
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.units.models import Unit
@@ -112,24 +116,52 @@ def clean_case(
     return CaseData(case_kind, clean_title, clean_description, unit, person, where, deadline, clean_priority)
 
 
+# Departments and offices change a few times a year, and every report asks for one: kept per
+# process for a few minutes (other processes see a change within DEPARTMENT_TTL), and dropped at
+# once in this process when a department or region is saved.
+DEPARTMENT_TTL = 300.0
+_DEPARTMENTS: dict[tuple[tuple[str, Any], ...], tuple[float, Department | None]] = {}
+
+
+def _cached_department(**lookup: Any) -> Department | None:
+    key = tuple(sorted(lookup.items()))
+    now = time.monotonic()
+    entry = _DEPARTMENTS.get(key)
+    if entry is None or now - entry[0] >= DEPARTMENT_TTL:
+        entry = (now, Department.objects.select_related("region").filter(**lookup).first())
+        _DEPARTMENTS[key] = entry
+    return copy.copy(entry[1])  # callers may cache relations on it; the cached one stays clean
+
+
+def _departments_changed(**kwargs: Any) -> None:
+    _DEPARTMENTS.clear()
+
+
+for _model in (Department, Region):
+    post_save.connect(_departments_changed, sender=_model, dispatch_uid=f"cases-departments-{_model.__name__}")
+    post_delete.connect(_departments_changed, sender=_model, dispatch_uid=f"cases-departments-del-{_model.__name__}")
+
+
 def default_owner(*, actor: Any, region: Region) -> Department | None:
     """Who a new case goes to: the reporting bureau's own department, else the office of the
     subdistrict (or town) the case is in."""
     for grant in actor_scope(actor).grants:
         if grant.role == Role.DEPARTMENT_STAFF and grant.department_id and region.code.startswith(grant.region_prefix):
-            return Department.objects.filter(pk=grant.department_id).first()
-    subdistrict_code = region.code[:9] + "000"
-    return (
-        Department.objects.filter(kind=DepartmentKind.SUBDISTRICT_OFFICE, region__code=subdistrict_code)
-        .select_related("region")
-        .first()
-    )
+            return _cached_department(pk=grant.department_id)
+    return _cached_department(kind=DepartmentKind.SUBDISTRICT_OFFICE, region__code=region.code[:9] + "000")
 
 
 def _event(case: Case, *, actor: Any, kind: str, note: str = "", **fields: Any) -> CaseEvent:
     real = actor if getattr(actor, "is_authenticated", False) else None
     name = (getattr(real, "full_name", "") or real.get_username()) if real else getattr(actor, "audit_name", "")
-    return CaseEvent.objects.create(case=case, actor=real, actor_name=name[:150], kind=kind, note=note, **fields)
+    event = CaseEvent(case=case, actor=real, actor_name=name[:150], kind=kind, note=note, **fields)
+    _insert_event(event)
+    return event
+
+
+# Every step of every case writes these rows: statements built once (lianfang.core.prepared).
+_insert_case = PreparedInsert(Case)
+_insert_event = PreparedInsert(CaseEvent)
 
 
 def _content(data: CaseData, owner_department: Department | None, owner_unit: Unit | None) -> dict[str, Any]:
@@ -184,7 +216,7 @@ def case_report(
             priority=data.priority,
         )
         stamp(case, client_id=client_id, content=content)
-        case.save()
+        _insert_case(case)
         _event(case, actor=actor, kind=EventKind.REPORTED, to_state=case.state, note=data.description[:500])
         audit_record(actor=actor, verb="case.report", target=case, after=snapshot(case, SNAPSHOT_FIELDS))
         if on_create is not None:
