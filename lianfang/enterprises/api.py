@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,10 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lianfang.core.api.errors import ErrorSerializer
-from lianfang.core.api.lookups import MAX_ID, record_id
+from lianfang.core.api.lookups import MAX_ID
+from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.edits import VersionConflict
 from lianfang.core.idempotency import SubmissionConflict
-from lianfang.core.regions.scoping import scope_for
 from lianfang.core.units.selectors import unit_list
 
 from . import services
@@ -71,7 +70,7 @@ def _refuse_conflict(error: Exception, field: str) -> Response:
     return Response({"message": str(error), "fields": {field: [str(error)]}}, status=status.HTTP_409_CONFLICT)
 
 
-class ProblemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[EnterpriseProblem]):
+class ProblemViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[EnterpriseProblem]):
     """Enterprises' problems in your jurisdiction (or of your own enterprise). Others answer 404."""
 
     serializer_class = ProblemSerializer
@@ -83,17 +82,8 @@ class ProblemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Ente
             return EnterpriseProblem.objects.none()
         return problem_list(self.request.user).order_by("-case__created_at", "-case_id")
 
-    def get_object(self) -> EnterpriseProblem:
-        pk = record_id(self.kwargs["pk"])
-        problem = problem_list(self.request.user).filter(pk=pk).first()
-        if problem is None:
-            raise Http404
-        return problem
-
-    def check_permissions(self, request: Request) -> None:
-        super().check_permissions(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not scope_for(request.user).can_write:
-            raise exceptions.PermissionDenied()
+    def visible(self) -> Any:
+        return problem_list(self.request.user)
 
     @extend_schema(
         request=ProblemReportSerializer,
@@ -154,7 +144,7 @@ class VisitLogSerializer(serializers.Serializer):
     notes = serializers.CharField(max_length=2000)
 
 
-class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[GuidanceVisit]):
+class VisitViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[GuidanceVisit]):
     """Party-building instructors' guidance visits to the enterprises in your jurisdiction."""
 
     serializer_class = VisitSerializer
@@ -166,17 +156,8 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Guidan
             return GuidanceVisit.objects.none()
         return visit_list(self.request.user).order_by("-visited_on", "-id")
 
-    def get_object(self) -> GuidanceVisit:
-        pk = record_id(self.kwargs["pk"])
-        visit = visit_list(self.request.user).filter(pk=pk).first()
-        if visit is None:
-            raise Http404
-        return visit
-
-    def check_permissions(self, request: Request) -> None:
-        super().check_permissions(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not scope_for(request.user).can_write:
-            raise exceptions.PermissionDenied()
+    def visible(self) -> Any:
+        return visit_list(self.request.user)
 
     @extend_schema(
         request=VisitLogSerializer,

@@ -9,7 +9,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -19,11 +18,11 @@ from rest_framework.response import Response
 from lianfang.core.accounts.models import User
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
-from lianfang.core.api.lookups import MAX_ID, record_id
+from lianfang.core.api.lookups import MAX_ID
+from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.edits import VersionConflict
 from lianfang.core.idempotency import SubmissionConflict
 from lianfang.core.people.identity import DocumentType
-from lianfang.core.regions.scoping import scope_for
 from lianfang.core.units.selectors import unit_list
 
 from . import services
@@ -155,7 +154,9 @@ class VolunteerUpdateSerializer(serializers.Serializer):
     is_active = serializers.BooleanField()
 
 
-class VolunteerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Volunteer]):
+class VolunteerViewSet(
+    ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Volunteer]
+):
     """Volunteers in your jurisdiction, of your enterprise, or on your tasks. Others answer 404."""
 
     serializer_class = VolunteerSerializer
@@ -191,17 +192,8 @@ class VolunteerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    def get_object(self) -> Volunteer:
-        pk = record_id(self.kwargs.get("pk"))
-        volunteer = volunteer_list(self.request.user).filter(pk=pk).first()
-        if volunteer is None:
-            raise Http404
-        return volunteer
-
-    def check_permissions(self, request: Request) -> None:
-        super().check_permissions(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not scope_for(request.user).can_write:
-            raise exceptions.PermissionDenied()
+    def visible(self) -> Any:
+        return volunteer_list(self.request.user)
 
     @extend_schema(
         request=VolunteerRegisterSerializer,
@@ -339,7 +331,7 @@ class TaskTransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class TaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[VolunteerTask]):
+class TaskViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[VolunteerTask]):
     """Volunteer tasks in your jurisdiction, organised by you, or open to your enterprise. Others answer 404."""
 
     serializer_class = TaskSerializer
@@ -375,17 +367,8 @@ class TaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Volunte
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    def get_object(self) -> VolunteerTask:
-        pk = record_id(self.kwargs.get("pk"))
-        task = task_list(self.request.user).filter(pk=pk).first()
-        if task is None:
-            raise Http404
-        return task
-
-    def check_permissions(self, request: Request) -> None:
-        super().check_permissions(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not scope_for(request.user).can_write:
-            raise exceptions.PermissionDenied()
+    def visible(self) -> Any:
+        return task_list(self.request.user)
 
     @extend_schema(
         request=TaskCreateSerializer, responses={201: TaskSerializer, 400: ErrorSerializer, 403: ErrorSerializer}
@@ -486,7 +469,7 @@ class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ShiftViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Shift]):
+class ShiftViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Shift]):
     """Shifts of tasks in your jurisdiction or organised by you, and of your enterprise's volunteers."""
 
     serializer_class = ShiftSerializer
@@ -525,17 +508,8 @@ class ShiftViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Shift]
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    def get_object(self) -> Shift:
-        pk = record_id(self.kwargs.get("pk"))
-        shift = shift_list(self.request.user).filter(pk=pk).first()
-        if shift is None:
-            raise Http404
-        return shift
-
-    def check_permissions(self, request: Request) -> None:
-        super().check_permissions(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not scope_for(request.user).can_write:
-            raise exceptions.PermissionDenied()
+    def visible(self) -> Any:
+        return shift_list(self.request.user)
 
     @extend_schema(
         request=SignUpSerializer,

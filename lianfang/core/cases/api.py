@@ -20,12 +20,12 @@ from lianfang.core.accounts.models import User
 from lianfang.core.api.answers import JSONAnswers, json_answer, json_body
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
-from lianfang.core.api.lookups import MAX_ID, record_id
+from lianfang.core.api.lookups import MAX_ID
+from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.edits import VersionConflict
 from lianfang.core.idempotency import SubmissionConflict
 from lianfang.core.people.selectors import person_list
 from lianfang.core.regions.models import Department
-from lianfang.core.regions.scoping import scope_for
 from lianfang.core.units.models import Unit
 from lianfang.core.units.selectors import unit_list
 
@@ -236,7 +236,7 @@ def _assignee(pk: int | None) -> User | None:
     return user
 
 
-class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Case]):
+class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Case]):
     """Cases in your jurisdiction, owned by your department or unit, or assigned to you. Others answer 404."""
 
     serializer_class = CaseSerializer
@@ -302,12 +302,8 @@ class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    def get_object(self) -> Case:
-        pk = record_id(self.kwargs["pk"])
-        case = case_list(self.request.user).filter(pk=pk).first()
-        if case is None:
-            raise Http404
-        return case
+    def visible(self) -> Any:
+        return case_list(self.request.user)
 
     @extend_schema(responses={200: CaseDetailSerializer, 404: ErrorSerializer})
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -497,8 +493,3 @@ class CaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
             assignee=assignee,
         )
         return Response({"done": result.done, "refused": {str(k): v for k, v in result.refused.items()}})
-
-    def check_permissions(self, request: Request) -> None:
-        super().check_permissions(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not scope_for(request.user).can_write:
-            raise exceptions.PermissionDenied()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.request import Request
@@ -12,12 +11,11 @@ from rest_framework.response import Response
 
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
-from lianfang.core.api.lookups import record_id
+from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.edits import VersionConflict
 from lianfang.core.people.models import Person
 from lianfang.core.people.selectors import person_list
 from lianfang.core.regions.models import Region
-from lianfang.core.regions.scoping import scope_for
 
 from .models import Unit, UnitKind
 from .selectors import unit_list, unit_search
@@ -63,7 +61,7 @@ class UnitRegistrationSerializer(serializers.Serializer):
     unit = UnitSerializer()
 
 
-class UnitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Unit]):
+class UnitViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Unit]):
     """Organisations in your jurisdiction (or supervised by your department). Others answer 404."""
 
     serializer_class = UnitSerializer
@@ -88,17 +86,8 @@ class UnitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    def get_object(self) -> Unit:
-        pk = record_id(self.kwargs["pk"])
-        unit = unit_list(self.request.user).filter(pk=pk).first()
-        if unit is None:
-            raise Http404
-        return unit
-
-    def check_permissions(self, request: Request) -> None:
-        super().check_permissions(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not scope_for(request.user).can_write:
-            raise exceptions.PermissionDenied()
+    def visible(self) -> Any:
+        return unit_list(self.request.user)
 
     def _data(self, request: Request) -> Any:
         incoming = UnitWriteSerializer(data=request.data)
