@@ -24,6 +24,8 @@ BULLETIN = {
     "enterprises.loans": Decimal("1800"),
     "enterprises.workers_placed": 153,
     "enterprises.instructors": 17,
+    # 企业安排26名年轻志愿者参与核酸检测工作
+    "volunteers.enterprise_volunteers_dispatched": 26,
 }
 
 
