@@ -455,7 +455,7 @@ class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
         responses={(200, "application/octet-stream"): bytes, 404: ErrorSerializer},
         parameters=[OpenApiParameter("file_id", OpenApiTypes.UUID, location=OpenApiParameter.PATH)],
     )
-    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<file_id>[^/.]+)")
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<file_id>[^/]+)")
     def attachment(self, request: Request, pk: str | None = None, file_id: str = "") -> FileResponse:
         from lianfang.core.files.serving import file_response
 
