@@ -17,6 +17,8 @@ from lianfang.volunteers.api import ShiftViewSet, TaskViewSet, VolunteerViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+# JSON is the only format: no ".json" twin of every route for each request to walk past.
+router.include_format_suffixes = False
 router.register("regions", RegionViewSet, basename="region")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("audit", AuditEventViewSet, basename="audit")

@@ -6,6 +6,8 @@ from lianfang.core.accounts.admin_site import admin_site
 from lianfang.core.accounts.views import home
 
 urlpatterns = [
+    # First: every API call resolves its path, and the API is where the traffic is.
+    path("api/v1/", include(("lianfang.api_urls", "api"), namespace="api")),
     path("", home, name="home"),
     path("accounts/", include("lianfang.core.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -21,7 +23,6 @@ urlpatterns = [
     path("enterprises/", include("lianfang.enterprises.urls")),
     path("command/", include("lianfang.command.urls")),
     path("audit/", include("lianfang.core.audit.urls")),
-    path("api/v1/", include(("lianfang.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",

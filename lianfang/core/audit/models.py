@@ -33,7 +33,7 @@ class AuditEvent(models.Model):
     membership_id = models.BigIntegerField(_("membership used"), null=True, blank=True)
     ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
     verb = models.CharField(_("action"), max_length=64, db_index=True)
-    target_type = models.CharField(_("record type"), max_length=64, blank=True, db_index=True)
+    target_type = models.CharField(_("record type"), max_length=64, blank=True)  # audit_target_idx covers it
     target_id = models.CharField(_("record id"), max_length=64, blank=True)
     target_repr = models.CharField(_("record"), max_length=200, blank=True)
     region_code = models.CharField(_("region code"), max_length=12, blank=True, db_index=True)
