@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils import json as drf_json
 
+from lianfang.core.api.answers import JSONAnswers, json_answer, json_body
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
+from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.audit.services import audit_record
 from lianfang.core.edits import VersionConflict
 from lianfang.core.regions.models import Department, Region
@@ -106,45 +102,16 @@ def _department(user: Any) -> Any:
     return Department.objects.filter(pk=department_id).first() if department_id is not None else None
 
 
-def _body(request: Request) -> Any:
-    """The request's data. A JSON body (what clients send) is parsed as JSONParser would parse it
-    (strictly: no NaN), without its stream reader; other media types go through DRF's parsers."""
-    if request.content_type.partition(";")[0].strip().lower() != "application/json":
-        return request.data
-    try:
-        encoding = request._request.encoding or settings.DEFAULT_CHARSET  # as DRF's parsers decode
-        return drf_json.loads(request.body.decode(encoding))  # strict, as JSONParser
-    except ValueError as error:  # a decoding error too
-        raise exceptions.ParseError(f"JSON parse error - {error}") from error
-
-
-class _JSONAnswers(DefaultContentNegotiation):
-    """JSON is the API's only renderer: answer with it without parsing the Accept header (which
-    cost a good part of a registration's time; bench/people_create.py). Parsers are chosen as usual."""
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        renderer = next(iter(renderers))
-        return renderer, renderer.media_type
-
-
-def _json(body: dict[str, Any], status_code: int) -> HttpResponse:
-    """The bytes JSONRenderer would write (compact UTF-8, no NaN, U+2028/2029 escaped), without
-    DRF's Response and its rendering pass: for the registration path, which answers a small dict."""
-    text = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return HttpResponse(text.encode(), status=status_code, content_type="application/json")
-
-
-class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Person]):
+class PersonViewSet(
+    ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Person]
+):
     """People in your jurisdiction. Outside it a person answers 404, never data."""
 
     serializer_class = PersonSerializer
     queryset = Person.objects.none()
     http_method_names = ["get", "post", "put", "head", "options"]
     audit_name = "people"
-    content_negotiation_class = _JSONAnswers
+    content_negotiation_class = JSONAnswers
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
@@ -166,7 +133,7 @@ class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
     def _data(self, request: Request) -> Any:
         # Read by hand rather than through PersonWriteSerializer (which documents the shape): clean_person
         # validates every field itself, and building a DRF serializer per request costs more than the insert.
-        body = _body(request)
+        body = json_body(request)
         raw = body if isinstance(body, dict) else {}
         values = {
             "name": raw.get("name", ""),
@@ -217,7 +184,7 @@ class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         else:
             visible = person_list(request.user).filter(pk=person.pk).exists()
         body = {"outcome": outcome, "person": person_data(person) if visible else None}
-        return _json(body, status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK)
+        return json_answer(body, status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK)
 
     @extend_schema(
         request=PersonWriteSerializer,
@@ -251,17 +218,5 @@ class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         )
         return Response({"field": incoming.validated_data["field"], "value": value})
 
-    def get_object(self) -> Person:
-        try:
-            pk = int(self.kwargs["pk"])
-        except (TypeError, ValueError) as error:
-            raise Http404 from error
-        person = person_list(self.request.user).filter(pk=pk).first()
-        if person is None:
-            raise Http404
-        return person
-
-    def check_permissions(self, request: Request) -> None:
-        super().check_permissions(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not scope_for(request.user).can_write:
-            raise exceptions.PermissionDenied()
+    def visible(self) -> Any:
+        return person_list(self.request.user)
