@@ -1,6 +1,7 @@
 """The application's URLs plus baseline views, so both sides share one middleware stack."""
 
 import json
+import threading
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -10,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from lianfang import urls as lianfang_urls
 
 _table_ready = False
+_table_lock = threading.Lock()
 
 
 def baseline(request: HttpRequest) -> HttpResponse:
@@ -23,13 +25,16 @@ def baseline_insert(request: HttpRequest) -> HttpResponse:
     global _table_ready
     data = json.loads(request.body)
     with connection.cursor() as cursor:
-        if not _table_ready:
-            cursor.execute("CREATE TABLE IF NOT EXISTS bench_insert (id INTEGER PRIMARY KEY, name TEXT, number TEXT)")
-            _table_ready = True
+        with _table_lock:  # concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL
+            if not _table_ready:
+                key = "SERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY"
+                cursor.execute(f"CREATE TABLE IF NOT EXISTS bench_insert (id {key}, name TEXT, number TEXT)")
+                _table_ready = True
         cursor.execute(
-            "INSERT INTO bench_insert (name, number) VALUES (%s, %s)", [data["name"], data["document_number"]]
+            "INSERT INTO bench_insert (name, number) VALUES (%s, %s) RETURNING id",
+            [data["name"], data["document_number"]],
         )  # case-create sends these two keys too
-        row_id = cursor.lastrowid
+        row_id = cursor.fetchone()[0]
     return JsonResponse({"id": row_id}, status=201)
 
 
