@@ -1,7 +1,8 @@
 """/api/v1/: every app's API routes in one place."""
 
-from django.urls import path
-from rest_framework.routers import DefaultRouter
+from django.urls import URLPattern, URLResolver, include, path
+from rest_framework.routers import SimpleRouter
+from rest_framework.viewsets import ViewSetMixin
 
 from lianfang.core.accounts.api import TokenLoginView, TokenLogoutView
 from lianfang.core.audit.api import AuditEventViewSet
@@ -15,23 +16,31 @@ from lianfang.core.units.api import UnitViewSet
 from lianfang.enterprises.api import ProblemViewSet, VisitViewSet
 from lianfang.volunteers.api import ShiftViewSet, TaskViewSet, VolunteerViewSet
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
-# JSON is the only format: no ".json" twin of every route for each request to walk past.
-router.include_format_suffixes = False
-router.register("regions", RegionViewSet, basename="region")
-router.register("departments", DepartmentViewSet, basename="department")
-router.register("audit", AuditEventViewSet, basename="audit")
-router.register("people", PersonViewSet, basename="person")
-router.register("units", UnitViewSet, basename="unit")
-router.register("notices", NoticeViewSet, basename="notice")
-router.register("notifications", NotificationViewSet, basename="notification")
-router.register("cases", CaseViewSet, basename="case")
-router.register("volunteers", VolunteerViewSet, basename="volunteer")
-router.register("volunteer-tasks", TaskViewSet, basename="volunteer-task")
-router.register("volunteer-shifts", ShiftViewSet, basename="volunteer-shift")
-router.register("enterprise-problems", ProblemViewSet, basename="enterprise-problem")
-router.register("guidance-visits", VisitViewSet, basename="guidance-visit")
+
+def _routes(prefix: str, viewset: type[ViewSetMixin], basename: str) -> URLPattern | URLResolver:
+    """A viewset's routes under its own prefix: resolving a path tries one plain prefix per
+    viewset and then that viewset's few patterns, not every pattern of every viewset in turn."""
+    router = SimpleRouter(trailing_slash=True)  # JSON only: no ".json" twins of the routes
+    router.register("", viewset, basename=basename)
+    return path(f"{prefix}/", include(router.urls))
+
+
+# The busiest first: a path is matched against these in order.
+_VIEWSETS: list[tuple[str, type[ViewSetMixin], str]] = [
+    ("cases", CaseViewSet, "case"),
+    ("people", PersonViewSet, "person"),
+    ("units", UnitViewSet, "unit"),
+    ("notifications", NotificationViewSet, "notification"),
+    ("notices", NoticeViewSet, "notice"),
+    ("volunteers", VolunteerViewSet, "volunteer"),
+    ("volunteer-tasks", TaskViewSet, "volunteer-task"),
+    ("volunteer-shifts", ShiftViewSet, "volunteer-shift"),
+    ("enterprise-problems", ProblemViewSet, "enterprise-problem"),
+    ("guidance-visits", VisitViewSet, "guidance-visit"),
+    ("regions", RegionViewSet, "region"),
+    ("departments", DepartmentViewSet, "department"),
+    ("audit", AuditEventViewSet, "audit"),
+]
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
@@ -40,5 +49,5 @@ urlpatterns = [
     path("files/", FileUploadView.as_view(), name="file-upload"),
     path("auth/token/", TokenLoginView.as_view(), name="token-login"),
     path("auth/token/revoke/", TokenLogoutView.as_view(), name="token-logout"),
-    *router.urls,
+    *(_routes(prefix, viewset, basename) for prefix, viewset, basename in _VIEWSETS),
 ]
