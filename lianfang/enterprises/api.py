@@ -29,7 +29,7 @@ class ProblemSerializer(serializers.ModelSerializer[EnterpriseProblem]):
     unit = serializers.IntegerField(source="case.unit_id", read_only=True)
     unit_name = serializers.CharField(source="case.unit.name", read_only=True)
     state = serializers.CharField(source="case.state", read_only=True)
-    state_label = serializers.CharField(source="case.get_state_display", read_only=True)
+    state_label = serializers.CharField(source="case.state_label", read_only=True)
     is_closed = serializers.BooleanField(source="case.is_closed", read_only=True)
     outcome = serializers.CharField(source="case.outcome", read_only=True)
     version = serializers.IntegerField(source="case.version", read_only=True)

@@ -54,7 +54,7 @@ def case_data(case: Case) -> dict[str, Any]:
         "title": case.title,
         "description": case.description,
         "state": case.state,
-        "state_label": str(case.get_state_display()),
+        "state_label": case.state_label,
         "is_closed": case.is_closed,
         "is_overdue": case.is_overdue,
         "priority": case.priority,
@@ -79,7 +79,7 @@ def case_data(case: Case) -> dict[str, Any]:
 
 class CaseSerializer(serializers.ModelSerializer[Case]):
     kind_label = serializers.CharField(read_only=True)
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    state_label = serializers.CharField(read_only=True)
     region = serializers.CharField(source="region.code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, default=None, allow_null=True)

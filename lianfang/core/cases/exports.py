@@ -44,7 +44,7 @@ def case_export(*, actor: Any, cases: QuerySet[Case]) -> bytes:
                 case.title,
                 case.unit.name if case.unit else "",
                 case.region.name,
-                case.get_state_display(),
+                case.state_label,
                 owner,
                 (case.assignee.full_name or case.assignee.get_username()) if case.assignee else "",
                 case.deadline,

@@ -29,14 +29,28 @@ class Priority(models.IntegerChoices):
 
 
 class Case(ClientSubmitted):
-    kind = models.CharField(_("kind"), max_length=32, db_index=True)
+    kind = models.CharField(_("kind"), max_length=32)  # indexed with closed_at, for the figures
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), blank=True)
+    # The subject, the owning organisation and the assignee are often empty: their indexes (in
+    # Meta) leave out the empty rows, so that a report writes no index page for them.
     unit = models.ForeignKey(
-        Unit, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Unit,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     reporter = models.ForeignKey(
@@ -54,6 +68,7 @@ class Case(ClientSubmitted):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # case_department_open leads with it
     )
     # A case can be handed to an organisation (a resource request to the enterprise that offered it).
     owner_unit = models.ForeignKey(
@@ -63,6 +78,7 @@ class Case(ClientSubmitted):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -71,6 +87,7 @@ class Case(ClientSubmitted):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # case_assignee_open leads with it
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
@@ -78,15 +95,29 @@ class Case(ClientSubmitted):
     # Kept by the services from the kind's flow, so that lists and figures need no per-kind logic.
     is_closed = models.BooleanField(_("closed"), default=False)
     outcome = models.TextField(_("outcome of the case"), blank=True)
+    # Who did and who checked the work: read with the case, never searched by, so not indexed
+    # (every index is one more page written by each report and transition).
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     created_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -105,8 +136,15 @@ class Case(ClientSubmitted):
         verbose_name_plural = _("cases")
         indexes = [
             models.Index(fields=["is_closed", "deadline"], name="case_open_deadline"),
-            models.Index(fields=["assignee", "is_closed"], name="case_assignee_open"),
+            models.Index(
+                fields=["assignee", "is_closed"], name="case_assignee_open", condition=Q(assignee__isnull=False)
+            ),
+            models.Index(fields=["unit"], name="case_unit", condition=Q(unit__isnull=False)),
+            models.Index(fields=["owner_unit"], name="case_owner_unit", condition=Q(owner_unit__isnull=False)),
+            models.Index(fields=["person"], name="case_person", condition=Q(person__isnull=False)),
             models.Index(fields=["owner_department", "is_closed"], name="case_department_open"),
+            # The figures: cases of one kind closed within a period.
+            models.Index(fields=["kind", "closed_at"], name="case_kind_closed"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -123,6 +161,14 @@ class Case(ClientSubmitted):
             return str(get_kind(self.kind).label)
         except UnknownKind:
             return self.kind
+
+    @property
+    def state_label(self) -> str:
+        # As get_state_display(), without the dict of choices it builds on every call.
+        try:
+            return str(State(self.state).label)
+        except ValueError:
+            return self.state
 
     @property
     def is_overdue(self) -> bool:
@@ -145,8 +191,9 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("time"), default=timezone.now)
+    # Read with the timeline, never searched by (the audit log answers "what did this user do").
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     actor_name = models.CharField(_("by"), max_length=150, blank=True)
     kind = models.CharField(_("event"), max_length=16, choices=EventKind.choices)
