@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
+from django.utils import timezone
 
 from lianfang.core.audit.context import audit_context
 from lianfang.core.audit.models import AuditEvent, AuditSeal
@@ -33,7 +34,42 @@ def _raw(sql: str, params: list[Any] | None = None) -> None:
 
 
 def _events(world: World, n: int = 5) -> list[AuditEvent]:
-    return [audit_record(actor=world["commander"], verb="test.event", detail=f"event {i}") for i in range(n)]
+    """Write n audit rows and return them as stored."""
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    for i in range(n):
+        audit_record(actor=world["commander"], verb="test.event", detail=f"event {i}")
+    return list(AuditEvent.objects.filter(id__gt=before, verb="test.event").order_by("id"))
+
+
+def test_an_audit_row_written_without_an_instance_holds_what_the_model_would_store(world: World) -> None:
+    from lianfang.core.audit.services import _insert_event
+
+    with pytest.raises(TypeError, match="actor"):
+        _insert_event.row({"verb": "test.row", "actor": world["commander"]})  # the attribute is actor_id
+    with transaction.atomic():
+        _insert_event.row({"verb": "test.row", "at": timezone.now(), "actor_id": world["commander"].pk,
+                           "after": {"名称": "上街区", "n": 1}, "ip": "10.0.0.1"})  # fmt: skip
+    stored = AuditEvent.objects.get(verb="test.row")
+    assert stored.actor == world["commander"] and stored.after == {"名称": "上街区", "n": 1}
+    assert stored.ip == "10.0.0.1" and stored.outcome == "ok" and stored.detail == "" and stored.before is None
+
+
+def test_an_audit_row_goes_through_an_instance_when_something_listens_to_its_saves(world: World) -> None:
+    from django.db.models.signals import post_save
+
+    from lianfang.core.audit.services import _insert_event
+
+    heard: list[AuditEvent] = []
+
+    def listener(sender: Any, instance: AuditEvent, created: bool, **kwargs: Any) -> None:
+        heard.append(instance)
+
+    post_save.connect(listener, sender=AuditEvent, dispatch_uid="test-audit-listener")
+    try:
+        _insert_event.row({"verb": "test.heard", "at": timezone.now()})
+    finally:
+        post_save.disconnect(dispatch_uid="test-audit-listener", sender=AuditEvent)
+    assert [e.verb for e in heard] == ["test.heard"] and heard[0].pk == AuditEvent.objects.get(verb="test.heard").pk
 
 
 def test_a_service_write_records_actor_address_membership_and_before_and_after(world: World) -> None:

@@ -148,19 +148,17 @@ class EventDetails(TypedDict, total=False):
     actor_name: str | None
 
 
-def _write(fields: dict[str, Any]) -> AuditEvent:
-    event = AuditEvent(**fields)
-    _insert_event(event)
-    return event
+def _write(fields: dict[str, Any]) -> None:
+    _insert_event.row(fields)
 
 
 # Every write of the application writes an audit row too: built once, not compiled per row.
 _insert_event = PreparedInsert(AuditEvent)
 
 
-def audit_record(*, actor: Any, verb: str, **details: Unpack[EventDetails]) -> AuditEvent:
+def audit_record(*, actor: Any, verb: str, **details: Unpack[EventDetails]) -> None:
     """Record a write. Call it inside the service's transaction: the row commits with the change."""
-    return _write(_event_fields(actor=actor, verb=verb, **details))
+    _write(_event_fields(actor=actor, verb=verb, **details))
 
 
 def audit_rows(*, actor: Any, verb: str, events: Iterable[EventDetails]) -> Iterator[dict[str, Any]]:

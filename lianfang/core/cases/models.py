@@ -28,6 +28,9 @@ class Priority(models.IntegerChoices):
     URGENT = 4, _("Urgent")
 
 
+PRIORITIES = frozenset(Priority.values)  # Priority.values builds a new list on every read
+
+
 class Case(ClientSubmitted):
     kind = models.CharField(_("kind"), max_length=32)  # indexed with closed_at, for the figures
     title = models.CharField(_("title"), max_length=100)

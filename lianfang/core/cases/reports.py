@@ -16,7 +16,7 @@ from lianfang.core.api.lookups import MAX_ID
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import region_by_code
 
-from .models import Priority
+from .models import PRIORITIES, Priority
 
 
 def _text(data: dict[str, Any], name: str, limit: int, errors: dict[str, list[str]], required: bool) -> str:
@@ -93,7 +93,7 @@ def parse_report(data: Any) -> dict[str, Any]:
         "priority": data.get("priority", Priority.NORMAL),
         "client_id": None,
     }
-    if isinstance(values["priority"], bool) or values["priority"] not in Priority.values:
+    if isinstance(values["priority"], bool) or values["priority"] not in PRIORITIES:
         errors["priority"] = [_("Unknown priority.")]
     client_id = data.get("client_id")
     if client_id is not None:

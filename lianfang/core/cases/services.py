@@ -28,7 +28,7 @@ from lianfang.core.regions.scoping import scope_for
 from lianfang.core.units.models import Unit
 
 from .kinds import CaseKind, UnknownKind, closing_for, get_kind
-from .models import Case, CaseAttachment, CaseEvent, EventKind, Priority
+from .models import PRIORITIES, Case, CaseAttachment, CaseEvent, EventKind, Priority
 from .permissions import actor_scope, may_report_in, sides
 from .reminders import deliver, owners_of
 from .workflow import InvalidTransition, Side, State
@@ -103,7 +103,7 @@ def clean_case(
         errors["deadline"] = [_("The deadline is in the past.")]
     try:
         clean_priority = int(priority)
-        if clean_priority not in Priority.values:
+        if clean_priority not in PRIORITIES:
             raise ValueError
     except (TypeError, ValueError):
         errors["priority"] = [_("Unknown priority.")]
