@@ -9,16 +9,17 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from lianfang.core.cases.workflow import State
 from lianfang.core.figures.registry import Column, Figure, Kind, Period, in_region, register
 from lianfang.core.regions.models import Region
 
-from .models import EnterpriseProblem, InstructorAssignment, ResourceDispatch
+from .models import EnterpriseProblem, InstructorAssignment, ProblemCategory, ResourceDispatch
 
 PRACTICE = "enterprises"
 PROBLEM_COLUMNS = (
     Column("case__title", _("problem")),
     Column("case__unit__name", _("enterprise")),
-    Column("category", _("category")),
+    Column("category", _("category"), choices=ProblemCategory),
     Column("case__closed_at", _("closed at")),
 )
 
@@ -138,7 +139,7 @@ register(
         columns=(
             Column("offer__title", _("resource")),
             Column("case__unit__name", _("enterprise")),
-            Column("case__state", _("state")),
+            Column("case__state", _("state"), choices=State),
             Column("case__created_at", _("requested at")),
         ),
         description=_("Enterprises' resources requested by the subdistrict in the period."),

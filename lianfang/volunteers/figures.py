@@ -75,7 +75,7 @@ register(
             Column("volunteer__person__name", _("name")),
             Column("volunteer__unit__name", _("enterprise")),
             Column("volunteer__region__name", _("community")),
-            Column("task__kind", _("kind")),
+            Column("task__kind", _("kind"), choices=TaskKind),
             Column("task__title", _("task")),
             Column("task__starts_at", _("starts at")),
             Column("checked_in_at", _("checked in at")),

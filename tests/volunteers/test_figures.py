@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lianfang.core.demo.loading import SEED_END, SEED_START, load_demo
 from lianfang.core.figures.registry import Period, registry
@@ -71,6 +71,18 @@ def test_a_figure_counts_only_what_the_viewer_may_see(corps: Corps, period: Peri
     assert drill is not None and drill.value.value == 1
     assert [row[0] for row in drill.table(drill.rows)] == ["张一"]
     assert "*" in drill.table(drill.rows)[0][1]  # the phone, masked
+
+
+def test_the_hours_drill_down_shows_the_kind_of_task_in_words(corps: Corps, period: Period) -> None:
+    jiyuan, world = corps.user("jiyuan"), corps.world
+    site = new_task(jiyuan, world.jiyuan_a, needed=6, starts=timezone.now() - dt.timedelta(days=1))
+    _served(corps, site, ["张一"], 60)
+    drill = figure_drill_down(scope=Scope.everything(), key=HOURS, period=period, region=world.jiyuan)
+    assert drill is not None
+    kind = [c.path for c in drill.columns].index("task__kind")
+    with translation.override("zh-hans"):
+        shown = drill.table(drill.rows)[0][kind]
+    assert shown == str(TaskKind.TESTING_SITE.label) != TaskKind.TESTING_SITE.value and "核酸" in shown
 
 
 def test_the_seed_period_gives_the_bulletins_26_enterprise_volunteers_with_their_hours() -> None:

@@ -63,6 +63,16 @@ RowsQuery = Callable[[Period, Region], "models.QuerySet[Any]"]
 class Column:
     path: str
     label: Promise | str
+    # For a column of stored keys (a task's kind, say): the choices whose labels are shown instead.
+    choices: type[models.Choices] | None = None
+
+    def show(self, value: Any) -> Any:
+        if self.choices is None or value is None:
+            return value
+        try:
+            return str(self.choices(value).label)
+        except ValueError:
+            return value
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,11 @@ class DrillDown:
     def table(self, queryset: Any) -> list[list[Any]]:
         """The columns of these rows (a queryset, or a page of one), in the figure's order."""
         paths = [c.path for c in self.columns]
-        return [list(row) for row in queryset.values_list(*paths)]
+        if not any(c.choices for c in self.columns):
+            return [list(row) for row in queryset.values_list(*paths)]
+        return [
+            [c.show(value) for c, value in zip(self.columns, row, strict=True)] for row in queryset.values_list(*paths)
+        ]
 
 
 def figure_drill_down(*, scope: Scope, key: str, period: Period, region: Region) -> DrillDown | None:
