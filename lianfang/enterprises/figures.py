@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.cases.workflow import State
@@ -32,13 +33,6 @@ def _solved(period: Period, region: Region) -> QuerySet[Any]:
     return in_region(rows, "case__region", region)
 
 
-def _with(field: str) -> Any:
-    def rows(period: Period, region: Region) -> QuerySet[Any]:
-        return _solved(period, region).filter(**{f"{field}__gt": 0})
-
-    return rows
-
-
 register(
     Figure(
         key="enterprises.problems_solved",
@@ -51,46 +45,58 @@ register(
         description=_("Enterprises' problems closed (verified) in the period."),
     )
 )
-register(
-    Figure(
-        key="enterprises.subsidies",
-        label=_("Subsidies applied for"),
-        unit=_("10,000 yuan"),
-        kind=Kind.SUM,
-        practice=PRACTICE,
-        rows=_with("subsidy_amount"),
-        amount="subsidy_amount",
-        scale=Decimal(10000),
-        columns=(*PROBLEM_COLUMNS, Column("subsidy_amount", _("subsidy (yuan)"))),
-        description=_("Subsidies applied for on enterprises' behalf, in problems closed in the period."),
+
+
+def _outcome_sum(
+    key: str, name: str, *, label: Promise, unit: Promise, column: Promise, description: Promise, scale: int = 1
+) -> None:
+    """A figure summing one outcome of solved problems (EnterpriseProblem.<name>), over the
+    problems that have it, each listed with its amount."""
+
+    def rows(period: Period, region: Region) -> QuerySet[Any]:
+        return _solved(period, region).filter(**{f"{name}__gt": 0})
+
+    register(
+        Figure(
+            key=key,
+            label=label,
+            unit=unit,
+            kind=Kind.SUM,
+            practice=PRACTICE,
+            rows=rows,
+            amount=name,
+            scale=Decimal(scale),
+            columns=(*PROBLEM_COLUMNS, Column(name, column)),
+            description=description,
+        )
     )
+
+
+_outcome_sum(
+    "enterprises.subsidies",
+    "subsidy_amount",
+    label=_("Subsidies applied for"),
+    unit=_("10,000 yuan"),
+    column=_("subsidy (yuan)"),
+    description=_("Subsidies applied for on enterprises' behalf, in problems closed in the period."),
+    scale=10000,
 )
-register(
-    Figure(
-        key="enterprises.loans",
-        label=_("Loans coordinated"),
-        unit=_("10,000 yuan"),
-        kind=Kind.SUM,
-        practice=PRACTICE,
-        rows=_with("loan_amount"),
-        amount="loan_amount",
-        scale=Decimal(10000),
-        columns=(*PROBLEM_COLUMNS, Column("loan_amount", _("loan (yuan)"))),
-        description=_("Loans coordinated for enterprises, in problems closed in the period."),
-    )
+_outcome_sum(
+    "enterprises.loans",
+    "loan_amount",
+    label=_("Loans coordinated"),
+    unit=_("10,000 yuan"),
+    column=_("loan (yuan)"),
+    description=_("Loans coordinated for enterprises, in problems closed in the period."),
+    scale=10000,
 )
-register(
-    Figure(
-        key="enterprises.workers_placed",
-        label=_("Workers placed"),
-        unit=_("persons"),
-        kind=Kind.SUM,
-        practice=PRACTICE,
-        rows=_with("workers_placed"),
-        amount="workers_placed",
-        columns=(*PROBLEM_COLUMNS, Column("workers_placed", _("workers placed"))),
-        description=_("Workers placed with enterprises short of labour, in problems closed in the period."),
-    )
+_outcome_sum(
+    "enterprises.workers_placed",
+    "workers_placed",
+    label=_("Workers placed"),
+    unit=_("persons"),
+    column=_("workers placed"),
+    description=_("Workers placed with enterprises short of labour, in problems closed in the period."),
 )
 
 
