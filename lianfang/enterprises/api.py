@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.lookups import MAX_ID
+from lianfang.core.api.params import refusal
 from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.edits import VersionConflict
 from lianfang.core.idempotency import SubmissionConflict
@@ -95,7 +97,7 @@ class ProblemViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         v = incoming.validated_data
         unit = unit_list(request.user).filter(pk=v["unit"]).select_related("region").first()
         if unit is None:
-            raise exceptions.ValidationError({"unit": ["企业不存在，或不在您的管辖范围内。"]})
+            raise refusal("unit", _("Enterprise not found, or outside your jurisdiction."))
         try:
             problem, created = services.problem_report(
                 actor=request.user,
@@ -169,7 +171,7 @@ class VisitViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyMode
         v = incoming.validated_data
         assignment = assignment_list(request.user).filter(pk=v["assignment"]).select_related("unit__region").first()
         if assignment is None:
-            raise exceptions.ValidationError({"assignment": ["指导员派驻记录不存在，或不在您的管辖范围内。"]})
+            raise refusal("assignment", _("Instructor assignment not found, or outside your jurisdiction."))
         try:
             visit, created = services.visit_log(
                 actor=request.user,

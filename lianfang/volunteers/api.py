@@ -9,16 +9,28 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lianfang.core.accounts.models import User
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
 from lianfang.core.api.lookups import MAX_ID
+from lianfang.core.api.params import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    active_account,
+    choice,
+    day,
+    flag,
+    number,
+    refusal,
+    region_prefix,
+    unit_in_scope,
+)
 from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.edits import VersionConflict
 from lianfang.core.idempotency import SubmissionConflict
@@ -42,9 +54,6 @@ from .selectors import (
 )
 from .states import InvalidTransition, TaskState
 
-# Times outside these years are typing mistakes (and some would overflow the database's range).
-FIRST_YEAR, LAST_YEAR = 2000, 2099
-
 
 class MomentField(serializers.DateTimeField):
     """A date and time between 2000 and 2099 (Asia/Shanghai unless the value says otherwise)."""
@@ -52,59 +61,13 @@ class MomentField(serializers.DateTimeField):
     def to_internal_value(self, value: Any) -> dt.datetime:
         moment: dt.datetime = super().to_internal_value(value)
         if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-            raise serializers.ValidationError(f"时间须在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间。")
+            message = _("The time must be between the years %(first)s and %(last)s.")
+            raise serializers.ValidationError(message % {"first": FIRST_YEAR, "last": LAST_YEAR})
         return moment
 
 
 def _conflict(error: Exception, field: str) -> Response:
     return Response({"message": str(error), "fields": {field: [str(error)]}}, status=status.HTTP_409_CONFLICT)
-
-
-def _number(params: Any, name: str) -> int | None:
-    value = params.get(name) or None
-    if value is None:
-        return None
-    if not value.isdigit() or len(value) > 18:
-        raise exceptions.ValidationError({name: ["请填写数字编号。"]})
-    return int(value)
-
-
-def _region_prefix(params: Any) -> str | None:
-    region = params.get("region") or None
-    if region is None:
-        return None
-    if not (region.isascii() and region.isdigit() and len(region) == 12):
-        raise exceptions.ValidationError({"region": ["请填写 12 位区划代码。"]})
-    return region.rstrip("0") or region
-
-
-def _day(params: Any, name: str) -> dt.date | None:
-    value = params.get(name) or None
-    if value is None:
-        return None
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError as error:
-        raise exceptions.ValidationError({name: ["日期格式为 YYYY-MM-DD。"]}) from error
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise exceptions.ValidationError({name: [f"日期须在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间。"]})
-    return day
-
-
-def _flag(params: Any, name: str) -> bool | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    if value not in ("true", "false", "1", "0"):
-        raise exceptions.ValidationError({name: ["请填写 true 或 false。"]})
-    return value in ("true", "1")
-
-
-def _choice(params: Any, name: str, values: list[str]) -> str | None:
-    value = params.get(name) or None
-    if value is not None and value not in values:
-        raise exceptions.ValidationError({name: [f"未知的取值：{value[:30]}"]})
-    return value
 
 
 # Volunteers ---------------------------------------------------------------------------------
@@ -172,9 +135,9 @@ class VolunteerViewSet(
         filters = VolunteerFilters(
             q=params.get("q", "")[:64],
             organisation=organisation,
-            region_prefix=_region_prefix(params),
-            active=_flag(params, "active"),
-            availability=_choice(params, "availability", Availability.values),
+            region_prefix=region_prefix(params),
+            active=flag(params, "active"),
+            availability=choice(params, "availability", Availability.values),
         )
         return volunteer_search(self.request.user, filters).order_by("person__name", "id")
 
@@ -203,11 +166,7 @@ class VolunteerViewSet(
         incoming = VolunteerRegisterSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         v = incoming.validated_data
-        unit = None
-        if v["unit"] is not None:
-            unit = unit_list(request.user).filter(pk=v["unit"]).first()
-            if unit is None:
-                raise exceptions.ValidationError({"unit": ["单位不存在，或不在您的管辖范围内。"]})
+        unit = unit_in_scope(request.user, v["unit"], "unit")
         data = services.clean_volunteer(
             name=v["name"],
             document_type=v["document_type"],
@@ -344,11 +303,11 @@ class TaskViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyModel
             return VolunteerTask.objects.none()
         params = self.request.query_params
         filters = TaskFilters(
-            kind=_choice(params, "kind", TaskKind.values),
-            state=_choice(params, "state", TaskState.values),
-            region_prefix=_region_prefix(params),
-            start=_day(params, "from"),
-            end=_day(params, "to"),
+            kind=choice(params, "kind", TaskKind.values),
+            state=choice(params, "state", TaskState.values),
+            region_prefix=region_prefix(params),
+            start=day(params, "from"),
+            end=day(params, "to"),
             q=params.get("q", "")[:100],
         )
         tasks = with_places_taken(task_search(self.request.user, filters))
@@ -377,14 +336,10 @@ class TaskViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyModel
         incoming = TaskCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         v = incoming.validated_data
-        organiser = None
-        if v["organiser"] is not None:
-            organiser = User.objects.filter(pk=v["organiser"], is_active=True).first()
-            if organiser is None:
-                raise exceptions.ValidationError({"organiser": ["该账号不存在或已停用。"]})
+        organiser = active_account(v["organiser"], "organiser")
         units = list(unit_list(request.user).filter(pk__in=v["invited_units"]))
         if len(units) != len(set(v["invited_units"])):
-            raise exceptions.ValidationError({"invited_units": ["单位不存在，或不在您的管辖范围内。"]})
+            raise refusal("invited_units", _("Organisation not found, or outside your jurisdiction."))
         data = services.clean_task(
             kind=v["kind"],
             title=v["title"],
@@ -413,7 +368,7 @@ class TaskViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyModel
         ids = list(dict.fromkeys(incoming.validated_data["volunteers"]))
         volunteers = list(volunteer_list(request.user).filter(pk__in=ids))
         if len(volunteers) != len(ids):
-            raise exceptions.ValidationError({"volunteers": ["志愿者不存在，或不在您的管辖范围内。"]})
+            raise refusal("volunteers", _("Volunteer not found, or outside your jurisdiction."))
         shifts = services.shift_dispatch(actor=request.user, task=task, volunteers=volunteers)
         rows = shift_list(request.user).filter(pk__in=[s.pk for s in shifts]).order_by("id")
         return Response(ShiftSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
@@ -482,13 +437,13 @@ class ShiftViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyMode
             return Shift.objects.none()
         params = self.request.query_params
         filters = ShiftFilters(
-            kind=_choice(params, "kind", TaskKind.values),
-            region_prefix=_region_prefix(params),
+            kind=choice(params, "kind", TaskKind.values),
+            region_prefix=region_prefix(params),
             organisation=params.get("organisation", "")[:40],
-            start=_day(params, "from"),
-            end=_day(params, "to"),
-            task=_number(params, "task"),
-            volunteer=_number(params, "volunteer"),
+            start=day(params, "from"),
+            end=day(params, "to"),
+            task=number(params, "task"),
+            volunteer=number(params, "volunteer"),
         )
         return shift_search(self.request.user, filters).order_by("-task__starts_at", "id")
 
@@ -528,10 +483,10 @@ class ShiftViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyMode
         v = incoming.validated_data
         task = task_list(request.user).filter(pk=v["task"]).first()
         if task is None:
-            raise exceptions.ValidationError({"task": ["任务不存在，或不在您的管辖范围内。"]})
+            raise refusal("task", _("Task not found, or outside your jurisdiction."))
         volunteer = volunteer_list(request.user).filter(pk=v["volunteer"]).first()
         if volunteer is None:
-            raise exceptions.ValidationError({"volunteer": ["志愿者不存在，或不在您的管辖范围内。"]})
+            raise refusal("volunteer", _("Volunteer not found, or outside your jurisdiction."))
         try:
             shift, created = services.shift_sign_up(
                 actor=request.user, task=task, volunteer=volunteer, client_id=v["client_id"]

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -16,18 +18,16 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lianfang.core.accounts.models import User
 from lianfang.core.api.answers import JSONAnswers, json_answer, json_body
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
 from lianfang.core.api.lookups import MAX_ID
+from lianfang.core.api.params import active_account, choice, flag, number, refusal, region_prefix, unit_in_scope
 from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.edits import VersionConflict
 from lianfang.core.idempotency import SubmissionConflict
 from lianfang.core.people.selectors import person_list
 from lianfang.core.regions.models import Department
-from lianfang.core.units.models import Unit
-from lianfang.core.units.selectors import unit_list
 
 from . import services
 from .kinds import kind_choices
@@ -36,6 +36,9 @@ from .permissions import sides
 from .reports import parse_report
 from .selectors import CaseFilters, case_list, case_search, case_timeline, my_work
 from .workflow import InvalidTransition, State
+
+STATES = frozenset(State.values)  # State.values builds a new list on every read
+UNKNOWN_STATE = gettext_lazy("Unknown state: %(value)s")
 
 
 def _when(value: Any) -> str | None:
@@ -214,26 +217,8 @@ def _department(pk: int | None) -> Department | None:
         return None
     department = Department.objects.filter(pk=pk).select_related("region").first()
     if department is None:
-        raise exceptions.ValidationError({"owner_department": ["部门不存在。"]})
+        raise refusal("owner_department", _("No such department."))
     return department
-
-
-def _unit_in_scope(user: Any, pk: int | None, field: str) -> Unit | None:
-    if pk is None:
-        return None
-    unit = unit_list(user).filter(pk=pk).select_related("region").first()
-    if unit is None:
-        raise exceptions.ValidationError({field: ["单位不存在，或不在您的管辖范围内。"]})
-    return unit
-
-
-def _assignee(pk: int | None) -> User | None:
-    if pk is None:
-        return None
-    user = User.objects.filter(pk=pk, is_active=True).first()
-    if user is None:
-        raise exceptions.ValidationError({"assignee": ["该账号不存在或已停用。"]})
-    return user
 
 
 class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Case]):
@@ -250,38 +235,15 @@ class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
         if getattr(self, "swagger_fake_view", False):
             return Case.objects.none()
         params = self.request.query_params
-        state = params.get("state") or None
-        if state is not None and state not in State.values:
-            raise exceptions.ValidationError({"state": [f"未知的状态：{state[:30]}"]})
-
-        def number(name: str) -> int | None:
-            value = params.get(name) or None
-            if value is None:
-                return None
-            if not value.isdigit() or len(value) > 18:
-                raise exceptions.ValidationError({name: ["请填写数字编号。"]})
-            return int(value)
-
-        def flag(name: str) -> bool | None:
-            value = params.get(name)
-            if value in (None, ""):
-                return None
-            if value not in ("true", "false", "1", "0"):
-                raise exceptions.ValidationError({name: ["请填写 true 或 false。"]})
-            return value in ("true", "1")
-
-        region = params.get("region") or None
-        if region is not None and not (region.isdigit() and len(region) <= 12):
-            raise exceptions.ValidationError({"region": ["请填写区划代码。"]})
         filters = CaseFilters(
-            state=state,
+            state=choice(params, "state", STATES, unknown=UNKNOWN_STATE),
             kind=(params.get("kind") or None),
-            owner_department=number("owner_department"),
-            region_prefix=region.rstrip("0") if region else None,
-            overdue=flag("overdue"),
-            closed=flag("closed"),
-            unit=number("unit"),
-            person=number("person"),
+            region_prefix=region_prefix(params),  # before the ids: the first bad one answers, as before
+            owner_department=number(params, "owner_department"),
+            overdue=flag(params, "overdue"),
+            closed=flag(params, "closed"),
+            unit=number(params, "unit"),
+            person=number(params, "person"),
             q=params.get("q", "")[:100],
         )
         return case_search(self.request.user, filters).order_by("-created_at", "-id")
@@ -321,12 +283,12 @@ class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]  # plain JSON
         values = parse_report(json_body(request))
-        unit = _unit_in_scope(request.user, values["unit"], "unit")
+        unit = unit_in_scope(request.user, values["unit"], "unit")
         person = None
         if values["person"] is not None:
             person = person_list(request.user).filter(pk=values["person"]).first()
             if person is None:
-                raise exceptions.ValidationError({"person": ["人员不存在，或不在您的管辖范围内。"]})
+                raise refusal("person", _("Person not found, or outside your jurisdiction."))
         data = services.clean_case(
             kind=values["kind"],
             title=values["title"],
@@ -407,8 +369,8 @@ class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
                 case=case,
                 version=v["version"],
                 owner_department=_department(v["owner_department"]),
-                owner_unit=_unit_in_scope(request.user, v["owner_unit"], "owner_unit"),
-                assignee=_assignee(v["assignee"]),
+                owner_unit=unit_in_scope(request.user, v["owner_unit"], "owner_unit"),
+                assignee=active_account(v["assignee"], "assignee"),
                 note=v["note"],
             )
         except VersionConflict as conflict:
@@ -482,9 +444,9 @@ class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
         incoming.is_valid(raise_exception=True)
         v = incoming.validated_data
         department = _department(v["owner_department"])
-        assignee = _assignee(v["assignee"])
+        assignee = active_account(v["assignee"], "assignee")
         if v["action"] == "assign" and department is None and assignee is None:
-            raise exceptions.ValidationError({"assignee": ["请选择部门或人员。"]})
+            raise refusal("assignee", _("Choose a department or a person."))
         result = services.case_bulk(
             actor=request.user,
             cases=case_list(request.user).filter(pk__in=v["ids"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from lianfang.core.api.answers import JSONAnswers, json_answer, json_body
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
+from lianfang.core.api.params import is_region_code, refusal, version_read
 from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.audit.services import audit_record
 from lianfang.core.edits import VersionConflict
@@ -88,11 +90,11 @@ def person_data(person: Person) -> dict[str, Any]:
 def _region(code: Any) -> Region | None:
     if code in (None, ""):
         return None
-    if not isinstance(code, str) or not code.isascii() or not code.isdigit() or len(code) != 12:
-        raise exceptions.ValidationError({"home_region": ["区划代码须为 12 位数字。"]})
+    if not is_region_code(code):
+        raise refusal("home_region", _("A region code has 12 digits."))
     region = region_by_code(code)
     if region is None:
-        raise exceptions.ValidationError({"home_region": [f"没有区划代码为 {code} 的区域。"]})
+        raise refusal("home_region", _("No region has the code %(code)s.") % {"code": code})
     return region
 
 
@@ -146,10 +148,10 @@ class PersonViewSet(
         if not all(
             isinstance(values[k], str) for k in ("name", "document_type", "document_number", "phone", "address")
         ):
-            raise exceptions.ValidationError({"non_field_errors": ["各字段须为文本。"]})
+            raise refusal("non_field_errors", _("Every field must be text."))
         if "version" in raw:
             if not isinstance(raw["version"], int) or isinstance(raw["version"], bool) or raw["version"] < 1:
-                raise exceptions.ValidationError({"version": ["版本号须为正整数。"]})
+                raise refusal("version", _("The version must be a positive whole number."))
             values["version"] = raw["version"]
         return values, clean_person(
             name=values["name"],
@@ -193,10 +195,9 @@ class PersonViewSet(
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = self.get_object()
         values, data = self._data(request)
-        if "version" not in values:
-            raise exceptions.ValidationError({"version": ["必填：请提供您读取时的版本号。"]})
+        version = version_read(values)
         try:
-            updated = person_update(actor=request.user, person=person, data=data, version=values["version"])
+            updated = person_update(actor=request.user, person=person, data=data, version=version)
         except VersionConflict as conflict:
             return Response({"message": str(conflict), "fields": {"version": [str(conflict)]}}, status=409)
         return Response(person_data(updated))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
+from lianfang.core.api.params import choice, refusal, version_read
 from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.edits import VersionConflict
 from lianfang.core.people.models import Person
@@ -20,6 +23,9 @@ from lianfang.core.regions.models import Region
 from .models import Unit, UnitKind
 from .selectors import unit_list, unit_search
 from .services import clean_unit, unit_register, unit_update
+
+KINDS = frozenset(UnitKind.values)  # UnitKind.values builds a new list on every read
+UNKNOWN_KIND = gettext_lazy("Unknown kind of organisation: %(value)s")
 
 
 class UnitSerializer(serializers.ModelSerializer[Unit]):
@@ -72,10 +78,9 @@ class UnitViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return Unit.objects.none()
-        kind = self.request.query_params.get("kind") or None
-        if kind is not None and kind not in UnitKind.values:
-            raise exceptions.ValidationError({"kind": [f"未知的单位类别：{kind[:30]}"]})
-        return unit_search(self.request.user, self.request.query_params.get("q", ""), kind=kind).order_by("name", "id")
+        params = self.request.query_params
+        kind = choice(params, "kind", KINDS, unknown=UNKNOWN_KIND)
+        return unit_search(self.request.user, params.get("q", ""), kind=kind).order_by("name", "id")
 
     @extend_schema(
         parameters=[
@@ -97,7 +102,7 @@ class UnitViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
         if values["contact"] is not None:
             contact = person_list(request.user).filter(pk=values["contact"]).first()
             if contact is None:
-                raise exceptions.ValidationError({"contact": ["联系人不存在，或不在您的管辖范围内。"]})
+                raise refusal("contact", _("Contact person not found, or outside your jurisdiction."))
         data = clean_unit(
             name=values["name"],
             credit_code=values["credit_code"],
@@ -130,10 +135,9 @@ class UnitViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         unit = self.get_object()
         values, data = self._data(request)
-        if "version" not in values:
-            raise exceptions.ValidationError({"version": ["必填：请提供您读取时的版本号。"]})
+        version = version_read(values)
         try:
-            updated = unit_update(actor=request.user, unit=unit, data=data, version=values["version"])
+            updated = unit_update(actor=request.user, unit=unit, data=data, version=version)
         except VersionConflict as conflict:
             return Response({"message": str(conflict), "fields": {"version": [str(conflict)]}}, status=409)
         return Response(UnitSerializer(updated).data)
