@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from lianfang.core.accounts.models import User
 from lianfang.core.edits import VersionConflict, add_service_errors
 from lianfang.core.idempotency import SubmissionConflict
-from lianfang.core.regions.models import Membership, RegionLevel
+from lianfang.core.regions.models import Membership, RegionLevel, code_prefix
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import regions_in_scope
 from lianfang.core.units.models import UnitKind
@@ -89,7 +89,7 @@ def _day(value: str) -> dt.date | None:
 
 
 def _region_prefix(value: str) -> str | None:
-    return value.rstrip("0") if value.isascii() and value.isdigit() and len(value) == 12 else None
+    return code_prefix(value) if value.isascii() and value.isdigit() and len(value) == 12 else None
 
 
 def _organisation_options(user: Any) -> list[tuple[str, str]]:

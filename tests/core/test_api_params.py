@@ -69,8 +69,17 @@ def test_it_reads_a_region_code_as_the_prefix_of_the_codes_inside_it() -> None:
     assert region_prefix(QueryDict("region=410106001000")) == "410106001"
     assert region_prefix(QueryDict("region=410106000000")) == "410106"
     assert region_prefix(QueryDict("region=")) is None
-    # All zeros would be an empty prefix (everything): it stays the code, which matches nothing.
-    assert region_prefix(QueryDict("region=000000000000")) == "000000000000"
+    # All zeros: a prefix no real code begins with (never the empty prefix, which is everything).
+    assert region_prefix(QueryDict("region=000000000000")) == "000000"
+
+
+def test_a_community_or_town_code_with_a_zero_before_its_end_takes_in_no_neighbours() -> None:
+    # Stripping trailing zeros would make 410106001010 the prefix 41010600101 (communities 011-019
+    # too) and town 410106100000 the prefix 4101061 (towns 100-199 too).
+    assert region_prefix(QueryDict("region=410106001010")) == "410106001010"
+    assert region_prefix(QueryDict("region=410106100000")) == "410106100"
+    assert not "410106001011".startswith(region_prefix(QueryDict("region=410106001010")) or "")
+    assert not "410106101000".startswith(region_prefix(QueryDict("region=410106100000")) or "")
 
 
 @pytest.mark.parametrize("value", ["410106", "4101060010001", "41010600100x", "４１０１０６００１０００"])

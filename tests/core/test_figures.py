@@ -196,6 +196,9 @@ def test_the_figures_api_answers_what_the_command_prints(demo: None, client: Cli
     ).json()
     assert len({tuple(r) for r in rows["rows"]}) == len(rows["rows"]) >= 163
     assert client.get("/api/v1/figures/", {"from": "2022-01-14", "to": "2022-01-01"}).json()["fields"]["to"]
+    # A year the district never saw is a field error, not a date overflow in the period's arithmetic.
+    far = client.get("/api/v1/figures/", {"from": "0001-01-01"})
+    assert far.status_code == 400 and "2000" in far.json()["fields"]["from"][0]
     assert client.get("/api/v1/figures/nope/rows/").status_code == 404
 
 

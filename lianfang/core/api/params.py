@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from lianfang.core.accounts.models import User
+from lianfang.core.regions.models import code_prefix
 from lianfang.core.units.models import Unit
 from lianfang.core.units.selectors import unit_list
 
@@ -67,7 +68,7 @@ def region_prefix(params: Mapping[str, Any], name: str = "region") -> str | None
         return None
     if not is_region_code(code):
         raise refusal(name, _("Give a 12-digit region code."))
-    return code.rstrip("0") or code
+    return code_prefix(code)
 
 
 def day(params: Mapping[str, Any], name: str) -> dt.date | None:

@@ -22,7 +22,7 @@ from lianfang.core.accounts.models import User
 from lianfang.core.edits import VersionConflict, add_service_errors
 from lianfang.core.files.serving import file_response
 from lianfang.core.idempotency import SubmissionConflict
-from lianfang.core.regions.models import Department, Membership, Role
+from lianfang.core.regions.models import Department, Membership, Role, code_prefix
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import regions_in_scope
 from lianfang.core.units.selectors import unit_list
@@ -83,7 +83,7 @@ def _filters(request: HttpRequest) -> CaseFilters:
         state=state if state in State.values else None,
         kind=kind if kind in dict(kind_choices()) else None,
         owner_department=int(department) if department.isdigit() and len(department) < 18 else None,
-        region_prefix=region.rstrip("0") if region.isdigit() and len(region) == 12 else None,
+        region_prefix=code_prefix(region) if region.isascii() and region.isdigit() and len(region) == 12 else None,
         overdue=True if get.get("overdue") == "1" else None,
         closed={"1": True, "0": False}.get(get.get("closed", "")),
         q=get.get("q", "")[:100],

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianfang.core.api.params import FIRST_YEAR, LAST_YEAR
 from lianfang.core.regions.models import Region
 
 from .registry import Period
@@ -43,6 +44,12 @@ class PeriodRegionForm(forms.Form):
         data = super().clean() or {}
         today = timezone.localdate()
         start, end = data.get("start") or None, data.get("end") or None
+        for name, day in (("start", start), ("end", end)):
+            if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                message = _("The date must be between the years %(first)s and %(last)s.")
+                self.add_error(name, message % {"first": FIRST_YEAR, "last": LAST_YEAR})
+        if self.errors:
+            return data
         start = start or end or today
         end = end or start
         if end < start:

@@ -23,6 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lianfang.core.api import params
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
 from lianfang.core.files.models import StoredFile
@@ -343,11 +344,8 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet[Notification]):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
         notifications = notification_list(self.request.user)
-        unread = self.request.query_params.get("unread")
-        if unread in ("true", "1"):
+        if params.flag(self.request.query_params, "unread"):
             notifications = notifications.filter(read_at__isnull=True)
-        elif unread not in (None, "", "false", "0"):
-            raise exceptions.ValidationError({"unread": [_("Give true or false.")]})
         return notifications
 
     @extend_schema(parameters=[OpenApiParameter("unread", bool, description="only unread ones")])

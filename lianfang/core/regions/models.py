@@ -29,6 +29,20 @@ LEVEL_PREFIX_LENGTH: dict[str, int] = {
     RegionLevel.COMMUNITY: 12,
     RegionLevel.VILLAGE: 12,
 }
+
+
+def code_prefix(code: str) -> str:
+    """The prefix shared by the codes of every region inside the region with this 12-digit code,
+    read from the code's shape (a district ends in six zeros, a subdistrict or town in three):
+    410106001000 -> 410106001. Not `rstrip("0")`, which would turn community 410106001010 into
+    41010600101 and take in its neighbours 011 to 019."""
+    if code.endswith("000000"):
+        return code[:6]
+    if code.endswith("000"):
+        return code[:9]
+    return code
+
+
 # Which level may stand under which.
 PARENT_LEVELS: dict[str, set[str]] = {
     RegionLevel.DISTRICT: set(),
