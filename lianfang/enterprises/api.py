@@ -7,18 +7,16 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lianfang.core.api.answers import resend_answer
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.lookups import MAX_ID
-from lianfang.core.api.params import refusal
+from lianfang.core.api.params import refusal, unit_in_scope
 from lianfang.core.api.viewsets import ScopedRecords
-from lianfang.core.edits import VersionConflict
-from lianfang.core.idempotency import SubmissionConflict
-from lianfang.core.units.selectors import unit_list
 
 from . import services
 from .models import EnterpriseProblem, GuidanceVisit, ProblemCategory
@@ -68,10 +66,6 @@ class ProblemCloseSerializer(serializers.Serializer):
     materials_supplied = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-def _refuse_conflict(error: Exception, field: str) -> Response:
-    return Response({"message": str(error), "fields": {field: [str(error)]}}, status=status.HTTP_409_CONFLICT)
-
-
 class ProblemViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[EnterpriseProblem]):
     """Enterprises' problems in your jurisdiction (or of your own enterprise). Others answer 404."""
 
@@ -95,22 +89,17 @@ class ProblemViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         incoming = ProblemReportSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         v = incoming.validated_data
-        unit = unit_list(request.user).filter(pk=v["unit"]).select_related("region").first()
-        if unit is None:
-            raise refusal("unit", _("Enterprise not found, or outside your jurisdiction."))
-        try:
-            problem, created = services.problem_report(
-                actor=request.user,
-                unit=unit,
-                category=v["category"],
-                title=v["title"],
-                description=v["description"],
-                client_id=v["client_id"],
-            )
-        except SubmissionConflict as conflict:
-            return _refuse_conflict(conflict, "client_id")
-        body = ProblemSerializer(problem).data
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        unit = unit_in_scope(request.user, v["unit"], "unit")
+        assert unit is not None  # the serializer requires the id
+        problem, created = services.problem_report(
+            actor=request.user,
+            unit=unit,
+            category=v["category"],
+            title=v["title"],
+            description=v["description"],
+            client_id=v["client_id"],
+        )
+        return resend_answer(ProblemSerializer(problem).data, created)
 
     @extend_schema(
         request=ProblemCloseSerializer,
@@ -122,10 +111,7 @@ class ProblemViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         incoming = ProblemCloseSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         v = incoming.validated_data
-        try:
-            problem = services.problem_finish(actor=request.user, problem=problem, **v)
-        except VersionConflict as conflict:
-            return _refuse_conflict(conflict, "version")
+        problem = services.problem_finish(actor=request.user, problem=problem, **v)
         return Response(ProblemSerializer(problem).data)
 
 
@@ -172,14 +158,11 @@ class VisitViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyMode
         assignment = assignment_list(request.user).filter(pk=v["assignment"]).select_related("unit__region").first()
         if assignment is None:
             raise refusal("assignment", _("Instructor assignment not found, or outside your jurisdiction."))
-        try:
-            visit, created = services.visit_log(
-                actor=request.user,
-                assignment=assignment,
-                visited_on=v["visited_on"],
-                notes=v["notes"],
-                client_id=v["client_id"],
-            )
-        except SubmissionConflict as conflict:
-            return _refuse_conflict(conflict, "client_id")
-        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        visit, created = services.visit_log(
+            actor=request.user,
+            assignment=assignment,
+            visited_on=v["visited_on"],
+            notes=v["notes"],
+            client_id=v["client_id"],
+        )
+        return resend_answer(VisitSerializer(visit).data, created)

@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lianfang.core.api.answers import resend_answer
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
 from lianfang.core.api.lookups import MAX_ID
@@ -32,8 +33,6 @@ from lianfang.core.api.params import (
     unit_in_scope,
 )
 from lianfang.core.api.viewsets import ScopedRecords
-from lianfang.core.edits import VersionConflict
-from lianfang.core.idempotency import SubmissionConflict
 from lianfang.core.people.identity import DocumentType
 from lianfang.core.units.selectors import unit_list
 
@@ -64,10 +63,6 @@ class MomentField(serializers.DateTimeField):
             message = _("The time must be between the years %(first)s and %(last)s.")
             raise serializers.ValidationError(message % {"first": FIRST_YEAR, "last": LAST_YEAR})
         return moment
-
-
-def _conflict(error: Exception, field: str) -> Response:
-    return Response({"message": str(error), "fields": {field: [str(error)]}}, status=status.HTTP_409_CONFLICT)
 
 
 # Volunteers ---------------------------------------------------------------------------------
@@ -197,17 +192,14 @@ class VolunteerViewSet(
         incoming = VolunteerUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         v = incoming.validated_data
-        try:
-            services.volunteer_update(
-                actor=request.user,
-                volunteer=volunteer,
-                skills=v["skills"],
-                availability=v["availability"],
-                is_active=v["is_active"],
-                version=v["version"],
-            )
-        except VersionConflict as conflict:
-            return _conflict(conflict, "version")
+        services.volunteer_update(
+            actor=request.user,
+            volunteer=volunteer,
+            skills=v["skills"],
+            availability=v["availability"],
+            is_active=v["is_active"],
+            version=v["version"],
+        )
         return Response(VolunteerSerializer(self.get_object()).data)
 
 
@@ -395,8 +387,6 @@ class TaskViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyModel
             )
         except InvalidTransition as refused:
             raise exceptions.ValidationError({"name": [str(refused)]}) from refused
-        except VersionConflict as conflict:
-            return _conflict(conflict, "version")
         return Response(TaskSerializer(self.get_object()).data)
 
 
@@ -487,14 +477,11 @@ class ShiftViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyMode
         volunteer = volunteer_list(request.user).filter(pk=v["volunteer"]).first()
         if volunteer is None:
             raise refusal("volunteer", _("Volunteer not found, or outside your jurisdiction."))
-        try:
-            shift, created = services.shift_sign_up(
-                actor=request.user, task=task, volunteer=volunteer, client_id=v["client_id"]
-            )
-        except SubmissionConflict as conflict:
-            return _conflict(conflict, "client_id")
+        shift, created = services.shift_sign_up(
+            actor=request.user, task=task, volunteer=volunteer, client_id=v["client_id"]
+        )
         fresh = shift_list(request.user).get(pk=shift.pk)
-        return Response(ShiftSerializer(fresh).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return resend_answer(ShiftSerializer(fresh).data, created)
 
     def _check(self, request: Request, kind: str) -> Response:
         shift = self.get_object()
@@ -503,11 +490,8 @@ class ShiftViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyMode
         client_id: uuid.UUID | None = incoming.validated_data["client_id"]
         at = incoming.validated_data["at"]
         run = services.shift_check_in if kind == "check_in" else services.shift_check_out
-        try:
-            fresh, created = run(actor=request.user, shift=shift, client_id=client_id, at=at)
-        except SubmissionConflict as conflict:
-            return _conflict(conflict, "client_id")
-        return Response(ShiftSerializer(fresh).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        fresh, created = run(actor=request.user, shift=shift, client_id=client_id, at=at)
+        return resend_answer(ShiftSerializer(fresh).data, created)
 
     check_responses = {
         201: ShiftSerializer,
@@ -547,12 +531,9 @@ class ShiftViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyMode
         incoming = HoursSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         v = incoming.validated_data
-        try:
-            services.shift_correct_hours(
-                actor=request.user, shift=shift, hours=v["hours"], reason=v["reason"], version=v["version"]
-            )
-        except VersionConflict as conflict:
-            return _conflict(conflict, "version")
+        services.shift_correct_hours(
+            actor=request.user, shift=shift, hours=v["hours"], reason=v["reason"], version=v["version"]
+        )
         return Response(ShiftSerializer(self.get_object()).data)
 
     @extend_schema(

@@ -172,3 +172,15 @@ def test_it_answers_a_bad_list_filter_with_a_400_on_that_field(
     answer = client.get(path)
     assert answer.status_code == 400, answer.content
     assert answer.json()["fields"] == {field: [message]}
+
+
+def test_a_service_conflict_anywhere_in_the_api_is_a_409_naming_its_field() -> None:
+    from lianfang.core.api.errors import exception_handler
+    from lianfang.core.edits import VersionConflict
+    from lianfang.core.idempotency import SubmissionConflict
+
+    stale = exception_handler(VersionConflict("有人已修改"), {})
+    assert stale is not None and stale.status_code == 409
+    assert stale.data == {"message": "有人已修改", "fields": {"version": ["有人已修改"]}}
+    resent = exception_handler(SubmissionConflict(), {})
+    assert resent is not None and resent.status_code == 409 and list(resent.data["fields"]) == ["client_id"]

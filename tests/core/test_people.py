@@ -191,7 +191,8 @@ def test_the_api_answers_409_to_a_stale_edit(world: World) -> None:
     assert api.put(f"/api/v1/people/{person.pk}/", body, content_type="application/json").status_code == 200
     body["name"] = "张三乙"
     conflict = api.put(f"/api/v1/people/{person.pk}/", body, content_type="application/json")
-    assert conflict.status_code == 409 and conflict.json()["message"]
+    assert conflict.status_code == 409 and conflict.json()["fields"]["version"] == [conflict.json()["message"]]
+    assert Person.objects.get(pk=person.pk).name == "张三甲"  # the first save stands
 
 
 def test_rotating_the_data_key_re_encrypts_everyone_and_keeps_lookups_working(world: World, settings: Any) -> None:

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
-from rest_framework import exceptions
+from rest_framework import exceptions, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.utils import json as drf_json
 
 
@@ -44,3 +45,9 @@ def json_answer(body: dict[str, Any], status_code: int) -> HttpResponse:
     text = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return HttpResponse(text.encode(), status=status_code, content_type="application/json")
+
+
+def resend_answer(body: Any, created: bool) -> Response:
+    """The answer to a submission with a client id: 201 for the record just made, 200 for the
+    first record again when the phone resent it."""
+    return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

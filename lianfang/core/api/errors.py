@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from lianfang.core.audit.services import audit_record_refusal
+from lianfang.core.edits import VersionConflict
+from lianfang.core.idempotency import SubmissionConflict
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -41,7 +43,14 @@ def _flatten(detail: Any) -> dict[str, list[str]]:
     return {}
 
 
+# Conflicts a service raises, and the field each one is about: a 409 naming it.
+_CONFLICT_FIELDS: dict[type[Exception], str] = {SubmissionConflict: "client_id", VersionConflict: "version"}
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    for conflict, field in _CONFLICT_FIELDS.items():
+        if isinstance(exc, conflict):
+            return Response({"message": str(exc), "fields": {field: [str(exc)]}}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

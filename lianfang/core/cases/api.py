@@ -24,8 +24,6 @@ from lianfang.core.api.fields import RegionCodeField
 from lianfang.core.api.lookups import MAX_ID
 from lianfang.core.api.params import active_account, choice, flag, number, refusal, region_prefix, unit_in_scope
 from lianfang.core.api.viewsets import ScopedRecords
-from lianfang.core.edits import VersionConflict
-from lianfang.core.idempotency import SubmissionConflict
 from lianfang.core.people.selectors import person_list
 from lianfang.core.regions.models import Department
 
@@ -208,10 +206,6 @@ class BulkResultSerializer(serializers.Serializer):
     refused = serializers.DictField(child=serializers.CharField())
 
 
-def _conflict(error: Exception) -> Response:
-    return Response({"message": str(error), "fields": {"version": [str(error)]}}, status=status.HTTP_409_CONFLICT)
-
-
 def _department(pk: int | None) -> Department | None:
     if pk is None:
         return None
@@ -299,10 +293,7 @@ class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
             deadline=values["deadline"],
             priority=values["priority"],
         )
-        try:
-            case, created = services.case_report(actor=request.user, data=data, client_id=values["client_id"])
-        except SubmissionConflict as conflict:
-            return json_answer({"message": str(conflict), "fields": {"client_id": [str(conflict)]}}, 409)
+        case, created = services.case_report(actor=request.user, data=data, client_id=values["client_id"])
         return json_answer(case_data(case), status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
@@ -314,18 +305,15 @@ class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
         incoming = CaseEditSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         v = incoming.validated_data
-        try:
-            case = services.case_edit(
-                actor=request.user,
-                case=case,
-                version=v["version"],
-                title=v["title"],
-                description=v["description"],
-                deadline=v["deadline"],
-                priority=v["priority"],
-            )
-        except VersionConflict as conflict:
-            return _conflict(conflict)
+        case = services.case_edit(
+            actor=request.user,
+            case=case,
+            version=v["version"],
+            title=v["title"],
+            description=v["description"],
+            deadline=v["deadline"],
+            priority=v["priority"],
+        )
         return Response(CaseSerializer(case).data)
 
     @extend_schema(
@@ -349,8 +337,6 @@ class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
             )
         except InvalidTransition as refused:
             raise exceptions.ValidationError({"name": [str(refused)]}) from refused
-        except VersionConflict as conflict:
-            return _conflict(conflict)
         return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
     @extend_schema(
@@ -363,18 +349,15 @@ class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
         incoming = AssignSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         v = incoming.validated_data
-        try:
-            case = services.case_assign(
-                actor=request.user,
-                case=case,
-                version=v["version"],
-                owner_department=_department(v["owner_department"]),
-                owner_unit=unit_in_scope(request.user, v["owner_unit"], "owner_unit"),
-                assignee=active_account(v["assignee"], "assignee"),
-                note=v["note"],
-            )
-        except VersionConflict as conflict:
-            return _conflict(conflict)
+        case = services.case_assign(
+            actor=request.user,
+            case=case,
+            version=v["version"],
+            owner_department=_department(v["owner_department"]),
+            owner_unit=unit_in_scope(request.user, v["owner_unit"], "owner_unit"),
+            assignee=active_account(v["assignee"], "assignee"),
+            note=v["note"],
+        )
         return Response(CaseSerializer(case).data)
 
     @extend_schema(request=CommentSerializer, responses={201: EventSerializer, 400: ErrorSerializer})

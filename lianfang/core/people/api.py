@@ -18,7 +18,6 @@ from lianfang.core.api.fields import RegionCodeField
 from lianfang.core.api.params import is_region_code, refusal, version_read
 from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.audit.services import audit_record
-from lianfang.core.edits import VersionConflict
 from lianfang.core.regions.models import Department, Region
 from lianfang.core.regions.scoping import region_by_code, scope_for
 from lianfang.core.regions.selectors import default_region
@@ -196,10 +195,7 @@ class PersonViewSet(
         person = self.get_object()
         values, data = self._data(request)
         version = version_read(values)
-        try:
-            updated = person_update(actor=request.user, person=person, data=data, version=version)
-        except VersionConflict as conflict:
-            return Response({"message": str(conflict), "fields": {"version": [str(conflict)]}}, status=409)
+        updated = person_update(actor=request.user, person=person, data=data, version=version)
         return Response(person_data(updated))
 
     @extend_schema(

@@ -15,7 +15,6 @@ from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
 from lianfang.core.api.params import choice, refusal, version_read
 from lianfang.core.api.viewsets import ScopedRecords
-from lianfang.core.edits import VersionConflict
 from lianfang.core.people.models import Person
 from lianfang.core.people.selectors import person_list
 from lianfang.core.regions.models import Region
@@ -136,8 +135,5 @@ class UnitViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
         unit = self.get_object()
         values, data = self._data(request)
         version = version_read(values)
-        try:
-            updated = unit_update(actor=request.user, unit=unit, data=data, version=version)
-        except VersionConflict as conflict:
-            return Response({"message": str(conflict), "fields": {"version": [str(conflict)]}}, status=409)
+        updated = unit_update(actor=request.user, unit=unit, data=data, version=version)
         return Response(UnitSerializer(updated).data)
