@@ -99,6 +99,31 @@ def _task(
     return task_create(actor=ctx.actor, data=data)
 
 
+def _testing_site(
+    ctx: DemoContext,
+    site: Region,
+    *,
+    starts: dt.datetime,
+    hours: int,
+    needed: int,
+    organiser: User | None,
+    invited: list[Unit] | None = None,
+) -> VolunteerTask:
+    """A shift at a community's nucleic-acid testing site (核酸检测点值守)."""
+    return _task(
+        ctx,
+        kind=TaskKind.TESTING_SITE,
+        title=f"{site.name}核酸检测点值守",
+        place=f"{site.name}全员核酸检测点",
+        region=site,
+        starts=starts,
+        hours=hours,
+        needed=needed,
+        organiser=organiser,
+        invited=invited,
+    )
+
+
 def _serve(ctx: DemoContext, task: VolunteerTask, volunteers: list[Volunteer], *, finish: bool = True) -> None:
     """Dispatch, check in and out (a few minutes around the task's hours), and finish the task."""
     for shift in shift_dispatch(actor=ctx.actor, task=task, volunteers=volunteers):
@@ -157,12 +182,9 @@ def _seed_period(
         community = gongye_communities[i % len(gongye_communities)]
         when = dt.date(SEED_START.year, SEED_START.month, day)
         assert SEED_START <= when <= SEED_END
-        task = _task(
+        task = _testing_site(
             ctx,
-            kind=TaskKind.TESTING_SITE,
-            title=f"{community.name}核酸检测点值守",
-            place=f"{community.name}全员核酸检测点",
-            region=community,
+            community,
             starts=_at(when, start),
             hours=end - start,
             needed=PER_SHIFT + 2,
@@ -210,12 +232,9 @@ def _recent(
 ) -> None:
     yesterday, today, tomorrow = (ctx.today + dt.timedelta(days=d) for d in (-1, 0, 1))
     site = gongye_communities[0]
-    done = _task(
+    done = _testing_site(
         ctx,
-        kind=TaskKind.TESTING_SITE,
-        title=f"{site.name}核酸检测点值守",
-        place=f"{site.name}全员核酸检测点",
-        region=site,
+        site,
         starts=_at(yesterday, 8),
         hours=4,
         needed=6,
@@ -224,12 +243,9 @@ def _recent(
     _serve(ctx, done, enterprise_volunteers[:6])
     # Today: the shift is open for check-in, its enterprises invited to sign more volunteers up.
     site = gongye_communities[1 % len(gongye_communities)]
-    open_now = _task(
+    open_now = _testing_site(
         ctx,
-        kind=TaskKind.TESTING_SITE,
-        title=f"{site.name}核酸检测点值守",
-        place=f"{site.name}全员核酸检测点",
-        region=site,
+        site,
         starts=_at(today, 8),
         hours=12,
         needed=8,
