@@ -217,6 +217,20 @@ def test_an_expired_token_is_refused_and_deleted(world: World) -> None:
     assert not AuthToken.objects.filter(pk=instance.pk).exists()
 
 
+def test_a_token_brings_its_user_without_the_password_hash_yet_every_field_still_reads(world: World) -> None:
+    from rest_framework.test import APIRequestFactory
+
+    from lianfang.core.accounts.auth import TokenAuthentication
+
+    _instance, token = AuthToken.objects.create(user=world["jiyuan"])
+    request = APIRequestFactory().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
+    user, _auth = TokenAuthentication().authenticate(request)  # type: ignore[misc]
+    assert user == world["jiyuan"] and user.is_active and user.full_name == world["jiyuan"].full_name
+    assert {"password", "last_login", "date_joined"} <= user.get_deferred_fields()
+    assert user.date_joined == world["jiyuan"].date_joined  # loaded when asked for
+    assert user.check_password(PASSWORD)
+
+
 def test_behind_a_proxy_lockout_and_audit_use_the_address_the_proxy_saw(world: World, settings: Any) -> None:
     settings.PROXY_COUNT = 1
     attacker = Client()

@@ -4,7 +4,8 @@
   here an expired token is refused (and deleted) when presented, and the rest are swept hourly
   (accounts.tasks.purge_expired_tokens).
 - The lookup is one prepared join of token and user instead of ORM querysets: building the SQL
-  cost more than running it (bench/api_read.py). The SQL is built once from the models' own field
+  cost more than running it (bench/api_read.py). The user's password hash and login dates are
+  not read (deferred: loaded only if something asks for them). The SQL is built once from the models' own field
   lists, and each value passes through the same converters the ORM would apply.
 - The Authorization header is read from META, not from request.headers (which builds a dict of
   every header first).
@@ -46,13 +47,18 @@ class _Lookup:
     converters: list[tuple[int, list[Any]]]  # (column index, its converters), for columns that have any
 
 
+# Never read while answering an API call; left deferred (Django loads one if something reads it),
+# which spares the hash and two date conversions per request.
+_USER_DEFERRED = frozenset({"password", "last_login", "date_joined"})
+
+
 @functools.cache
 def _lookup(alias: str) -> _Lookup:
     """The token-and-user query for one database, with each column's converters."""
     connection = connections[alias]
     quote = connection.ops.quote_name
     token_fields = list(AuthToken._meta.concrete_fields)
-    user_fields = list(User._meta.concrete_fields)
+    user_fields = [f for f in User._meta.concrete_fields if f.name not in _USER_DEFERRED]
     columns = [f"t.{quote(f.column)}" for f in token_fields] + [f"u.{quote(f.column)}" for f in user_fields]
     sql = (
         f"SELECT {', '.join(columns)} FROM {quote(AuthToken._meta.db_table)} t"  # noqa: S608  (names from models)
