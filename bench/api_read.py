@@ -25,8 +25,8 @@ def run(server: harness.Server) -> bool:
     if me.get("username") != USERNAME or not me.get("region_prefixes"):
         raise RuntimeError(f"/api/v1/me/ answered an unexpected body: {me!r}")
     print(f"api-read: GET /bench/baseline/ vs GET /api/v1/me/ as {USERNAME}")
-    base, ours = harness.alternate(
+    rounds = harness.alternate(
         lambda: harness.load(server, "/bench/baseline/"),
         lambda: harness.load(server, "/api/v1/me/", headers),
     )
-    return harness.report("api-read", ours / base, 0.5)
+    return harness.report("api-read", rounds.speed_ratio(), 0.5)

@@ -226,20 +226,40 @@ def load(
     return sum(counts) / elapsed
 
 
-def alternate(baseline: Callable[[], float], ours: Callable[[], float], rounds: int = ROUNDS) -> tuple[float, float]:
-    """Median req/s of each side over alternating rounds, so drift (heat, neighbours) hits both alike."""
+@dataclass(frozen=True)
+class Rounds:
+    """Rates (req/s) of both sides, one pair per round, each pair measured back to back."""
+
+    pairs: list[tuple[float, float]]  # (baseline, ours)
+
+    def speed_ratio(self) -> float:
+        """Ours against the baseline (higher is faster): the median of the rounds' own ratios, so
+        that a round slowed by a neighbour counts against neither side alone."""
+        return statistics.median(ours / base for base, ours in self.pairs)
+
+    def time_ratio(self) -> float:
+        """Our time per request against the baseline's (lower is faster)."""
+        return statistics.median(base / ours for base, ours in self.pairs)
+
+
+def alternate(baseline: Callable[[], float], ours: Callable[[], float], rounds: int = ROUNDS) -> Rounds:
+    """Alternating rounds of each side, so drift (heat, neighbours) hits both alike."""
     # The first requests pay for lazy imports, URL resolving and translation catalogs: not measured.
     baseline()
     ours()
-    base_rates: list[float] = []
-    our_rates: list[float] = []
+    pairs: list[tuple[float, float]] = []
     for number in range(1, rounds + 1):
-        base_rates.append(baseline())
-        our_rates.append(ours())
-        print(f"  round {number}: baseline {base_rates[-1]:8.1f} req/s   ours {our_rates[-1]:8.1f} req/s")
-    base, our = statistics.median(base_rates), statistics.median(our_rates)
-    print(f"  median:  baseline {base:8.1f} req/s   ours {our:8.1f} req/s")
-    return base, our
+        base_rate = baseline()
+        our_rate = ours()
+        pairs.append((base_rate, our_rate))
+        print(
+            f"  round {number}: baseline {base_rate:8.1f} req/s   ours {our_rate:8.1f} req/s"
+            f"   ratio {our_rate / base_rate:5.2f}"
+        )
+    base = statistics.median(b for b, _ in pairs)
+    our = statistics.median(o for _, o in pairs)
+    print(f"  median:  baseline {base:8.1f} req/s   ours {our:8.1f} req/s   (ratio: the median of the rounds')")
+    return Rounds(pairs)
 
 
 def report(name: str, ratio: float, goal: float, op: str = ">=") -> bool:
