@@ -167,12 +167,12 @@ def person_register(
     # Encrypted and indexed before the transaction, which then holds the write lock only to write.
     person = Person()
     _apply(person, data)
-    link = PersonLink(
-        region_id=region.pk,
-        department_id=department.pk if department is not None else None,
-        source=source,
-        created_by_id=getattr(actor, "pk", None),
-    )
+    link = {  # the registration link's columns, written by _insert_link.row() with the person's id
+        "region_id": region.pk,
+        "department_id": department.pk if department is not None else None,
+        "source": source,
+        "created_by_id": getattr(actor, "pk", None),
+    }
     for _attempt in range(2):
         try:
             with transaction.atomic():
@@ -183,12 +183,17 @@ def person_register(
 
 
 def _register(
-    *, actor: Any, data: PersonData, person: Person, link: PersonLink, region: Region, department: Department | None
+    *,
+    actor: Any,
+    data: PersonData,
+    person: Person,
+    link: dict[str, Any],
+    region: Region,
+    department: Department | None,
 ) -> tuple[Person, str]:
     # Insert first: a new document (the usual case) costs one statement, a known one no error.
     if _insert_person(person):
-        link.person = person
-        _insert_link(link)
+        _insert_link.row({**link, "person_id": person.pk})
         audit_record(actor=actor, verb="person.create", target=person, after=snapshot(person), region_code=region.code)
         return person, "created"
     existing = Person.objects.select_for_update().filter(document_index=data.document_index).order_by().first()
@@ -197,7 +202,7 @@ def _register(
     # Whether the registrant could already see the person decides if the row may change it;
     # a registration from elsewhere only adds its link.
     visible = actor is None or not getattr(actor, "is_authenticated", False) or person_is_visible(actor, existing)
-    linked = _link(person=existing, actor=actor, region=region, department=department, source=link.source)
+    linked = _link(person=existing, actor=actor, region=region, department=department, source=link["source"])
     if visible and not same_content(existing, data):
         before = snapshot(existing)
         _apply(existing, data)
@@ -206,7 +211,7 @@ def _register(
         audit_record(actor=actor, verb="person.update", target=existing, before=before, after=snapshot(existing))
         return existing, "updated"
     if linked:
-        audit_record(actor=actor, verb="person.link", target=existing, region_code=region.code, detail=link.source)
+        audit_record(actor=actor, verb="person.link", target=existing, region_code=region.code, detail=link["source"])
         return existing, "linked"
     return existing, "unchanged"
 
