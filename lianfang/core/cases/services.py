@@ -151,12 +151,26 @@ def default_owner(*, actor: Any, region: Region) -> Department | None:
     return _cached_department(kind=DepartmentKind.SUBDISTRICT_OFFICE, region__code=region.code[:9] + "000")
 
 
-def _event(case: Case, *, actor: Any, kind: str, note: str = "", **fields: Any) -> CaseEvent:
+def _actor(actor: Any) -> tuple[Any, str]:
+    """The acting account (None for the system) and the name the timeline shows."""
     real = actor if getattr(actor, "is_authenticated", False) else None
     name = (getattr(real, "full_name", "") or real.get_username()) if real else getattr(actor, "audit_name", "")
-    event = CaseEvent(case=case, actor=real, actor_name=name[:150], kind=kind, note=note, **fields)
+    return real, name[:150]
+
+
+def _event(case: Case, *, actor: Any, kind: str, note: str = "", **fields: Any) -> CaseEvent:
+    """A timeline row that the caller answers with (a comment, an attachment's event)."""
+    real, name = _actor(actor)
+    event = CaseEvent(case=case, actor=real, actor_name=name, kind=kind, note=note, **fields)
     _insert_event(event)
     return event
+
+
+def _timeline(case: Case, *, actor: Any, kind: str, note: str = "", **fields: Any) -> None:
+    """A timeline row nobody reads back at once (a report, a transition): written from its values."""
+    real, name = _actor(actor)
+    row = {"case_id": case.pk, "actor_id": real.pk if real else None, "actor_name": name, "kind": kind, "note": note}
+    _insert_event.row({**row, **fields})
 
 
 # Every step of every case writes these rows: statements built once (lianfang.core.prepared).
@@ -217,7 +231,7 @@ def case_report(
         )
         stamp(case, client_id=client_id, content=content)
         _insert_case(case)
-        _event(case, actor=actor, kind=EventKind.REPORTED, to_state=case.state, note=data.description[:500])
+        _timeline(case, actor=actor, kind=EventKind.REPORTED, to_state=case.state, note=data.description[:500])
         audit_record(actor=actor, verb="case.report", target=case, after=snapshot(case, SNAPSHOT_FIELDS))
         if on_create is not None:
             on_create(case)
@@ -290,7 +304,7 @@ def case_transition(
             current.verified_by = None
         current.version += 1
         current.save()
-        _event(
+        _timeline(
             current,
             actor=actor,
             kind=EventKind.TRANSITION,
@@ -339,7 +353,7 @@ def case_assign(
         names = [str(x) for x in (owner_department, owner_unit) if x is not None]
         if assignee is not None:
             names.append(getattr(assignee, "full_name", "") or assignee.get_username())
-        _event(
+        _timeline(
             current,
             actor=actor,
             kind=EventKind.ASSIGNED,
@@ -382,7 +396,7 @@ def case_edit(
         current.priority = data.priority
         current.version += 1
         current.save()
-        _event(current, actor=actor, kind=EventKind.EDITED)
+        _timeline(current, actor=actor, kind=EventKind.EDITED)
         audit_record(
             actor=actor, verb="case.edit", target=current, before=before, after=snapshot(current, SNAPSHOT_FIELDS)
         )
@@ -421,9 +435,8 @@ def case_remind(*, actor: Any, case: Case) -> int:
     title = _("Reminder: case #%(id)s %(title)s") % {"id": case.pk, "title": case.title}
     with transaction.atomic():
         sent = deliver(case=case, users=users, title=title, body=case.title, key=f"case:{case.pk}:manual:{minute}")
-        who = actor.full_name or actor.get_username()
         names = "、".join((u.full_name or u.get_username()) for u in users) or "-"
-        CaseEvent.objects.create(case=case, kind=EventKind.REMINDED, actor=actor, actor_name=who, note=f"→ {names}")
+        _timeline(case, actor=actor, kind=EventKind.REMINDED, note=f"→ {names}")
         audit_record(actor=actor, verb="case.remind", target=case, detail=names[:500])
     return sent
 
