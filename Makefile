@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := static/vendor
 DEMO_ENV := DEBUG=1 HUEY_IMMEDIATE=0
+# The suite runs in parallel (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help install static migrate demo demo-data serve test lint typecheck bench messages lock clean
@@ -48,7 +50,7 @@ demo: demo-data ## Run the system on SQLite with the Shangjie demo data at http:
 	$(DEMO_ENV) $(BIN)/lianfang runserver 127.0.0.1:8000
 
 test: install ## Run the whole test suite (set DATABASE_URL for PostgreSQL)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check .
