@@ -52,10 +52,11 @@ demo: demo-data ## Run the system on SQLite with the Shangjie demo data at http:
 test: install ## Run the whole test suite (set DATABASE_URL for PostgreSQL)
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-lint: install ## ruff and mypy
+lint: install ## ruff, mypy and import-linter (the core imports no practice app; no import cycles)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: install ## Benchmarks: each prints a ratio against a baseline measured in the same run
 	$(BIN)/python -m bench
