@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "lianfang.core.people",
     "lianfang.core.units",
     "lianfang.core.files",
+    "lianfang.core.flows",
     "lianfang.core.cases",
     "lianfang.core.notices",
     "lianfang.volunteers",
@@ -284,7 +285,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several apps have a "kind" or a "state"; each set of choices gets its own name in the schema.
     "ENUM_NAME_OVERRIDES": {
-        "CaseStateEnum": "lianfang.core.cases.workflow.State",
+        "CaseStateEnum": "lianfang.core.cases.states.State",
         "VolunteerTaskKindEnum": "lianfang.volunteers.models.TaskKind",
     },
 }

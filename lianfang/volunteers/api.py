@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,12 +24,7 @@ from lianfang.core.api.params import (
     FIRST_YEAR,
     LAST_YEAR,
     active_account,
-    choice,
-    day,
-    flag,
-    number,
     refusal,
-    region_prefix,
     unit_in_scope,
 )
 from lianfang.core.api.viewsets import ScopedRecords
@@ -37,11 +32,9 @@ from lianfang.core.people.identity import DocumentType
 from lianfang.core.units.selectors import unit_list
 
 from . import services
+from .filters import shift_filters, task_filters, volunteer_filters
 from .models import Availability, Shift, TaskKind, Volunteer, VolunteerTask
 from .selectors import (
-    ShiftFilters,
-    TaskFilters,
-    VolunteerFilters,
     shift_list,
     shift_search,
     task_list,
@@ -51,7 +44,7 @@ from .selectors import (
     volunteer_search,
     with_places_taken,
 )
-from .states import InvalidTransition, TaskState
+from .states import TaskState
 
 
 class MomentField(serializers.DateTimeField):
@@ -125,15 +118,7 @@ class VolunteerViewSet(
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return Volunteer.objects.none()
-        params = self.request.query_params
-        organisation = params.get("organisation", "")[:40]
-        filters = VolunteerFilters(
-            q=params.get("q", "")[:64],
-            organisation=organisation,
-            region_prefix=region_prefix(params),
-            active=flag(params, "active"),
-            availability=choice(params, "availability", Availability.values),
-        )
+        filters = volunteer_filters(self.request.query_params)
         return volunteer_search(self.request.user, filters).order_by("person__name", "id")
 
     @extend_schema(
@@ -293,16 +278,7 @@ class TaskViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyModel
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return VolunteerTask.objects.none()
-        params = self.request.query_params
-        filters = TaskFilters(
-            kind=choice(params, "kind", TaskKind.values),
-            state=choice(params, "state", TaskState.values),
-            region_prefix=region_prefix(params),
-            start=day(params, "from"),
-            end=day(params, "to"),
-            q=params.get("q", "")[:100],
-        )
-        tasks = with_places_taken(task_search(self.request.user, filters))
+        tasks = with_places_taken(task_search(self.request.user, task_filters(self.request.query_params)))
         return tasks.prefetch_related("invited_units").order_by("-starts_at", "-id")
 
     @extend_schema(
@@ -381,12 +357,9 @@ class TaskViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyModel
         incoming = TaskTransitionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         v = incoming.validated_data
-        try:
-            services.task_transition(
-                actor=request.user, task=task, name=v["name"], version=v["version"], reason=v["reason"]
-            )
-        except InvalidTransition as refused:
-            raise exceptions.ValidationError({"name": [str(refused)]}) from refused
+        services.task_transition(
+            actor=request.user, task=task, name=v["name"], version=v["version"], reason=v["reason"]
+        )
         return Response(TaskSerializer(self.get_object()).data)
 
 
@@ -425,17 +398,9 @@ class ShiftViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyMode
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return Shift.objects.none()
-        params = self.request.query_params
-        filters = ShiftFilters(
-            kind=choice(params, "kind", TaskKind.values),
-            region_prefix=region_prefix(params),
-            organisation=params.get("organisation", "")[:40],
-            start=day(params, "from"),
-            end=day(params, "to"),
-            task=number(params, "task"),
-            volunteer=number(params, "volunteer"),
+        return shift_search(self.request.user, shift_filters(self.request.query_params)).order_by(
+            "-task__starts_at", "id"
         )
-        return shift_search(self.request.user, filters).order_by("-task__starts_at", "id")
 
     @extend_schema(
         parameters=[

@@ -31,7 +31,8 @@ from lianfang.core.idempotency import stamp, submit_once
 from lianfang.core.people.identity import DocumentType
 from lianfang.core.people.models import Person
 from lianfang.core.people.services import PersonData, clean_person, person_is_visible, person_register
-from lianfang.core.regions.models import Membership, Region, RegionLevel
+from lianfang.core.regions.models import Region, RegionLevel
+from lianfang.core.regions.selectors import staff_serving
 from lianfang.core.units.models import Unit, UnitKind
 
 from .models import (
@@ -46,7 +47,7 @@ from .models import (
     VolunteerTask,
 )
 from .permissions import ORGANISING_ROLES, contact_of, may_act_for, may_organise
-from .states import ACTIVE_STATES, InvalidTransition, TaskState, Transition, transition_for
+from .states import ACTIVE_STATES, TASK_FLOW, TaskState
 
 # Check-in opens this long before a task starts (volunteers arrive early to set up a site).
 CHECK_IN_OPENS = dt.timedelta(hours=2)
@@ -250,15 +251,7 @@ class TaskData:
 
 def organiser_choices(region: Region) -> Any:
     """Who may organise a task in this region: subdistrict staff and field workers serving there."""
-    today = timezone.localdate()
-    prefixes = [region.code[:n] for n in (6, 9, 12)]
-    memberships = Membership.objects.active_on(today).filter(role__in=ORGANISING_ROLES)
-    serving = [
-        m.user_id
-        for m in memberships.select_related("region")
-        if m.region.prefix in prefixes or region.code.startswith(m.region.prefix)
-    ]
-    return User.objects.filter(is_active=True, pk__in=serving).order_by("full_name", "pk")
+    return staff_serving(roles=ORGANISING_ROLES, covering=region)
 
 
 def clean_task(
@@ -380,48 +373,26 @@ def _places_taken(task: VolunteerTask) -> int:
     return Shift.objects.filter(task=task, withdrawn_at__isnull=True).count()
 
 
-def _move(actor: Any, task: VolunteerTask, transition: Transition, note: str = "") -> None:
-    before = task.state
-    task.state = transition.target
-    task.version += 1
-    task.save(update_fields=["state", "version"])
-    audit_record(
-        actor=actor,
-        verb=f"volunteer_task.{transition.name}",
-        target=task,
-        before={"state": before},
-        after={"state": task.state},
-        detail=note[:500],
-    )
-
-
 def _follow_places(actor: Any, task: VolunteerTask) -> None:
     """Full when the last place is taken, recruiting again when one frees up."""
     taken = _places_taken(task)
     if task.state == TaskState.OPEN and taken >= task.people_needed:
-        _move(actor, task, transition_for("fill", task.state))
+        TASK_FLOW.take(record=task, name="fill", actor=actor, automatic=True)
     elif task.state == TaskState.FULL and taken < task.people_needed:
-        _move(actor, task, transition_for("free", task.state))
+        TASK_FLOW.take(record=task, name="free", actor=actor, automatic=True)
 
 
 def task_transition(
     *, actor: Any, task: VolunteerTask, name: str, version: int | None, reason: str = ""
 ) -> VolunteerTask:
-    """Finish or cancel a task (staff of its region). Raises InvalidTransition for a move its
-    state does not allow, VersionConflict for a stale version, ValidationError for a missing reason."""
+    """Finish or cancel a task (staff of its region), through the flow engine. Raises
+    InvalidTransition for a move its state does not allow, PermissionDenied for staff of another
+    region, VersionConflict for a stale version, ValidationError for a missing reason."""
     with transaction.atomic():
         current = _lock_task(task)
-        if not may_organise(actor, region_code=current.region.code):
-            raise _refuse(actor, f"volunteer_task.{name}", _("You may not change this task."), target=current)
-        transition = transition_for(name, current.state)
-        if transition.automatic:  # filling and freeing follow the places, never a request
-            raise InvalidTransition(_("This move follows the places taken; it cannot be asked for."))
         if version is not None and current.version != version:
             raise VersionConflict(_("Someone else changed this task since you opened it. Reload and try again."))
-        note = str(reason or "").strip()
-        if transition.needs_reason and len(note) < 2:
-            raise ValidationError({"reason": [_("Give the reason.")]})
-        _move(actor, current, transition, note)
+        TASK_FLOW.take(record=current, name=name, actor=actor, note=reason)
     return current
 
 

@@ -1,20 +1,24 @@
-"""States of a volunteer task, kept as data.
+"""States of a volunteer task and its flow, declared on the one engine (lianfang.core.flows):
 
     open (recruiting) ⇄ full → done
              └──────────┴──→ cancelled
 
 "full" and back to "open" follow the places taken (the services move a task there when a shift
-fills the last place or frees one); "finish" and "cancel" are taken by staff. Anything else is
-refused with InvalidTransition.
+fills the last place or frees one: automatic transitions, never offered); "finish" and "cancel"
+are taken by the staff who organise volunteers in the task's region. Anything else is refused
+with InvalidTransition. Each move is a status change on the task's history and an audit row.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from lianfang.core.flows.engine import Flow, Transition, register_flow
+
+from .permissions import may_organise
 
 
 class TaskState(models.TextChoices):
@@ -27,42 +31,31 @@ class TaskState(models.TextChoices):
 # States in which volunteers may still be dispatched, sign up, check in and check out.
 ACTIVE_STATES = (TaskState.OPEN, TaskState.FULL)
 
-
-class InvalidTransition(Exception):
-    """A move the task's state does not allow."""
+ORGANISER = "organiser"
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: Promise | str
-    sources: tuple[str, ...]
-    target: str
-    # Taken by the services when places fill or free up, never offered as a button.
-    automatic: bool = False
-    needs_reason: bool = False
+def _sides(task: Any, actor: Any) -> frozenset[str]:
+    return frozenset({ORGANISER}) if may_organise(actor, region_code=task.region.code) else frozenset()
 
 
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition("fill", _("Places filled"), (TaskState.OPEN,), TaskState.FULL, automatic=True),
-    Transition("free", _("A place freed"), (TaskState.FULL,), TaskState.OPEN, automatic=True),
-    Transition("finish", _("Finish the task"), (TaskState.OPEN, TaskState.FULL), TaskState.DONE),
-    Transition(
-        "cancel", _("Cancel the task"), (TaskState.OPEN, TaskState.FULL), TaskState.CANCELLED, needs_reason=True
-    ),
-)
-
-
-def transition_for(name: str, state: str) -> Transition:
-    for t in TRANSITIONS:
-        if t.name == name and state in t.sources:
-            return t
-    label = TaskState(state).label if state in TaskState.values else state
-    raise InvalidTransition(
-        _("“%(action)s” is not allowed while the task is “%(state)s”.") % {"action": name, "state": label}
+TASK_FLOW = register_flow(
+    Flow(
+        key="volunteer_task",
+        states=tuple(TaskState),
+        transitions=(
+            Transition("fill", _("Places filled"), (TaskState.OPEN,), TaskState.FULL, ORGANISER, automatic=True),
+            Transition("free", _("A place freed"), (TaskState.FULL,), TaskState.OPEN, ORGANISER, automatic=True),
+            Transition("finish", _("Finish the task"), ACTIVE_STATES, TaskState.DONE, ORGANISER),
+            Transition(
+                "cancel", _("Cancel the task"), ACTIVE_STATES, TaskState.CANCELLED, ORGANISER, needs_reason=True
+            ),
+        ),
+        sides=(ORGANISER,),
+        sides_of=_sides,
+        verb_prefix="volunteer_task",
+        closed_states=(TaskState.DONE, TaskState.CANCELLED),
+        reason_field="reason",
+        snapshot_fields=("state",),
+        noun=_("task"),
     )
-
-
-def available(state: str) -> list[Transition]:
-    """What staff may do to a task in this state (the automatic moves are not offered)."""
-    return [t for t in TRANSITIONS if state in t.sources and not t.automatic]
+)

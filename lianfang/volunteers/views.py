@@ -14,25 +14,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lianfang.core.accounts.models import User
-from lianfang.core.edits import VersionConflict, add_service_errors
-from lianfang.core.idempotency import SubmissionConflict
-from lianfang.core.regions.models import Membership, RegionLevel, code_prefix
+from lianfang.core.api.params import page_filters
+from lianfang.core.edits import add_service_errors
+from lianfang.core.flows.selectors import status_changes
+from lianfang.core.page_actions import page_action
+from lianfang.core.regions.models import RegionLevel
 from lianfang.core.regions.scoping import scope_for
-from lianfang.core.regions.selectors import regions_in_scope
+from lianfang.core.regions.selectors import regions_in_scope, staff_serving
 from lianfang.core.units.models import UnitKind
 from lianfang.core.units.selectors import unit_list
 
 from . import services
 from .exports import shift_ledger_export
+from .filters import shift_filters, task_filters, volunteer_filters
 from .forms import (
     CheckForm,
     DispatchForm,
@@ -48,7 +52,6 @@ from .permissions import ORGANISING_ROLES, contact_units, may_organise, organise
 from .selectors import (
     ShiftFilters,
     TaskFilters,
-    VolunteerFilters,
     shift_list,
     shift_search,
     task_list,
@@ -59,7 +62,7 @@ from .selectors import (
     volunteer_search,
     with_places_taken,
 )
-from .states import InvalidTransition, TaskState, available
+from .states import TASK_FLOW, TaskState
 
 FIELD_LABELS = {
     "volunteers": gettext_lazy("volunteers"),
@@ -70,26 +73,14 @@ FIELD_LABELS = {
     "hours": gettext_lazy("hours"),
     "reason": gettext_lazy("reason"),
     "client_id": gettext_lazy("submission"),
+    "region": gettext_lazy("region"),
+    "from": gettext_lazy("from"),
+    "to": gettext_lazy("to"),
+    "kind": gettext_lazy("kind"),
+    "state": gettext_lazy("state"),
+    "active": gettext_lazy("active"),
+    "availability": gettext_lazy("availability"),
 }
-
-
-def _say_errors(request: HttpRequest, error: ValidationError) -> None:
-    for field, texts in error.message_dict.items():
-        label = FIELD_LABELS.get(field, "")
-        for text in texts:
-            messages.error(request, f"{label}：{text}" if label else text)
-
-
-def _day(value: str) -> dt.date | None:
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-    return day if 2000 <= day.year <= 2099 else None
-
-
-def _region_prefix(value: str) -> str | None:
-    return code_prefix(value) if value.isascii() and value.isdigit() and len(value) == 12 else None
 
 
 def _organisation_options(user: Any) -> list[tuple[str, str]]:
@@ -113,14 +104,8 @@ def _query(request: HttpRequest) -> str:
 @login_required
 def volunteer_index(request: HttpRequest) -> HttpResponse:
     get = request.GET
-    active = get.get("active", "1")
-    filters = VolunteerFilters(
-        q=get.get("q", "")[:64],
-        organisation=get.get("organisation", "")[:40],
-        region_prefix=_region_prefix(get.get("region", "")),
-        active={"1": True, "0": False}.get(active),
-        availability=get.get("availability") if get.get("availability") in Availability.values else None,
-    )
+    active = get.get("active", "1")  # active volunteers unless the page is asked for others
+    filters = page_filters(request, volunteer_filters, defaults={"active": "1"}, labels=FIELD_LABELS)
     volunteers = volunteer_search(request.user, filters).order_by("person__name", "id")
     page = Paginator(volunteers, 50).get_page(get.get("page"))
     context = {
@@ -171,22 +156,19 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Check the form and try again."))
         return redirect("volunteers:detail", pk=pk)
     values = form.cleaned_data
-    try:
-        services.volunteer_update(
+    return page_action(
+        request,
+        back=reverse("volunteers:detail", args=[pk]),
+        run=lambda: services.volunteer_update(
             actor=request.user,
             volunteer=volunteer,
             skills=values["skills"],
             availability=values["availability"],
             is_active=values["is_active"],
             version=values["version"],
-        )
-    except ValidationError as error:
-        _say_errors(request, error)
-    except (VersionConflict, PermissionDenied) as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("volunteers:detail", pk=pk)
+        ),
+        labels=FIELD_LABELS,
+    )
 
 
 @login_required
@@ -225,15 +207,7 @@ def volunteer_new(request: HttpRequest) -> HttpResponse:
 
 
 def _task_filters(request: HttpRequest) -> TaskFilters:
-    get = request.GET
-    return TaskFilters(
-        kind=get.get("kind") or None,
-        state=get.get("state") or None,
-        region_prefix=_region_prefix(get.get("region", "")),
-        start=_day(get.get("from", "")),
-        end=_day(get.get("to", "")),
-        q=get.get("q", "")[:100],
-    )
+    return page_filters(request, task_filters, labels=FIELD_LABELS)
 
 
 @login_required
@@ -255,11 +229,7 @@ def task_index(request: HttpRequest) -> HttpResponse:
 
 def _organisers(user: Any) -> QuerySet[User]:
     """Staff and field workers serving inside the user's regions (clean_task checks the task's region)."""
-    condition = Q()
-    for prefix in scope_for(user).region_prefixes() or [""]:
-        condition |= Q(region__code__startswith=prefix)
-    memberships = Membership.objects.active_on(timezone.localdate()).filter(condition, role__in=ORGANISING_ROLES)
-    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("full_name", "pk")
+    return staff_serving(roles=ORGANISING_ROLES, within=scope_for(user).region_prefixes() or [""])
 
 
 @login_required
@@ -359,7 +329,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "taken": taken,
         "hours_total": sum(served, Decimal(0)),
         "organiser": organiser,
-        "actions": available(task.state) if organiser else [],
+        "actions": TASK_FLOW.offered(task, request.user),
+        "history": status_changes(task),
         "dispatchable": dispatchable,
         "everywhere": everywhere,
         "sign_up_form": SignUpForm(volunteers=signable) if signable is not None else None,
@@ -368,19 +339,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "volunteers/task_detail.html", context)
 
 
-def _act(request: HttpRequest, back: str, run: Callable[[], str | None]) -> HttpResponse:
-    """Run one action and come back to `back` with what happened."""
-    try:
-        said = run()
-    except ValidationError as error:
-        _say_errors(request, error)
-    except (InvalidTransition, VersionConflict, SubmissionConflict) as refused:
-        messages.error(request, str(refused))
-    except PermissionDenied as denied:
-        messages.error(request, str(denied) or _("You may not do this."))
-    else:
-        messages.success(request, said or _("Saved."))
-    return redirect(back)
+def _act(request: HttpRequest, task_id: int, run: Callable[[], str | None]) -> HttpResponse:
+    """Run one action from a task's page and come back to it with what happened."""
+    return page_action(request, back=reverse("volunteers:task", args=[task_id]), run=run, labels=FIELD_LABELS)
 
 
 @login_required
@@ -397,7 +358,7 @@ def task_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _("%(count)s volunteers dispatched.") % {"count": len(shifts)}
 
-    return _act(request, f"/volunteers/tasks/{task.pk}/", run)
+    return _act(request, task.pk, run)
 
 
 @login_required
@@ -417,7 +378,7 @@ def task_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _("Signed up.") if created else _("This sign-up was already received.")
 
-    return _act(request, f"/volunteers/tasks/{task.pk}/", run)
+    return _act(request, task.pk, run)
 
 
 @login_required
@@ -434,7 +395,7 @@ def task_transition(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, task=task, name=values["name"], version=values["version"], reason=values["reason"]
         )
 
-    return _act(request, f"/volunteers/tasks/{task.pk}/", run)
+    return _act(request, task.pk, run)
 
 
 def _visible_shift(request: HttpRequest, pk: int) -> Shift:
@@ -464,7 +425,7 @@ def _check(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             return _("%(name)s's check-out was already received.") % {"name": name}
         return _("%(name)s checked out: %(hours)s hours.") % {"name": name, "hours": fresh.hours}
 
-    return _act(request, f"/volunteers/tasks/{shift.task_id}/", run)
+    return _act(request, shift.task_id, run)
 
 
 @login_required
@@ -498,7 +459,7 @@ def shift_hours(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _("Hours corrected.")
 
-    return _act(request, f"/volunteers/tasks/{shift.task_id}/", run)
+    return _act(request, shift.task_id, run)
 
 
 @login_required
@@ -510,21 +471,14 @@ def shift_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         services.shift_withdraw(actor=request.user, shift=shift, reason=request.POST.get("reason", "")[:500])
         return _("Withdrawn from the task.")
 
-    return _act(request, f"/volunteers/tasks/{shift.task_id}/", run)
+    return _act(request, shift.task_id, run)
 
 
 # The ledger ---------------------------------------------------------------------------------
 
 
 def _shift_filters(request: HttpRequest) -> ShiftFilters:
-    get = request.GET
-    return ShiftFilters(
-        kind=get.get("kind") or None,
-        region_prefix=_region_prefix(get.get("region", "")),
-        organisation=get.get("organisation", "")[:40],
-        start=_day(get.get("from", "")),
-        end=_day(get.get("to", "")),
-    )
+    return page_filters(request, shift_filters, labels=FIELD_LABELS)
 
 
 @login_required

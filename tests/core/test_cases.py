@@ -22,8 +22,9 @@ from lianfang.core.cases.services import (
     case_transition,
     clean_case,
 )
-from lianfang.core.cases.workflow import VERIFIED_FLOW, Flow, InvalidTransition, State, Transition
+from lianfang.core.cases.states import State
 from lianfang.core.edits import VersionConflict
+from lianfang.core.flows.engine import Flow, InvalidTransition, Transition
 from lianfang.core.regions.models import Membership, Role
 from lianfang.core.units.models import Unit, UnitKind
 from lianfang.core.units.services import clean_unit, unit_register
@@ -103,8 +104,11 @@ def test_a_flow_table_that_names_a_state_outside_it_is_refused_when_declared() -
         Flow(
             key="broken",
             states=(State.REPORTED, State.DONE),
-            closed_state=State.DONE,
+            closed_states=(State.DONE,),
             transitions=(Transition("verify", "x", (State.DONE,), State.VERIFIED, "verifier"),),
+            sides=("verifier",),
+            sides_of=lambda record, actor: (),
+            verb_prefix="broken",
         )
 
 
@@ -169,10 +173,10 @@ def test_a_kind_without_verification_closes_when_done(world: World) -> None:
 
 
 def test_a_practice_adds_a_kind_with_its_own_rules() -> None:
-    kind = register_kind(CaseKind("test_inspection_gap", "检查问题", VERIFIED_FLOW, needs_evidence=True))
+    kind = register_kind(CaseKind("test_inspection_gap", "检查问题", needs_evidence=True))
     assert get_kind("test_inspection_gap") is kind
     with pytest.raises(ValueError, match="already registered"):
-        register_kind(CaseKind("test_inspection_gap", "检查问题", VERIFIED_FLOW, needs_evidence=False))
+        register_kind(CaseKind("test_inspection_gap", "检查问题", needs_evidence=False))
 
 
 def test_the_second_of_two_concurrent_edits_gets_a_conflict_and_the_first_stands(world: World) -> None:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from lianfang.core.audit.models import AuditEvent, Outcome
+from lianfang.core.flows.engine import InvalidTransition
 from lianfang.core.idempotency import SubmissionConflict
 from lianfang.core.people.models import Person, PersonLink
 from lianfang.core.privacy.cipher import decrypt
@@ -27,7 +28,7 @@ from lianfang.volunteers.services import (
     shift_withdraw,
     task_transition,
 )
-from lianfang.volunteers.states import InvalidTransition, TaskState
+from lianfang.volunteers.states import TaskState
 from tests.ids import resident_id
 from tests.volunteers.conftest import Corps, new_task, register
 

@@ -14,6 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from lianfang.core.audit.services import audit_record_refusal
 from lianfang.core.edits import VersionConflict
+from lianfang.core.flows.engine import InvalidTransition
 from lianfang.core.idempotency import SubmissionConflict
 
 
@@ -51,7 +52,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     for conflict, field in _CONFLICT_FIELDS.items():
         if isinstance(exc, conflict):
             return Response({"message": str(exc), "fields": {field: [str(exc)]}}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, InvalidTransition):
+        # Every flow's transition is asked for by its name: the refusal is about that field.
+        exc = exceptions.ValidationError({"name": [str(exc)]})
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )

@@ -1,16 +1,19 @@
-"""What clients send the API, parsed or refused with a 400 that names the field.
+"""What clients send the API and the pages, parsed or refused with a message naming the field.
 
 The list filters in query strings (an id, a boolean, a region, a day, one of known values) and
 the ids in request bodies that several endpoints resolve the same way. Every message goes
 through gettext, so a zh-hans client reads it in Chinese. An absent or empty parameter is None.
+The API answers a refusal with a 400; a page (`page_filters`) says it and drops that filter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
-from typing import Any
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, TypeVar
 
+from django.contrib import messages
+from django.http import HttpRequest, QueryDict
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -96,6 +99,35 @@ def choice(
         message = str(unknown) if unknown is not None else _("Unknown value: %(value)s")
         raise refusal(name, message % {"value": value[:ECHO_LENGTH]})
     return value
+
+
+F = TypeVar("F")
+
+
+def page_filters(
+    request: HttpRequest,
+    parse: Callable[[Mapping[str, Any]], F],
+    *,
+    defaults: Mapping[str, str] | None = None,
+    labels: Mapping[str, Promise | str] | None = None,
+) -> F:
+    """A list page's filters, read by the same `parse` as its API list: a filter that cannot be
+    read is said (with its field's label) and left out, and the page shows the rest."""
+    params: QueryDict = request.GET.copy()
+    for name, value in (defaults or {}).items():
+        params.setdefault(name, value)
+    while True:
+        try:
+            return parse(params)
+        except exceptions.ValidationError as refused:
+            detail = refused.detail if isinstance(refused.detail, dict) else {}
+            if not detail or not any(field in params for field in detail):
+                raise
+            for field, texts in detail.items():
+                label = (labels or {}).get(str(field), "")
+                for text in texts if isinstance(texts, list) else [texts]:
+                    messages.error(request, f"{label}：{text}" if label else str(text))
+                params.pop(str(field), None)
 
 
 # Ids in a request body --------------------------------------------------------------------------

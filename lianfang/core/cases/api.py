@@ -9,10 +9,9 @@ from typing import Any
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -22,21 +21,18 @@ from lianfang.core.api.answers import JSONAnswers, json_answer, json_body
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
 from lianfang.core.api.lookups import MAX_ID
-from lianfang.core.api.params import active_account, choice, flag, number, refusal, region_prefix, unit_in_scope
+from lianfang.core.api.params import active_account, refusal, unit_in_scope
 from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.people.selectors import person_list
 from lianfang.core.regions.models import Department
 
 from . import services
-from .kinds import kind_choices
+from .filters import case_filters
+from .kinds import get_kind, kind_choices
 from .models import Case, CaseAttachment, CaseEvent, Priority
-from .permissions import sides
 from .reports import parse_report
-from .selectors import CaseFilters, case_list, case_search, case_timeline, my_work
-from .workflow import InvalidTransition, State
-
-STATES = frozenset(State.values)  # State.values builds a new list on every read
-UNKNOWN_STATE = gettext_lazy("Unknown state: %(value)s")
+from .selectors import case_list, case_search, case_timeline, my_work
+from .states import State
 
 
 def _when(value: Any) -> str | None:
@@ -116,10 +112,7 @@ class CaseDetailSerializer(CaseSerializer):
         return {**case_data(instance), "actions": self.get_actions(instance)}
 
     def get_actions(self, case: Case) -> list[str]:
-        from .kinds import get_kind
-
-        allowed = sides(self.context["request"].user, case)
-        return [t.name for t in get_kind(case.kind).flow.available(case.state) if t.side in allowed]
+        return [t.name for t in get_kind(case.kind).flow.offered(case, self.context["request"].user)]
 
 
 class CaseReportSerializer(serializers.Serializer):
@@ -228,18 +221,7 @@ class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return Case.objects.none()
-        params = self.request.query_params
-        filters = CaseFilters(
-            state=choice(params, "state", STATES, unknown=UNKNOWN_STATE),
-            kind=(params.get("kind") or None),
-            region_prefix=region_prefix(params),  # before the ids: the first bad one answers, as before
-            owner_department=number(params, "owner_department"),
-            overdue=flag(params, "overdue"),
-            closed=flag(params, "closed"),
-            unit=number(params, "unit"),
-            person=number(params, "person"),
-            q=params.get("q", "")[:100],
-        )
+        filters = case_filters(self.request.query_params)
         return case_search(self.request.user, filters).order_by("-created_at", "-id")
 
     @extend_schema(
@@ -326,17 +308,9 @@ class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
         incoming = TransitionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         v = incoming.validated_data
-        try:
-            case = services.case_transition(
-                actor=request.user,
-                case=case,
-                name=v["name"],
-                version=v["version"],
-                note=v["note"],
-                outcome=v["outcome"],
-            )
-        except InvalidTransition as refused:
-            raise exceptions.ValidationError({"name": [str(refused)]}) from refused
+        case = services.case_transition(
+            actor=request.user, case=case, name=v["name"], version=v["version"], note=v["note"], outcome=v["outcome"]
+        )
         return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
     @extend_schema(

@@ -8,4 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from . import holdings  # noqa: F401 (registers what cases hold about people and units)
+        from . import (
+            holdings,  # noqa: F401 (registers what cases hold about people and units)
+            workflow,  # noqa: F401 (declares the flows the kinds name)
+        )

@@ -1,5 +1,5 @@
-"""Kinds of case: each declares its flow and what closing it needs. A practice adds a kind here
-with `register_kind`, not a copy of the engine.
+"""Kinds of case: each names its flow (workflow.py) and what closing it needs. A practice adds a
+kind here with `register_kind`, not a copy of the engine.
 
 The kinds every practice shares are declared below; their keys are stored on each case.
 """
@@ -13,14 +13,19 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .workflow import UNVERIFIED_FLOW, VERIFIED_FLOW, Flow
+from lianfang.core.flows.engine import Flow, get_flow
+
+# The flows a kind may follow (declared in workflow.py): closed by a check by someone else, or
+# closed by the owner's word.
+VERIFIED = "case.verified"
+UNVERIFIED = "case.unverified"
 
 
 @dataclass(frozen=True)
 class CaseKind:
     key: str
     label: Promise | str
-    flow: Flow
+    flow_key: str = VERIFIED
     # Closing needs at least one photo or file on the case.
     needs_evidence: bool = False
     # The verifier must be someone other than the person who marked the work done.
@@ -31,12 +36,16 @@ class CaseKind:
     remind_days_before: int = 1
 
     @property
+    def flow(self) -> Flow:
+        return get_flow(self.flow_key)
+
+    @property
     def closed_state(self) -> str:
-        return self.flow.closed_state
+        return self.flow.closed_states[0]
 
     @property
     def verified(self) -> bool:
-        return self.flow is VERIFIED_FLOW
+        return self.flow_key == VERIFIED
 
 
 class UnknownKind(KeyError):
@@ -71,10 +80,6 @@ def kind_choices() -> list[tuple[str, str]]:
     return [(k.key, str(k.label)) for k in _KINDS.values()]
 
 
-def closed_states_by_kind() -> dict[str, str]:
-    return {k.key: k.closed_state for k in _KINDS.values()}
-
-
 @dataclass(frozen=True)
 class Closing:
     """A practice's own way of closing cases of a kind: the page where the outcome's figures are
@@ -97,10 +102,10 @@ def closing_for(kind_key: str) -> Closing | None:
     return _CLOSINGS.get(kind_key)
 
 
-PROBLEM = register_kind(CaseKind("problem", _("Enterprise problem"), VERIFIED_FLOW))
+PROBLEM = register_kind(CaseKind("problem", _("Enterprise problem")))
 RESOURCE_REQUEST = register_kind(
-    CaseKind("resource_request", _("Resource request"), UNVERIFIED_FLOW, independent_verifier=False, default_days=3)
+    CaseKind("resource_request", _("Resource request"), UNVERIFIED, independent_verifier=False, default_days=3)
 )
-RECTIFICATION = register_kind(CaseKind("rectification", _("Rectification order"), VERIFIED_FLOW, needs_evidence=True))
-FINDING = register_kind(CaseKind("finding", _("Supervision finding"), VERIFIED_FLOW, needs_evidence=True))
-NEED = register_kind(CaseKind("need", _("Resident's need"), VERIFIED_FLOW, default_days=3))
+RECTIFICATION = register_kind(CaseKind("rectification", _("Rectification order"), needs_evidence=True))
+FINDING = register_kind(CaseKind("finding", _("Supervision finding"), needs_evidence=True))
+NEED = register_kind(CaseKind("need", _("Resident's need"), default_days=3))

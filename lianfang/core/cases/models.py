@@ -18,7 +18,7 @@ from lianfang.core.regions.models import Department, Region
 from lianfang.core.units.models import Unit
 
 from .kinds import UnknownKind, get_kind
-from .workflow import State
+from .states import State
 
 
 class Priority(models.IntegerChoices):

@@ -15,7 +15,7 @@ from lianfang.core.regions.scoping import Scope, scope_for
 
 from .kinds import get_kind
 from .models import Case
-from .workflow import Side
+from .states import Side
 
 
 def _office_prefix(case: Case) -> str | None:

@@ -13,7 +13,7 @@ from lianfang.core.regions.models import DepartmentKind, Role
 from lianfang.core.regions.scoping import Scope, scope_for
 
 from .models import Case, CaseEvent
-from .workflow import State
+from .states import State
 
 LIST_RELATED = ("region", "unit", "owner_department", "owner_unit", "assignee")
 

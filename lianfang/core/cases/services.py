@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from lianfang.core.accounts.permissions import SystemActor
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 from lianfang.core.edits import VersionConflict
+from lianfang.core.flows.engine import InvalidTransition
 from lianfang.core.idempotency import stamp, submit_once
 from lianfang.core.people.models import Person
 from lianfang.core.prepared import PreparedInsert
@@ -27,25 +28,15 @@ from lianfang.core.regions.models import Department, DepartmentKind, Region, Rol
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.units.models import Unit
 
-from .kinds import CaseKind, UnknownKind, closing_for, get_kind
+from . import workflow
+from .kinds import CaseKind, UnknownKind, get_kind
 from .models import PRIORITIES, Case, CaseAttachment, CaseEvent, EventKind, Priority
 from .permissions import actor_scope, may_report_in, sides
 from .reminders import deliver, owners_of
-from .workflow import InvalidTransition, Side, State
+from .states import Side
+from .timeline import event_add, event_row
 
-SNAPSHOT_FIELDS = [
-    "kind",
-    "title",
-    "state",
-    "is_closed",
-    "outcome",
-    "owner_department",
-    "owner_unit",
-    "assignee",
-    "deadline",
-    "priority",
-    "version",
-]
+SNAPSHOT_FIELDS = list(workflow.SNAPSHOT_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -151,31 +142,8 @@ def default_owner(*, actor: Any, region: Region) -> Department | None:
     return _cached_department(kind=DepartmentKind.SUBDISTRICT_OFFICE, region__code=region.code[:9] + "000")
 
 
-def _actor(actor: Any) -> tuple[Any, str]:
-    """The acting account (None for the system) and the name the timeline shows."""
-    real = actor if getattr(actor, "is_authenticated", False) else None
-    name = (getattr(real, "full_name", "") or real.get_username()) if real else getattr(actor, "audit_name", "")
-    return real, name[:150]
-
-
-def _event(case: Case, *, actor: Any, kind: str, note: str = "", **fields: Any) -> CaseEvent:
-    """A timeline row that the caller answers with (a comment, an attachment's event)."""
-    real, name = _actor(actor)
-    event = CaseEvent(case=case, actor=real, actor_name=name, kind=kind, note=note, **fields)
-    _insert_event(event)
-    return event
-
-
-def _timeline(case: Case, *, actor: Any, kind: str, note: str = "", **fields: Any) -> None:
-    """A timeline row nobody reads back at once (a report, a transition): written from its values."""
-    real, name = _actor(actor)
-    row = {"case_id": case.pk, "actor_id": real.pk if real else None, "actor_name": name, "kind": kind, "note": note}
-    _insert_event.row({**row, **fields})
-
-
-# Every step of every case writes these rows: statements built once (lianfang.core.prepared).
+# Every report writes a case row: the statement is built once (lianfang.core.prepared).
 _insert_case = PreparedInsert(Case)
-_insert_event = PreparedInsert(CaseEvent)
 
 
 def _content(data: CaseData, owner_department: Department | None, owner_unit: Unit | None) -> dict[str, Any]:
@@ -231,7 +199,7 @@ def case_report(
         )
         stamp(case, client_id=client_id, content=content)
         _insert_case(case)
-        _timeline(case, actor=actor, kind=EventKind.REPORTED, to_state=case.state, note=data.description[:500])
+        event_row(case, actor=actor, kind=EventKind.REPORTED, to_state=case.state, note=data.description[:500])
         audit_record(actor=actor, verb="case.report", target=case, after=snapshot(case, SNAPSHOT_FIELDS))
         if on_create is not None:
             on_create(case)
@@ -260,67 +228,18 @@ def _refuse(actor: Any, verb: str, case: Case, message: str) -> PermissionDenied
 def case_transition(
     *, actor: Any, case: Case, name: str, version: int | None, note: str = "", outcome: str | None = None
 ) -> Case:
-    """Move a case along its kind's flow (受理, 办结, 核实, 退回, 重新打开 …).
+    """Move a case along its kind's flow (受理, 办结, 核实, 退回, 重新打开 …) through the flow engine.
 
     Raises InvalidTransition for a transition outside the kind's table, PermissionDenied for a user
     on the wrong side, ValidationError for a missing reason, outcome or evidence, and
-    VersionConflict when `version` is not the case's current one.
+    VersionConflict when `version` is not the case's current one. `outcome` is what 办结 records
+    (the case's current outcome when not given again).
     """
     kind = get_kind(case.kind)
-    note = str(note or "").strip()
     with transaction.atomic():
         current = _locked(case, version)
-        transition = kind.flow.transition(name, current.state)
-        allowed = sides(actor, current)
-        if transition.side not in allowed:
-            if transition.side == Side.VERIFIER and Side.DISPATCHER in allowed:
-                raise _refuse(actor, f"case.{name}", current, _("The person who did the work cannot also verify it."))
-            raise _refuse(actor, f"case.{name}", current, _("You may not do this to this case."))
-        errors: dict[str, list[str]] = {}
-        if transition.needs_reason and len(note) < 2:
-            errors["note"] = [_("Give the reason.")]
-        clean_outcome = str(outcome if outcome is not None else current.outcome or "").strip()
-        if transition.closes_work:
-            if not clean_outcome:
-                errors["outcome"] = [_("Describe the outcome before marking the case done.")]
-            if kind.needs_evidence and not current.attachments.exists():
-                errors["evidence"] = [_("Attach a photo or file as evidence before marking the case done.")]
-            closing = closing_for(kind.key)
-            if closing is not None:
-                errors.update(closing.missing(current))
-        if errors:
-            raise ValidationError(errors)
-        before = snapshot(current, SNAPSHOT_FIELDS)
-        source = current.state
-        current.state = transition.target
-        if transition.closes_work:
-            current.outcome = clean_outcome
-            current.done_by = actor if getattr(actor, "is_authenticated", False) else None
-        if transition.target == State.VERIFIED:
-            current.verified_by = actor if getattr(actor, "is_authenticated", False) else None
-        current.is_closed = transition.target == kind.closed_state
-        current.closed_at = timezone.now() if current.is_closed else None
-        if not current.is_closed:
-            current.verified_by = None
-        current.version += 1
-        current.save()
-        _timeline(
-            current,
-            actor=actor,
-            kind=EventKind.TRANSITION,
-            transition=name,
-            from_state=source,
-            to_state=current.state,
-            note=note or (clean_outcome if transition.closes_work else ""),
-        )
-        audit_record(
-            actor=actor,
-            verb=f"case.{name}",
-            target=current,
-            before=before,
-            after=snapshot(current, SNAPSHOT_FIELDS),
-            detail=note[:500],
-        )
+        given = current.outcome if outcome is None else outcome
+        kind.flow.take(record=current, name=name, actor=actor, note=note, inputs={"outcome": given or ""})
     return current
 
 
@@ -353,7 +272,7 @@ def case_assign(
         names = [str(x) for x in (owner_department, owner_unit) if x is not None]
         if assignee is not None:
             names.append(getattr(assignee, "full_name", "") or assignee.get_username())
-        _timeline(
+        event_row(
             current,
             actor=actor,
             kind=EventKind.ASSIGNED,
@@ -396,7 +315,7 @@ def case_edit(
         current.priority = data.priority
         current.version += 1
         current.save()
-        _timeline(current, actor=actor, kind=EventKind.EDITED)
+        event_row(current, actor=actor, kind=EventKind.EDITED)
         audit_record(
             actor=actor, verb="case.edit", target=current, before=before, after=snapshot(current, SNAPSHOT_FIELDS)
         )
@@ -421,7 +340,7 @@ def case_comment(*, actor: Any, case: Case, note: str) -> CaseEvent:
     if len(note) > 2000:
         raise ValidationError({"note": [_("The comment is longer than 2000 characters.")]})
     with transaction.atomic():
-        event = _event(case, actor=actor, kind=EventKind.COMMENT, note=note)
+        event = event_add(case, actor=actor, kind=EventKind.COMMENT, note=note)
         audit_record(actor=actor, verb="case.comment", target=case, detail=note[:500])
     return event
 
@@ -436,7 +355,7 @@ def case_remind(*, actor: Any, case: Case) -> int:
     with transaction.atomic():
         sent = deliver(case=case, users=users, title=title, body=case.title, key=f"case:{case.pk}:manual:{minute}")
         names = "、".join((u.full_name or u.get_username()) for u in users) or "-"
-        _timeline(case, actor=actor, kind=EventKind.REMINDED, note=f"→ {names}")
+        event_row(case, actor=actor, kind=EventKind.REMINDED, note=f"→ {names}")
         audit_record(actor=actor, verb="case.remind", target=case, detail=names[:500])
     return sent
 
@@ -449,7 +368,7 @@ def case_attach(*, actor: Any, case: Case, upload: Any, note: str = "") -> CaseA
         raise _refuse(actor, "case.attach", case, _("You may not add files to this case."))
     with transaction.atomic():
         stored = file_store(actor=actor, upload=upload)
-        event = _event(
+        event = event_add(
             case, actor=actor, kind=EventKind.ATTACHMENT, note=(str(note or "").strip() or stored.original_name)
         )
         attachment = CaseAttachment.objects.create(case=case, file=stored, event=event)

@@ -4,37 +4,40 @@ comes back to the case's page with what happened."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lianfang.core.accounts.models import User
-from lianfang.core.edits import VersionConflict, add_service_errors
+from lianfang.core.api.params import ID_DIGITS, page_filters
+from lianfang.core.edits import add_service_errors
 from lianfang.core.files.serving import file_response
 from lianfang.core.idempotency import SubmissionConflict
-from lianfang.core.regions.models import Department, Membership, Role, code_prefix
+from lianfang.core.page_actions import form_refusal, page_action
+from lianfang.core.regions.models import Department, Role
 from lianfang.core.regions.scoping import scope_for
-from lianfang.core.regions.selectors import regions_in_scope
+from lianfang.core.regions.selectors import regions_in_scope, staff_serving
 from lianfang.core.units.selectors import unit_list
 
 from . import services
 from .exports import case_export
+from .filters import case_filters
 from .forms import AssignForm, AttachForm, BulkForm, CommentForm, EditForm, ReportForm, TransitionForm
 from .kinds import closing_for, get_kind, kind_choices
 from .models import Case
 from .permissions import sides
 from .selectors import CaseFilters, case_list, case_search, case_timeline, my_work
-from .workflow import InvalidTransition, Side, State
+from .states import Side, State
 
 FIELD_LABELS = {
     "note": gettext_lazy("reason or note"),
@@ -49,6 +52,11 @@ FIELD_LABELS = {
     "owner_department": gettext_lazy("department or office"),
     "assignee": gettext_lazy("person"),
     "file": gettext_lazy("photo or file"),
+    "state": gettext_lazy("state"),
+    "unit": gettext_lazy("organisation"),
+    "person": gettext_lazy("person"),
+    "overdue": gettext_lazy("overdue"),
+    "closed": gettext_lazy("closed"),
 }
 
 
@@ -59,35 +67,8 @@ def _visible(request: HttpRequest, pk: int) -> Case:
     return case
 
 
-def _say_errors(request: HttpRequest, error: ValidationError) -> None:
-    for field, texts in error.message_dict.items():
-        label = FIELD_LABELS.get(field, "")
-        for text in texts:
-            messages.error(request, f"{label}：{text}" if label else text)
-
-
-def _invalid(form: Any) -> ValidationError:
-    return ValidationError({k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()})
-
-
 def _filters(request: HttpRequest) -> CaseFilters:
-    get = request.GET
-    state = get.get("state", "")
-    kind = get.get("kind", "")
-    region = get.get("region", "")
-    department = get.get("owner_department", "")
-    unit, person = get.get("unit", ""), get.get("person", "")
-    return CaseFilters(
-        unit=int(unit) if unit.isdigit() and len(unit) < 18 else None,
-        person=int(person) if person.isdigit() and len(person) < 18 else None,
-        state=state if state in State.values else None,
-        kind=kind if kind in dict(kind_choices()) else None,
-        owner_department=int(department) if department.isdigit() and len(department) < 18 else None,
-        region_prefix=code_prefix(region) if region.isascii() and region.isdigit() and len(region) == 12 else None,
-        overdue=True if get.get("overdue") == "1" else None,
-        closed={"1": True, "0": False}.get(get.get("closed", "")),
-        q=get.get("q", "")[:100],
-    )
+    return page_filters(request, case_filters, labels=FIELD_LABELS)
 
 
 @login_required
@@ -129,7 +110,7 @@ def case_export_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def case_bulk_view(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) < 18]
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isascii() and i.isdigit() and len(i) <= ID_DIGITS]
     form = BulkForm(request.POST, ids=ids)
     if not form.is_valid() or not ids:
         messages.error(request, _("Choose the cases and an action."))
@@ -144,8 +125,8 @@ def case_bulk_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("%(count)s cases done.") % {"count": result.done})
     for pk, reason in result.refused.items():
         messages.warning(request, f"#{pk}：{reason}")
-    back = request.POST.get("back", "")
-    return redirect(f"/cases/?{back}" if back and "//" not in back else "/cases/")
+    back = QueryDict(request.POST.get("back", "")).urlencode()  # the list's filters, and only those
+    return redirect(reverse("cases:index") + (f"?{back}" if back else ""))
 
 
 @login_required
@@ -180,12 +161,8 @@ def case_report_view(request: HttpRequest) -> HttpResponse:
 
 def _assignable(case: Case) -> Any:
     """People a case can be handed to: staff and workers serving in its subdistrict, and bureau staff."""
-    today = timezone.localdate()
-    memberships = Membership.objects.active_on(today).filter(
-        Q(region__code__startswith=case.region.code[:9], role__in=[Role.SUBDISTRICT_STAFF, Role.FIELD_WORKER])
-        | Q(role=Role.DEPARTMENT_STAFF)
-    )
-    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("full_name", "pk")
+    subdistrict = staff_serving(roles=[Role.SUBDISTRICT_STAFF, Role.FIELD_WORKER], within=[case.region.code[:9]])
+    return subdistrict | staff_serving(roles=[Role.DEPARTMENT_STAFF])
 
 
 @login_required
@@ -193,7 +170,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _visible(request, pk)
     allowed = sides(request.user, case)
     kind = get_kind(case.kind)
-    actions = [t for t in kind.flow.available(case.state) if t.side in allowed]
+    actions = kind.flow.offered(case, request.user)
     closing = closing_for(case.kind)
     may_dispatch = bool(allowed & {Side.DISPATCHER, Side.OWNER})
     context = {
@@ -225,21 +202,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/detail.html", context)
 
 
-def _act(request: HttpRequest, pk: int, run: Any) -> HttpResponse:
+def _act(request: HttpRequest, pk: int, run: Callable[[Case], object]) -> HttpResponse:
     case = _visible(request, pk)
-    try:
-        run(case)
-    except ValidationError as error:
-        _say_errors(request, error)
-    except InvalidTransition as refused:
-        messages.error(request, str(refused))
-    except VersionConflict as conflict:
-        messages.error(request, str(conflict))
-    except PermissionDenied as denied:
-        messages.error(request, str(denied) or _("You may not do this."))
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("cases:detail", pk=pk)
+    return page_action(request, back=reverse("cases:detail", args=[pk]), run=lambda: run(case), labels=FIELD_LABELS)
 
 
 @login_required
@@ -249,7 +214,7 @@ def case_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     def run(case: Case) -> None:
         if not form.is_valid():
-            raise _invalid(form)
+            raise form_refusal(form)
         values = form.cleaned_data
         services.case_transition(
             actor=request.user,
@@ -269,7 +234,7 @@ def case_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     def run(case: Case) -> None:
         form = AssignForm(request.POST, people=_assignable(case))
         if not form.is_valid():
-            raise _invalid(form)
+            raise form_refusal(form)
         values = form.cleaned_data
         services.case_assign(
             actor=request.user,
@@ -289,7 +254,7 @@ def case_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     def run(case: Case) -> None:
         form = EditForm(request.POST)
         if not form.is_valid():
-            raise _invalid(form)
+            raise form_refusal(form)
         values = form.cleaned_data
         services.case_edit(
             actor=request.user,
@@ -320,7 +285,7 @@ def case_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
     def run(case: Case) -> None:
         form = AttachForm(request.POST, request.FILES)
         if not form.is_valid():
-            raise _invalid(form)
+            raise form_refusal(form)
         services.case_attach(
             actor=request.user, case=case, upload=form.cleaned_data["file"], note=form.cleaned_data["note"]
         )

@@ -1,6 +1,5 @@
-"""States and transitions of cases, kept as data: one table per flow, one flow per kind.
-
-The default flow closes the loop with a check by someone else:
+"""The flows of cases, declared on the one engine (lianfang.core.flows). The default flow closes
+the loop with a check by someone else:
 
     提出/上报 reported → 受理 accepted → 办理中 in progress → 已办结 done → 已核实 verified
 
@@ -8,96 +7,109 @@ The default flow closes the loop with a check by someone else:
 dispatcher); 重新打开 reopens a closed case with a reason. A kind without verification closes
 at 已办结. Whatever is not in a flow's table is refused (InvalidTransition).
 
-Who may take a transition is named by a side, decided per case by `permissions.py`:
-- owner: whoever the case is assigned to (a person, or staff of the owning department or office);
-- dispatcher: staff who answer for the case's region (the subdistrict, or the district commander);
-- verifier: a dispatcher who did not do the work, when the kind asks for that.
+Who may take a transition is named by a side (states.Side), decided per case by permissions.py.
+What closing needs (an outcome, evidence when the kind asks for it, a practice's own figures) are
+the guards of 办结; what a transition changes besides the state are its effects.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from django.db import models
-from django.utils.functional import Promise
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianfang.core.accounts.actors import acting_user
+from lianfang.core.flows.engine import Flow, Move, Refusal, Transition, register_flow
 
-class State(models.TextChoices):
-    REPORTED = "reported", _("Reported")
-    ACCEPTED = "accepted", _("Accepted")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    VERIFIED = "verified", _("Verified")
+from .kinds import UNVERIFIED, VERIFIED, closing_for, get_kind
+from .models import Case, EventKind
+from .permissions import sides
+from .states import Side, State
+from .timeline import event_row
 
-
-class Side(models.TextChoices):
-    OWNER = "owner", _("owner")
-    DISPATCHER = "dispatcher", _("dispatcher")
-    VERIFIER = "verifier", _("verifier")
-
-
-class InvalidTransition(Exception):
-    """A transition that the case's kind does not allow from its current state."""
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: Promise | str
-    sources: tuple[str, ...]
-    target: str
-    side: str
-    needs_reason: bool = False
-    # A transition into the closing state needs the outcome (and evidence, if the kind says so).
-    closes_work: bool = False
+SNAPSHOT_FIELDS = (
+    "kind",
+    "title",
+    "state",
+    "is_closed",
+    "outcome",
+    "owner_department",
+    "owner_unit",
+    "assignee",
+    "deadline",
+    "priority",
+    "version",
+)
 
 
-@dataclass(frozen=True)
-class Flow:
-    key: str
-    states: tuple[str, ...]
-    closed_state: str
-    transitions: tuple[Transition, ...] = field(default_factory=tuple)
-
-    def __post_init__(self) -> None:
-        seen: set[tuple[str, str]] = set()
-        for t in self.transitions:
-            if t.target not in self.states or any(s not in self.states for s in t.sources):
-                raise ValueError(f"flow {self.key}: transition {t.name} uses a state outside the flow")
-            for source in t.sources:
-                if (t.name, source) in seen:
-                    raise ValueError(f"flow {self.key}: {t.name} twice from {source}")
-                seen.add((t.name, source))
-        if self.closed_state not in self.states:
-            raise ValueError(f"flow {self.key}: closed state {self.closed_state} is not one of its states")
-
-    def transition(self, name: str, state: str) -> Transition:
-        for t in self.transitions:
-            if t.name == name and state in t.sources:
-                return t
-        raise InvalidTransition(
-            _("“%(action)s” is not allowed while the case is “%(state)s”.")
-            % {"action": _label(self, name), "state": State(state).label if state in State.values else state}
-        )
-
-    def available(self, state: str) -> list[Transition]:
-        return [t for t in self.transitions if state in t.sources]
-
-    def open_states(self) -> tuple[str, ...]:
-        return tuple(s for s in self.states if s != self.closed_state)
+# Guards of 办结 ------------------------------------------------------------------------------
 
 
-def _label(flow: Flow, name: str) -> str:
-    for t in flow.transitions:
-        if t.name == name:
-            return str(t.label)
-    return name
+def _evidence_attached(move: Move) -> Refusal:
+    case: Case = move.record
+    if get_kind(case.kind).needs_evidence and not case.attachments.exists():
+        return {"evidence": [str(_("Attach a photo or file as evidence before marking the case done."))]}
+    return None
+
+
+def _practice_figures_entered(move: Move) -> Refusal:
+    closing = closing_for(move.record.kind)
+    return closing.missing(move.record) if closing is not None else None
+
+
+# Effects -------------------------------------------------------------------------------------
+
+
+def _record_outcome(move: Move) -> None:
+    case: Case = move.record
+    case.outcome = str(move.inputs["outcome"]).strip()
+    case.done_by = acting_user(move.actor)
+
+
+def _record_verifier(move: Move) -> None:
+    move.record.verified_by = acting_user(move.actor)
+
+
+def _open_or_closed(move: Move) -> None:
+    """Every move: closed in the flow's closed state (with the time), open otherwise."""
+    case: Case = move.record
+    case.is_closed = move.target in move.flow.closed_states
+    case.closed_at = timezone.now() if case.is_closed else None
+    if not case.is_closed:
+        case.verified_by = None
+
+
+def _timeline(move: Move) -> None:
+    """A case's status changes go on its own timeline, among its comments and evidence."""
+    case: Case = move.record
+    event_row(
+        case,
+        actor=move.actor,
+        kind=EventKind.TRANSITION,
+        transition=move.transition.name,
+        from_state=move.source,
+        to_state=move.target,
+        note=move.note or (case.outcome if move.transition is FINISH else ""),
+    )
+
+
+def _side_refusal(move: Move, on: frozenset[str]) -> str | None:
+    if move.transition.by == Side.VERIFIER and Side.DISPATCHER in on:
+        return str(_("The person who did the work cannot also verify it."))
+    return None
 
 
 ACCEPT = Transition("accept", _("Accept"), (State.REPORTED,), State.ACCEPTED, Side.OWNER)
 START = Transition("start", _("Start work"), (State.ACCEPTED,), State.IN_PROGRESS, Side.OWNER)
-FINISH = Transition("finish", _("Mark done"), (State.IN_PROGRESS,), State.DONE, Side.OWNER, closes_work=True)
+FINISH = Transition(
+    "finish",
+    _("Mark done"),
+    (State.IN_PROGRESS,),
+    State.DONE,
+    Side.OWNER,
+    asks={"outcome": _("Describe the outcome before marking the case done.")},
+    guards=(_evidence_attached, _practice_figures_entered),
+    effects=(_record_outcome,),
+)
 RETURN_TO_DISPATCHER = Transition(
     "return_to_dispatcher",
     _("Send back to the dispatcher"),
@@ -107,38 +119,46 @@ RETURN_TO_DISPATCHER = Transition(
     needs_reason=True,
 )
 
-VERIFIED_FLOW = Flow(
-    key="verified",
-    states=(State.REPORTED, State.ACCEPTED, State.IN_PROGRESS, State.DONE, State.VERIFIED),
-    closed_state=State.VERIFIED,
-    transitions=(
-        ACCEPT,
-        START,
-        FINISH,
-        RETURN_TO_DISPATCHER,
-        Transition("verify", _("Verify and close"), (State.DONE,), State.VERIFIED, Side.VERIFIER),
-        Transition(
-            "return_to_owner",
-            _("Send back to the owner"),
-            (State.DONE,),
-            State.IN_PROGRESS,
-            Side.VERIFIER,
-            needs_reason=True,
-        ),
-        Transition("reopen", _("Reopen"), (State.VERIFIED,), State.IN_PROGRESS, Side.DISPATCHER, needs_reason=True),
+
+def _case_flow(key: str, states: tuple[State, ...], *transitions: Transition) -> Flow:
+    return register_flow(
+        Flow(
+            key=key,
+            states=states,
+            transitions=(ACCEPT, START, FINISH, RETURN_TO_DISPATCHER, *transitions),
+            sides=tuple(Side.values),
+            sides_of=lambda case, actor: sides(actor, case),
+            verb_prefix="case",
+            closed_states=(states[-1],),
+            snapshot_fields=SNAPSHOT_FIELDS,
+            effects=(_open_or_closed,),
+            timeline=_timeline,
+            side_refusal=_side_refusal,
+            noun=_("case"),
+        )
+    )
+
+
+VERIFIED_FLOW = _case_flow(
+    VERIFIED,
+    (State.REPORTED, State.ACCEPTED, State.IN_PROGRESS, State.DONE, State.VERIFIED),
+    Transition(
+        "verify", _("Verify and close"), (State.DONE,), State.VERIFIED, Side.VERIFIER, effects=(_record_verifier,)
     ),
+    Transition(
+        "return_to_owner",
+        _("Send back to the owner"),
+        (State.DONE,),
+        State.IN_PROGRESS,
+        Side.VERIFIER,
+        needs_reason=True,
+    ),
+    Transition("reopen", _("Reopen"), (State.VERIFIED,), State.IN_PROGRESS, Side.DISPATCHER, needs_reason=True),
 )
 
 # Kinds whose owner's word closes the case (no check by someone else).
-UNVERIFIED_FLOW = Flow(
-    key="unverified",
-    states=(State.REPORTED, State.ACCEPTED, State.IN_PROGRESS, State.DONE),
-    closed_state=State.DONE,
-    transitions=(
-        ACCEPT,
-        START,
-        FINISH,
-        RETURN_TO_DISPATCHER,
-        Transition("reopen", _("Reopen"), (State.DONE,), State.IN_PROGRESS, Side.DISPATCHER, needs_reason=True),
-    ),
+UNVERIFIED_FLOW = _case_flow(
+    UNVERIFIED,
+    (State.REPORTED, State.ACCEPTED, State.IN_PROGRESS, State.DONE),
+    Transition("reopen", _("Reopen"), (State.DONE,), State.IN_PROGRESS, Side.DISPATCHER, needs_reason=True),
 )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from lianfang.core.accounts.models import User
 
 from .models import Department, Membership, Region, Role
 from .scoping import scope_for
@@ -66,3 +71,26 @@ def default_region(user: Any) -> Region | None:
 def membership_list(user: Any) -> QuerySet[Membership]:
     """Memberships visible to a user: those serving in their jurisdiction."""
     return scope_for(user).filter(Membership.objects.select_related("user", "region", "department"))
+
+
+def staff_serving(
+    *,
+    roles: Iterable[str],
+    within: Iterable[str] = ("",),
+    covering: Region | None = None,
+    day: dt.date | None = None,
+) -> QuerySet[User]:
+    """Active accounts holding one of `roles` on `day` (today by default), in a membership whose
+    region lies inside one of the code prefixes `within` ("" is anywhere) or, given `covering`,
+    whose region is that region or one above it. Who a case can be handed to, who may organise a
+    task there: names of people, not records, so not scoped further."""
+    memberships = Membership.objects.active_on(day or timezone.localdate()).filter(role__in=list(roles))
+    if covering is not None:
+        above = {covering.code[:6] + "000000", covering.code[:9] + "000", covering.code}
+        memberships = memberships.filter(region__code__in=above)
+    else:
+        inside = Q()
+        for prefix in within:
+            inside |= Q(region__code__startswith=prefix)
+        memberships = memberships.filter(inside)
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("full_name", "pk")
