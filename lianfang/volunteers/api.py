@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from lianfang.core.api.answers import resend_answer
 from lianfang.core.api.errors import ErrorSerializer
-from lianfang.core.api.fields import RegionCodeField
+from lianfang.core.api.fields import ClientIdField, RegionCodeField
 from lianfang.core.api.lookups import MAX_ID
 from lianfang.core.api.params import (
     FIRST_YEAR,
@@ -367,13 +367,13 @@ class TaskViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyModel
 
 
 class SignUpSerializer(serializers.Serializer):
-    client_id = serializers.UUIDField(required=False, allow_null=True, default=None, help_text="Generated on the phone")
+    client_id = ClientIdField()
     task = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     volunteer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class CheckSerializer(serializers.Serializer):
-    client_id = serializers.UUIDField(required=False, allow_null=True, default=None, help_text="Generated on the phone")
+    client_id = ClientIdField()
     at = MomentField(required=False, allow_null=True, default=None, help_text="When it happened (default: now)")
 
 

@@ -123,7 +123,7 @@ def test_a_report_that_cannot_be_read_names_each_field(world: World, client: Cli
     assert answer.status_code == 400
     fields = answer.json()["fields"]
     assert set(fields) == {"kind", "title", "unit", "region", "deadline", "priority", "client_id"}
-    assert fields["deadline"] == ["请按 YYYY-MM-DD 填写日期。"]
+    assert fields["deadline"] == ["日期格式错误。请从这些格式中选择：YYYY-MM-DD。"]
     assert fields["region"] == ["没有区划代码为 4101 的区域。"]
     assert client.post("/api/v1/cases/", [1, 2], content_type="application/json").status_code == 400
     assert not Case.objects.exists()

@@ -1,5 +1,5 @@
-"""Fast paths for the API's hot writes (bench/): read a JSON body and answer JSON without DRF's
-content negotiation, stream parsers and rendering pass, producing the same bytes they would."""
+"""Answering the API's hot writes (bench/) in JSON without DRF's content negotiation and rendering
+pass, producing the same bytes. Bodies are read and validated by the endpoints' serializers."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils import json as drf_json
 
 
 class JSONAnswers(DefaultContentNegotiation):
@@ -28,21 +27,11 @@ class JSONAnswers(DefaultContentNegotiation):
         return renderer, renderer.media_type
 
 
-def json_body(request: Request) -> Any:
-    """The request's data. A JSON body is parsed as JSONParser would (strictly: no NaN), without its
-    stream reader; other media types go through DRF's parsers."""
-    if request.content_type.partition(";")[0].strip().lower() != "application/json":
-        return request.data
-    try:
-        encoding = request._request.encoding or settings.DEFAULT_CHARSET  # as DRF's parsers decode
-        return drf_json.loads(request.body.decode(encoding))
-    except ValueError as error:  # a decoding error too
-        raise exceptions.ParseError(f"JSON parse error - {error}") from error
-
-
 def json_answer(body: dict[str, Any], status_code: int) -> HttpResponse:
-    """The bytes JSONRenderer would write (compact UTF-8, no NaN, U+2028/2029 escaped)."""
-    text = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    """An answer written as JSONRenderer writes it (compact UTF-8, no NaN, U+2028/2029 escaped),
+    with Django's encoder, so that a date, a Decimal, a UUID or a lazy label is written as text
+    rather than failing the request."""
+    text = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return HttpResponse(text.encode(), status=status_code, content_type="application/json")
 

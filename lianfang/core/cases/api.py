@@ -17,11 +17,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lianfang.core.api.answers import JSONAnswers, json_answer, json_body
+from lianfang.core.api.answers import JSONAnswers, json_answer
 from lianfang.core.api.errors import ErrorSerializer
-from lianfang.core.api.fields import RegionCodeField
+from lianfang.core.api.fields import ClientIdField, RegionCodeField
 from lianfang.core.api.lookups import MAX_ID
 from lianfang.core.api.params import active_account, refusal, unit_in_scope
+from lianfang.core.api.serializers import FlatSerializer
 from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.people.selectors import person_list
 from lianfang.core.regions.models import Department
@@ -30,7 +31,6 @@ from . import services
 from .filters import case_filters
 from .kinds import get_kind, kind_choices
 from .models import Case, CaseAttachment, CaseEvent, Priority
-from .reports import parse_report
 from .selectors import case_list, case_search, case_timeline, my_work
 from .states import State
 
@@ -115,11 +115,12 @@ class CaseDetailSerializer(CaseSerializer):
         return [t.name for t in get_kind(case.kind).flow.offered(case, self.context["request"].user)]
 
 
-class CaseReportSerializer(serializers.Serializer):
-    client_id = serializers.UUIDField(required=False, allow_null=True, default=None, help_text="Generated on the phone")
+class CaseReportSerializer(FlatSerializer):
+    client_id = ClientIdField()
     kind = serializers.ChoiceField(choices=kind_choices())
     title = serializers.CharField(max_length=100)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    # Phones send null for an empty description: it is stored as empty text.
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, allow_null=True, default="")
     unit = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID)
     person = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID)
     region = RegionCodeField(required=False, allow_null=True, default=None)
@@ -258,7 +259,9 @@ class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
         },
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]  # plain JSON
-        values = parse_report(json_body(request))
+        incoming = CaseReportSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = incoming.validated_data
         unit = unit_in_scope(request.user, values["unit"], "unit")
         person = None
         if values["person"] is not None:

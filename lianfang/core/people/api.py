@@ -12,10 +12,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lianfang.core.api.answers import JSONAnswers, json_answer, json_body
+from lianfang.core.api.answers import JSONAnswers, json_answer
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
 from lianfang.core.api.params import is_region_code, refusal, version_read
+from lianfang.core.api.serializers import FlatSerializer
 from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.audit.services import audit_record
 from lianfang.core.regions.models import Department, Region
@@ -44,12 +45,13 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
         read_only_fields = fields
 
 
-class PersonWriteSerializer(serializers.Serializer):
+class PersonWriteSerializer(FlatSerializer):
     name = serializers.CharField(max_length=64)
     document_type = serializers.ChoiceField(choices=DocumentType.choices, default=DocumentType.RESIDENT_ID)
     document_number = serializers.CharField(max_length=32)
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    # Phones send null for a field left empty: it is stored as empty text.
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, allow_null=True, default="")
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, allow_null=True, default="")
     home_region = RegionCodeField(required=False, allow_null=True, default=None)
     version = serializers.IntegerField(required=False, min_value=1, help_text="The version you read (updates only).")
 
@@ -131,27 +133,12 @@ class PersonViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    def _data(self, request: Request) -> Any:
-        # Read by hand rather than through PersonWriteSerializer (which documents the shape): clean_person
-        # validates every field itself, and building a DRF serializer per request costs more than the insert.
-        body = json_body(request)
-        raw = body if isinstance(body, dict) else {}
-        values = {
-            "name": raw.get("name", ""),
-            "document_type": raw.get("document_type") or DocumentType.RESIDENT_ID,
-            "document_number": raw.get("document_number", ""),
-            "phone": raw.get("phone") or "",
-            "address": raw.get("address") or "",
-            "home_region": _region(raw.get("home_region")),
-        }
-        if not all(
-            isinstance(values[k], str) for k in ("name", "document_type", "document_number", "phone", "address")
-        ):
-            raise refusal("non_field_errors", _("Every field must be text."))
-        if "version" in raw:
-            if not isinstance(raw["version"], int) or isinstance(raw["version"], bool) or raw["version"] < 1:
-                raise refusal("version", _("The version must be a positive whole number."))
-            values["version"] = raw["version"]
+    def _data(self, request: Request) -> tuple[dict[str, Any], Any]:
+        """The body through PersonWriteSerializer (types and lengths), then clean_person (the
+        rules: the document's check digit, the mobile number …), each naming the fields it refuses."""
+        incoming = PersonWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = incoming.validated_data
         return values, clean_person(
             name=values["name"],
             document_type=values["document_type"],
