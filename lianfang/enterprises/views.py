@@ -212,7 +212,11 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
 def task_forces(request: HttpRequest) -> HttpResponse:
     """The task forces in the user's jurisdiction, and setting one up where a subdistrict has none."""
     regions = [r for r in regions_without_task_force(request.user) if services.may_manage_task_force(request.user, r)]
-    form = TaskForceForm(request.POST or None, regions=Region.objects.filter(pk__in=[r.pk for r in regions]))
+    form = TaskForceForm(
+        request.POST or None,
+        regions=Region.objects.filter(pk__in=[r.pk for r in regions]),
+        initial={"region": regions[0]} if len(regions) == 1 else None,  # the usual case: their one subdistrict
+    )
     if request.method == "POST":
         if not regions:
             raise PermissionDenied(_("Only the subdistrict's staff may keep its task force."))
