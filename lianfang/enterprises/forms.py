@@ -98,7 +98,7 @@ class TaskForceForm(forms.Form):
         label=_("name"),
         max_length=100,
         required=False,
-        help_text=_("Leave it empty for the usual name: the subdistrict's name followed by 企业疫情防控专班."),
+        help_text=_("Leave it empty for the usual name: the subdistrict's name followed by “enterprise task force”."),
     )
 
     def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
