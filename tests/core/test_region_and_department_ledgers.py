@@ -195,6 +195,8 @@ def test_a_departments_ledger_imports_bureaus_and_offices_with_what_they_supervi
     assert (report.created, report.updated) == (2, 1)
     market = Department.objects.get(code="scjgj")
     assert market.supervises == ["small_restaurant", "small_shop", "small_workshop"]
+    # Its staff's cached scope (which shows the department) expired with the change.
+    assert User.objects.get(pk=world["market"].pk).scope_version > world["market"].scope_version
     office = Department.objects.get(code="zxljd")
     assert office.kind == DepartmentKind.SUBDISTRICT_OFFICE and office.region == world.zhongxin
     assert Department.objects.get(code="jyj").kind == DepartmentKind.BUREAU
