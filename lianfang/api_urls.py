@@ -13,7 +13,7 @@ from lianfang.core.notices.api import NoticeViewSet, NotificationViewSet
 from lianfang.core.people.api import PersonViewSet
 from lianfang.core.regions.api import DepartmentViewSet, MeView, RegionViewSet
 from lianfang.core.units.api import UnitViewSet
-from lianfang.enterprises.api import ProblemViewSet, VisitViewSet
+from lianfang.enterprises.api import ProblemViewSet, TaskForceViewSet, VisitViewSet
 from lianfang.volunteers.api import ShiftViewSet, TaskViewSet, VolunteerViewSet
 
 
@@ -37,6 +37,7 @@ _VIEWSETS: list[tuple[str, type[ViewSetMixin], str]] = [
     ("volunteer-shifts", ShiftViewSet, "volunteer-shift"),
     ("enterprise-problems", ProblemViewSet, "enterprise-problem"),
     ("guidance-visits", VisitViewSet, "guidance-visit"),
+    ("task-forces", TaskForceViewSet, "task-force"),
     ("regions", RegionViewSet, "region"),
     ("departments", DepartmentViewSet, "department"),
     ("audit", AuditEventViewSet, "audit"),

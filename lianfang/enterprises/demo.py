@@ -22,17 +22,20 @@ from lianfang.core.demo.loading import DEMO_PASSWORD, SEED_END, SEED_START, Demo
 from lianfang.core.people.demo import demo_id
 from lianfang.core.people.services import clean_person, person_register
 from lianfang.core.regions.demo import person_name
-from lianfang.core.regions.models import Department, DepartmentKind, Membership, Region, Role
+from lianfang.core.regions.models import Membership, Region, Role
 from lianfang.core.regions.services import membership_save
 from lianfang.core.units.models import Unit, UnitKind
 
-from .models import EnterpriseProblem, ProblemCategory, TaskForce, TaskForceMember
+from .models import EnterpriseProblem, ProblemCategory, TaskForce
 from .services import (
     dispatch_request,
     instructor_assign,
     offer_create,
     problem_finish,
     problem_report,
+    task_force_cover,
+    task_force_create,
+    task_force_member_add,
     visit_log,
 )
 
@@ -120,9 +123,10 @@ def load(ctx: DemoContext) -> None:
     )
     if len(enterprises) < INSTRUCTORS:
         return
-    office = Department.objects.filter(kind=DepartmentKind.SUBDISTRICT_OFFICE, region=region).first()
-    force = TaskForce.objects.create(name="工业路街道企业疫情防控专班", region=region, department=office)
-    TaskForceMember.objects.create(task_force=force, user=staff, duty="组长")
+    force = task_force_create(actor=ctx.actor, region=region, name="工业路街道企业疫情防控专班")
+    task_force_member_add(actor=ctx.actor, task_force=force, user=staff, duty="组长")
+    for unit in enterprises:
+        task_force_cover(actor=ctx.actor, task_force=force, unit=unit)
     contact = _enterprise_contact(ctx, next(u for u in enterprises if u.name == "上街机械厂"))
 
     plan: list[tuple[str, dict[str, Any], str]] = []

@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianfang.core.accounts.models import User
+from lianfang.core.regions.models import Region
 from lianfang.core.units.models import Unit
 
 from .models import InstructorAssignment, ProblemCategory
@@ -86,3 +88,36 @@ class VisitForm(_Resendable):
         super().__init__(*args, **kwargs)
         self.fields["assignment"].queryset = assignments  # type: ignore[attr-defined]
         self.initial.setdefault("visited_on", timezone.localdate())
+
+
+class TaskForceForm(forms.Form):
+    region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(
+        label=_("subdistrict or town"), queryset=Region.objects.none()
+    )
+    name = forms.CharField(
+        label=_("name"),
+        max_length=100,
+        required=False,
+        help_text=_("Leave it empty for the usual name: the subdistrict's name followed by “enterprise task force”."),
+    )
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+
+
+class MemberForm(forms.Form):
+    user: forms.ModelChoiceField[User] = forms.ModelChoiceField(label=_("member"), queryset=User.objects.none())
+    duty = forms.CharField(label=_("duty"), max_length=40, required=False, help_text=_("e.g. team leader or liaison"))
+
+    def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users  # type: ignore[attr-defined]
+
+
+class CoverForm(forms.Form):
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(label=_("enterprise"), queryset=Unit.objects.none())
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lianfang.core.cases.models import Case
 from lianfang.core.idempotency import ClientSubmitted
 from lianfang.core.people.models import Person
-from lianfang.core.regions.models import Department, Region
+from lianfang.core.regions.models import Department, Region, Role
 from lianfang.core.units.models import Unit
 
 
@@ -33,9 +33,14 @@ class TaskForce(models.Model):
         ordering = ["region__code", "id"]
         verbose_name = _("enterprise task force")
         verbose_name_plural = _("enterprise task forces")
+        constraints = [models.UniqueConstraint(fields=["region"], name="one_task_force_per_region")]
 
     def __str__(self) -> str:
         return self.name
+
+
+# Who may serve on a task force: staff serving inside its subdistrict.
+TASK_FORCE_MEMBER_ROLES = frozenset({Role.SUBDISTRICT_STAFF, Role.FIELD_WORKER, Role.DEPARTMENT_STAFF})
 
 
 class TaskForceMember(models.Model):
@@ -49,6 +54,23 @@ class TaskForceMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_force} · {self.user}"
+
+
+class TaskForceEnterprise(models.Model):
+    """An enterprise the task force covers: keeps in touch with, and assigns an instructor to."""
+
+    task_force = models.ForeignKey(TaskForce, on_delete=models.CASCADE, related_name="coverage")
+    unit = models.ForeignKey(Unit, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("covered since"), default=timezone.now)
+
+    class Meta:
+        ordering = ["unit__name", "id"]
+        verbose_name = _("enterprise covered")
+        verbose_name_plural = _("enterprises covered")
+        constraints = [models.UniqueConstraint(fields=["task_force", "unit"], name="task_force_covers_once")]
+
+    def __str__(self) -> str:
+        return f"{self.task_force} · {self.unit}"
 
 
 class ProblemCategory(models.TextChoices):

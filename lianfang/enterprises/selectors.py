@@ -5,28 +5,82 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from lianfang.core.regions.models import Region
+from lianfang.core.accounts.models import User
+from lianfang.core.regions.models import Membership, Region, RegionLevel
 from lianfang.core.regions.scoping import scope_for
+from lianfang.core.regions.selectors import regions_in_scope
 from lianfang.core.units.models import Unit, UnitKind
 from lianfang.core.units.selectors import unit_list
 
-from .models import EnterpriseProblem, GuidanceVisit, InstructorAssignment, ResourceDispatch, ResourceOffer, TaskForce
+from .models import (
+    TASK_FORCE_MEMBER_ROLES,
+    EnterpriseProblem,
+    GuidanceVisit,
+    InstructorAssignment,
+    ResourceDispatch,
+    ResourceOffer,
+    TaskForce,
+    TaskForceEnterprise,
+    TaskForceMember,
+)
 
 
 def task_force_list(user: Any) -> QuerySet[TaskForce]:
     return scope_for(user).filter(TaskForce.objects.select_related("region", "department"))
 
 
+def regions_without_task_force(user: Any) -> QuerySet[Region]:
+    """Subdistricts and towns in the user's jurisdiction that have no task force yet."""
+    return (
+        regions_in_scope(user)
+        .filter(level__in=(RegionLevel.SUBDISTRICT, RegionLevel.TOWN))
+        .exclude(pk__in=TaskForce.objects.values("region_id"))
+    )
+
+
+def task_force_members(task_force: TaskForce) -> QuerySet[TaskForceMember]:
+    """The members of a task force the caller has already found through task_force_list."""
+    return task_force.members.select_related("user").order_by("id")
+
+
 def enterprises_covered(user: Any, task_force: TaskForce) -> QuerySet[Unit]:
-    """The enterprises of the task force's subdistrict that the user may see."""
+    """The enterprises the task force covers, among those the user may see."""
+    covered = TaskForceEnterprise.objects.filter(task_force=task_force).values("unit_id")
+    return unit_list(user).filter(pk__in=covered).select_related("region").order_by("name", "id")
+
+
+def enterprises_to_cover(user: Any, task_force: TaskForce) -> QuerySet[Unit]:
+    """The enterprises of the task force's subdistrict that it does not cover yet (as the user sees them)."""
+    covered = TaskForceEnterprise.objects.filter(task_force=task_force).values("unit_id")
     return (
         unit_list(user)
         .filter(profiles__kind=UnitKind.ENTERPRISE, region__code__startswith=task_force.region.prefix)
+        .exclude(pk__in=covered)
         .select_related("region")
         .distinct()
         .order_by("name", "id")
     )
+
+
+def coverage_of(task_force: TaskForce, unit_id: int) -> TaskForceEnterprise | None:
+    return (
+        TaskForceEnterprise.objects.select_related("task_force__region", "unit")
+        .filter(task_force=task_force, unit_id=unit_id)
+        .first()
+    )
+
+
+def staff_to_add(user: Any, task_force: TaskForce) -> QuerySet[User]:
+    """Active staff serving inside the task force's subdistrict today, not yet members, among the
+    memberships the user may see."""
+    memberships = Membership.objects.active_on(timezone.localdate()).filter(
+        role__in=TASK_FORCE_MEMBER_ROLES, region__code__startswith=task_force.region.prefix
+    )
+    serving = scope_for(user).filter(memberships).values("user_id")
+    members = task_force.members.values("user_id")
+    return User.objects.filter(pk__in=serving, is_active=True).exclude(pk__in=members).order_by("full_name", "username")
 
 
 def problem_list(user: Any) -> QuerySet[EnterpriseProblem]:

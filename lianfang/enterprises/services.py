@@ -13,16 +13,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianfang.core.accounts.permissions import SystemActor
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 from lianfang.core.cases.models import Case
 from lianfang.core.cases.permissions import actor_scope
 from lianfang.core.cases.services import case_report, case_transition, clean_case
 from lianfang.core.idempotency import stamp, submit_once
 from lianfang.core.people.models import Person
-from lianfang.core.regions.models import Role
+from lianfang.core.regions.models import Department, DepartmentKind, Region, RegionLevel, Role
+from lianfang.core.regions.scoping import scope_for
 from lianfang.core.units.models import Unit, UnitKind
 
 from .models import (
+    TASK_FORCE_MEMBER_ROLES,
     EnterpriseProblem,
     GuidanceVisit,
     InstructorAssignment,
@@ -30,6 +33,8 @@ from .models import (
     ResourceDispatch,
     ResourceOffer,
     TaskForce,
+    TaskForceEnterprise,
+    TaskForceMember,
 )
 
 # Which outcome figure each category must report when the problem is marked done.
@@ -227,6 +232,130 @@ def dispatch_request(
     return ResourceDispatch.objects.select_related("case", "offer").get(pk=case.pk), created
 
 
+# The task force (专班) -----------------------------------------------------------------------------
+
+
+def may_manage_task_force(actor: Any, region: Region) -> bool:
+    """Subdistrict staff serving over this subdistrict set up its task force and keep its members and
+    enterprises (the console too, for set-up scripts and the demo)."""
+    if isinstance(actor, SystemActor):
+        return True
+    return any(
+        g.role == Role.SUBDISTRICT_STAFF and region.code.startswith(g.region_prefix) for g in actor_scope(actor).grants
+    )
+
+
+def _require_manager(actor: Any, region: Region, verb: str) -> None:
+    if not may_manage_task_force(actor, region):
+        audit_record_refusal(actor=actor, verb=verb, region_code=region.code)
+        raise PermissionDenied(_("Only the subdistrict's staff may keep its task force."))
+
+
+def task_force_create(*, actor: Any, region: Region, name: Any = "") -> TaskForce:
+    """Set up a subdistrict's (or town's) enterprise task force (企业疫情防控专班), owned by its
+    office. Staff serving there who set it up become its first member."""
+    _require_manager(actor, region, "task_force.create")
+    errors: dict[str, list[str]] = {}
+    if region.level not in (RegionLevel.SUBDISTRICT, RegionLevel.TOWN):
+        errors["region"] = [_("A task force serves a subdistrict or a town.")]
+    elif TaskForce.objects.filter(region=region).exists():
+        errors["region"] = [_("%(region)s already has its task force.") % {"region": region.name}]
+    # The official name is data, the same in every UI language.
+    clean_name = " ".join(str(name or "").split()) or f"{region.name}企业疫情防控专班"
+    if len(clean_name) > 100:
+        errors["name"] = [_("The name is longer than 100 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    office = Department.objects.filter(kind=DepartmentKind.SUBDISTRICT_OFFICE, region=region).first()
+    try:
+        with transaction.atomic():
+            force = TaskForce.objects.create(name=clean_name, region=region, department=office)
+            audit_record(actor=actor, verb="task_force.create", target=force, after=snapshot(force))
+            if getattr(actor, "is_authenticated", False) and serves_in(actor, region):
+                task_force_member_add(actor=actor, task_force=force, user=actor)
+    except IntegrityError as error:  # set up by someone else at the same moment
+        raise ValidationError(
+            {"region": [_("%(region)s already has its task force.") % {"region": region.name}]}
+        ) from error
+    return force
+
+
+def serves_in(user: Any, region: Region) -> bool:
+    """Is this account staff serving inside the region today?"""
+    return bool(getattr(user, "is_active", False)) and any(
+        g.role in TASK_FORCE_MEMBER_ROLES and g.region_prefix.startswith(region.prefix) for g in scope_for(user).grants
+    )
+
+
+def task_force_member_add(
+    *, actor: Any, task_force: TaskForce, user: Any, duty: Any = ""
+) -> tuple[TaskForceMember, bool]:
+    """Add staff serving in the subdistrict to its task force, with a duty (组长, 联络员 …). Adding a
+    member again changes only the duty. Returns the member and whether they were added now."""
+    _require_manager(actor, task_force.region, "task_force.member_add")
+    clean_duty = " ".join(str(duty or "").split())
+    if len(clean_duty) > 40:
+        raise ValidationError({"duty": [_("The duty is longer than 40 characters.")]})
+    if not serves_in(user, task_force.region):
+        raise ValidationError(
+            {"user": [_("%(name)s does not serve in %(region)s.") % {"name": user, "region": task_force.region.name}]}
+        )
+    with transaction.atomic():
+        member = TaskForceMember.objects.select_for_update().filter(task_force=task_force, user=user).first()
+        if member is not None:
+            if member.duty != clean_duty:
+                before = snapshot(member)
+                member.duty = clean_duty
+                member.save(update_fields=["duty"])
+                audit_record(
+                    actor=actor, verb="task_force.member_duty", target=member, before=before, after=snapshot(member)
+                )
+            return member, False
+        member = TaskForceMember.objects.create(task_force=task_force, user=user, duty=clean_duty)
+        audit_record(actor=actor, verb="task_force.member_add", target=member, after=snapshot(member))
+    return member, True
+
+
+def task_force_member_remove(*, actor: Any, member: TaskForceMember) -> None:
+    _require_manager(actor, member.task_force.region, "task_force.member_remove")
+    with transaction.atomic():
+        before = snapshot(member)
+        audit_record(actor=actor, verb="task_force.member_remove", target=member, before=before)
+        member.delete()
+
+
+def task_force_cover(*, actor: Any, task_force: TaskForce, unit: Unit) -> tuple[TaskForceEnterprise, bool]:
+    """The task force takes on an enterprise of its subdistrict (covering it again changes nothing).
+    Returns the coverage and whether it is new."""
+    _require_manager(actor, task_force.region, "task_force.cover")
+    if not unit.region.code.startswith(task_force.region.prefix):
+        raise ValidationError(
+            {"unit": [_("%(name)s is not in %(region)s.") % {"name": unit.name, "region": task_force.region.name}]}
+        )
+    if not _is_enterprise(unit):
+        raise ValidationError({"unit": [_("%(name)s is not registered as an enterprise.") % {"name": unit.name}]})
+    with transaction.atomic():
+        link, created = TaskForceEnterprise.objects.get_or_create(task_force=task_force, unit=unit)
+        if created:
+            audit_record(actor=actor, verb="task_force.cover", target=link, after=snapshot(link))
+    return link, created
+
+
+def task_force_uncover(*, actor: Any, link: TaskForceEnterprise) -> None:
+    """The task force stops covering an enterprise, once no instructor of its is assigned there."""
+    _require_manager(actor, link.task_force.region, "task_force.uncover")
+    assigned = InstructorAssignment.objects.filter(
+        task_force=link.task_force_id, unit=link.unit_id, ends_on__isnull=True
+    )
+    if assigned.exists():
+        raise ValidationError(
+            {"unit": [_("End the instructor's assignment to %(name)s first.") % {"name": link.unit.name}]}
+        )
+    with transaction.atomic():
+        audit_record(actor=actor, verb="task_force.uncover", target=link, before=snapshot(link))
+        link.delete()
+
+
 def instructor_assign(
     *, actor: Any, task_force: TaskForce, instructor: Person, unit: Unit, starts_on: dt.date
 ) -> InstructorAssignment:
@@ -234,7 +363,7 @@ def instructor_assign(
     if not _staff_in(actor, task_force.region.code):
         audit_record_refusal(actor=actor, verb="instructor.assign", target=unit)
         raise PermissionDenied(_("Only the task force's subdistrict may assign instructors."))
-    if not unit.region.code.startswith(task_force.region.prefix) or not _is_enterprise(unit):
+    if not TaskForceEnterprise.objects.filter(task_force=task_force, unit=unit).exists():
         raise ValidationError({"unit": [_("The enterprise is not one the task force covers.")]})
     if InstructorAssignment.objects.filter(unit=unit, ends_on__isnull=True).exists():
         raise ValidationError({"unit": [_("%(name)s already has an instructor.") % {"name": unit.name}]})

@@ -9,30 +9,47 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianfang.core.cases.models import Case
-from lianfang.core.edits import VersionConflict, add_service_errors
+from lianfang.core.edits import VersionConflict, add_refusal, add_service_errors
 from lianfang.core.idempotency import SubmissionConflict
 from lianfang.core.people.selectors import person_search
+from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import scope_for
-from lianfang.core.units.models import UnitKind
+from lianfang.core.units.models import Unit, UnitKind
 from lianfang.core.units.selectors import unit_list
 
 from . import services
-from .forms import AssignForm, CloseForm, DispatchForm, OfferForm, ProblemForm, VisitForm
+from .forms import (
+    AssignForm,
+    CloseForm,
+    CoverForm,
+    DispatchForm,
+    MemberForm,
+    OfferForm,
+    ProblemForm,
+    TaskForceForm,
+    VisitForm,
+)
 from .models import ProblemCategory, TaskForce
 from .selectors import (
     assignment_list,
+    coverage_of,
     dispatch_list,
     enterprises_covered,
+    enterprises_to_cover,
     offer_list,
     problem_counts,
     problem_list,
+    regions_without_task_force,
+    staff_to_add,
     task_force_list,
+    task_force_members,
     visit_list,
 )
 
@@ -149,10 +166,8 @@ def resources(request: HttpRequest) -> HttpResponse:
                 services.offer_create(
                     actor=request.user, unit=values["unit"], title=values["title"], description=values["description"]
                 )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except PermissionDenied as denied:
-                form.add_error(None, str(denied))
+            except (ValidationError, PermissionDenied) as refused:
+                add_refusal(form, refused)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("enterprises:resources")
@@ -193,6 +208,114 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:detail", pk=sent.pk)
 
 
+@login_required
+def task_forces(request: HttpRequest) -> HttpResponse:
+    """The task forces in the user's jurisdiction, and setting one up where a subdistrict has none."""
+    regions = [r for r in regions_without_task_force(request.user) if services.may_manage_task_force(request.user, r)]
+    form = TaskForceForm(
+        request.POST or None,
+        regions=Region.objects.filter(pk__in=[r.pk for r in regions]),
+        initial={"region": regions[0]} if len(regions) == 1 else None,  # the usual case: their one subdistrict
+    )
+    if request.method == "POST":
+        if not regions:
+            raise PermissionDenied(_("Only the subdistrict's staff may keep its task force."))
+        if form.is_valid():
+            try:
+                force = services.task_force_create(
+                    actor=request.user, region=form.cleaned_data["region"], name=form.cleaned_data["name"]
+                )
+            except (ValidationError, PermissionDenied) as refused:
+                add_refusal(form, refused)
+            else:
+                messages.success(request, _("The task force is set up. Add its members and the enterprises it covers."))
+                return redirect("enterprises:task_force", pk=force.pk)
+    forces = task_force_list(request.user).annotate(member_count=Count("members", distinct=True))
+    forces = forces.annotate(enterprise_count=Count("coverage", distinct=True))
+    return render(request, "enterprises/task_forces.html", {"forces": forces, "form": form if regions else None})
+
+
+@login_required
+def task_force(request: HttpRequest, pk: int) -> HttpResponse:
+    """One task force: its members and the enterprises it covers; its subdistrict's staff keep both."""
+    force = _visible_force(request, pk)
+    may_manage = services.may_manage_task_force(request.user, force.region)
+    member_form = MemberForm(users=staff_to_add(request.user, force))
+    cover_form = CoverForm(units=enterprises_to_cover(request.user, force))
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied(_("Only the subdistrict's staff may keep its task force."))
+        action = request.POST.get("action")
+        try:
+            if action == "member":
+                member_form = MemberForm(request.POST, users=staff_to_add(request.user, force))
+                if member_form.is_valid():
+                    values = member_form.cleaned_data
+                    services.task_force_member_add(
+                        actor=request.user, task_force=force, user=values["user"], duty=values["duty"]
+                    )
+                    return _saved(request, force)
+            elif action == "enterprise":
+                cover_form = CoverForm(request.POST, units=enterprises_to_cover(request.user, force))
+                if cover_form.is_valid():
+                    unit = cover_form.cleaned_data["unit"]
+                    services.task_force_cover(actor=request.user, task_force=force, unit=unit)
+                    return _saved(request, force)
+            elif action == "all":
+                for unit in enterprises_to_cover(request.user, force):
+                    services.task_force_cover(actor=request.user, task_force=force, unit=unit)
+                return _saved(request, force)
+        except ValidationError as error:
+            add_service_errors(member_form if action == "member" else cover_form, error)
+    context = {
+        "force": force,
+        "members": task_force_members(force),
+        "covered": enterprises_covered(request.user, force),
+        "may_manage": may_manage,
+        "member_form": member_form,
+        "cover_form": cover_form,
+    }
+    return render(request, "enterprises/task_force.html", context)
+
+
+@login_required
+@require_POST
+def task_force_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    force = _visible_force(request, pk)
+    member = task_force_members(force).filter(pk=member_pk).first()
+    if member is None:
+        raise Http404
+    services.task_force_member_remove(actor=request.user, member=member)
+    return _saved(request, force)
+
+
+@login_required
+@require_POST
+def task_force_enterprise_remove(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    force = _visible_force(request, pk)
+    link = coverage_of(force, unit_pk)
+    if link is None:
+        raise Http404
+    try:
+        services.task_force_uncover(actor=request.user, link=link)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("enterprises:task_force", pk=force.pk)
+    return _saved(request, force)
+
+
+def _visible_force(request: HttpRequest, pk: int) -> TaskForce:
+    force = task_force_list(request.user).filter(pk=pk).first()
+    if force is None:
+        raise Http404
+    return force
+
+
+def _saved(request: HttpRequest, force: TaskForce) -> HttpResponse:
+    messages.success(request, _("Saved."))
+    return redirect("enterprises:task_force", pk=force.pk)
+
+
 def _force_for(request: HttpRequest) -> TaskForce | None:
     return task_force_list(request.user).first()
 
@@ -200,7 +323,8 @@ def _force_for(request: HttpRequest) -> TaskForce | None:
 @login_required
 def instructors(request: HttpRequest) -> HttpResponse:
     force = _force_for(request)
-    assign_form = AssignForm(request.POST or None, units=_enterprises(request))
+    covered = enterprises_covered(request.user, force) if force is not None else Unit.objects.none()
+    assign_form = AssignForm(request.POST or None, units=covered)
     if request.method == "POST":
         if force is None:
             raise PermissionDenied
@@ -219,10 +343,8 @@ def instructors(request: HttpRequest) -> HttpResponse:
                     unit=values["unit"],
                     starts_on=values["starts_on"],
                 )
-            except ValidationError as error:
-                add_service_errors(assign_form, error)
-            except PermissionDenied as denied:
-                assign_form.add_error(None, str(denied))
+            except (ValidationError, PermissionDenied) as refused:
+                add_refusal(assign_form, refused)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("enterprises:instructors")
@@ -230,6 +352,8 @@ def instructors(request: HttpRequest) -> HttpResponse:
     context = {
         "assignments": assignments,
         "assign_form": assign_form if force is not None else None,
+        "force": force,
+        "may_set_up": bool(regions_without_task_force(request.user)) and scope_for(request.user).can_write,
         "visit_form": VisitForm(assignments=assignments),
         "visits": visit_list(request.user)[:30],
     }

@@ -16,12 +16,14 @@ from knox.models import AuthToken
 from lianfang.core.accounts.models import RecoveryCodeDevice, User
 from lianfang.core.accounts.permissions import SystemActor
 from lianfang.core.accounts.services import (
+    one_time_password,
     password_reset_with_recovery_code,
     recovery_codes_issue,
     totp_reset,
     user_create,
 )
 from lianfang.core.audit.models import AuditEvent
+from lianfang.core.regions.models import Membership, Role
 from tests.world import PASSWORD, World, sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +293,45 @@ def test_the_api_schema_is_served_to_signed_in_users_only(world: World, client: 
     assert client.get("/api/schema/").status_code in (401, 403)
     client.force_login(world["jiyuan"])
     assert client.get("/api/schema/").status_code == 200
+
+
+def _with_one_time_password(world: World) -> tuple[User, str]:
+    password = one_time_password()
+    user = user_create(
+        actor=SystemActor("test"), username="xiaoli", full_name="小李", password=password, must_change_password=True
+    )
+    Membership.objects.create(user=user, role=Role.FIELD_WORKER, region=world.jiyuan_a)
+    return user, password
+
+
+def test_a_one_time_password_must_be_replaced_before_any_page_or_api_call(world: World, client: Client) -> None:
+    user, one_time = _with_one_time_password(world)
+    signed_in = _login(client, "xiaoli", one_time)
+    assert signed_in.status_code == 302
+    home = client.get("/")
+    assert home.status_code == 302 and home["Location"].startswith("/accounts/password/first/?next=")
+    for answer in (client.get("/api/v1/me/"), client.post("/api/v1/auth/token/")):
+        assert answer.status_code == 403 and answer.json()["message"] and answer.json()["fields"] == {}
+    page = "/accounts/password/first/?next=/cases/"
+    assert client.get(page).status_code == 200
+    same = client.post(page, {"password1": one_time, "password2": one_time})
+    differ = client.post(page, {"password1": "lantern-river-2022", "password2": "lantern-river-2023"})
+    assert same.status_code == differ.status_code == 200
+    assert same.context["form"].errors["password1"] and differ.context["form"].errors["password2"]
+    chosen = {"password1": "lantern-river-2022", "password2": "lantern-river-2022", "next": "/cases/"}
+    changed = client.post(page, chosen)
+    assert changed.status_code == 302 and changed["Location"] == "/cases/"
+    user.refresh_from_db()
+    assert not user.must_change_password and user.check_password("lantern-river-2022")
+    # The session stays signed in under the new password; the one-time password no longer works.
+    assert client.get("/").status_code == 200
+    assert _login(Client(), "xiaoli", one_time).status_code == 200
+    event = AuditEvent.objects.get(verb="password.change_first")
+    assert event.actor == user and event.after == {"must_change_password": False}
+
+
+def test_an_api_token_is_refused_to_an_account_with_a_one_time_password(world: World, client: Client) -> None:
+    user, _one_time = _with_one_time_password(world)
+    _, token = AuthToken.objects.create(user=user)
+    answer = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert answer.status_code == 403 and answer.json()["message"]

@@ -20,13 +20,15 @@ from lianfang.core.regions.models import Membership, Role
 from lianfang.core.regions.scoping import Scope
 from lianfang.core.units.models import Unit, UnitKind
 from lianfang.core.units.services import clean_unit, unit_register
-from lianfang.enterprises.models import EnterpriseProblem, GuidanceVisit, ProblemCategory, TaskForce
+from lianfang.enterprises.models import EnterpriseProblem, GuidanceVisit, ProblemCategory
 from lianfang.enterprises.services import (
     dispatch_request,
     instructor_assign,
     offer_create,
     problem_finish,
     problem_report,
+    task_force_cover,
+    task_force_create,
     visit_log,
 )
 from tests.core.test_figures import assert_matches_its_drill_down
@@ -222,11 +224,11 @@ def _instructor(world: World, serial: int) -> Any:
 
 
 def test_instructors_are_assigned_one_to_one_and_their_visits_resend_once(world: World) -> None:
-    force = TaskForce.objects.create(
-        name="济源路街道企业疫情防控专班", region=world.jiyuan, department=world.jiyuan_office
-    )
+    force = task_force_create(actor=world["jiyuan"], region=world.jiyuan)
     unit = enterprise(world)
     second = enterprise(world, name="宏达建材", code="91410106MA44YYYY0")
+    for covered in (unit, second):
+        task_force_cover(actor=world["jiyuan"], task_force=force, unit=covered)
     first_instructor, other_instructor = _instructor(world, 11), _instructor(world, 12)
     start = TODAY - dt.timedelta(days=10)
     assignment = instructor_assign(

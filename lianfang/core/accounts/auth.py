@@ -10,7 +10,8 @@
 - The Authorization header is read from META, not from request.headers (which builds a dict of
   every header first).
 - A token carries no second factor, so it is refused to roles that need one, even a token issued
-  before the user gained such a role.
+  before the user gained such a role; nor does it stand in for choosing a password, so it is
+  refused to an account that still has a one-time password.
 """
 
 import functools
@@ -33,6 +34,7 @@ from rest_framework.request import Request
 
 from lianfang.core.prepared import fetch
 
+from .middleware import must_change_message
 from .models import User
 from .permissions import needs_second_factor
 
@@ -126,6 +128,8 @@ class TokenAuthentication(KnoxTokenAuthentication):
         user, auth_token = super().validate_user(auth_token)
         if needs_second_factor(user):
             raise exceptions.PermissionDenied(_("This account must pass its second factor first."))
+        if user.must_change_password:
+            raise exceptions.PermissionDenied(must_change_message())
         return user, auth_token
 
     def _cleanup_token(self, auth_token: Any) -> bool:

@@ -23,14 +23,24 @@ class TokenForm(forms.Form):
     )
 
 
-class RecoverForm(forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=150)
-    code = forms.CharField(label=_("Recovery code"), max_length=16)
-    password1 = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label=_("New password again"), widget=forms.PasswordInput, strip=False)
+class NewPasswordForm(forms.Form):
+    """A new password, typed twice."""
+
+    password1 = forms.CharField(
+        label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+    )
+    password2 = forms.CharField(
+        label=_("New password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class RecoverForm(NewPasswordForm):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    code = forms.CharField(label=_("Recovery code"), max_length=16)
+    field_order = ["username", "code", "password1", "password2"]

@@ -1,4 +1,8 @@
+"""Steps a signed-in session must take before anything else: the second factor, then replacing a
+one-time password. Each step lets through only the paths needed to take it."""
+
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -8,27 +12,67 @@ from django.utils.translation import gettext as _
 
 from .permissions import needs_second_factor
 
-# Paths a signed-in user may reach before passing the second factor.
-_OPEN_PREFIXES = ("/static/", "/i18n/", "/accounts/")
 
+class _SignInStep:
+    """A step a session must take first: pages redirect to it (coming back afterwards), the API
+    answers 403 in its error shape."""
 
-class SecondFactorMiddleware:
-    """Administrators and auditors must pass TOTP before anything else in a session."""
+    # Paths a session may reach before taking the step.
+    open_prefixes: tuple[str, ...] = ()
+    page = ""  # the step's URL name
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
+    def pending(self, user: Any) -> bool:
+        raise NotImplementedError
+
+    def message(self) -> str:
+        raise NotImplementedError
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(_OPEN_PREFIXES)
-            and needs_second_factor(user)
-            and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
-        ):
+        if user.is_authenticated and not request.path.startswith(self.open_prefixes) and self.pending(user):
             if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"message": _("This account must pass its second factor first."), "fields": {}}, status=403
-                )
-            return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()})}")
+                return JsonResponse({"message": self.message(), "fields": {}}, status=403)
+            return redirect(f"{reverse(self.page)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class SecondFactorMiddleware(_SignInStep):
+    """Administrators and auditors must pass TOTP before anything else in a session."""
+
+    open_prefixes = ("/static/", "/i18n/", "/accounts/")
+    page = "accounts:otp"
+
+    def pending(self, user: Any) -> bool:
+        return needs_second_factor(user) and not user.is_verified()  # is_verified: added by OTPMiddleware
+
+    def message(self) -> str:
+        return _("This account must pass its second factor first.")
+
+
+class PasswordChangeMiddleware(_SignInStep):
+    """An account given a one-time password must choose its own before anything else, pages and
+    API alike (API tokens are refused to it too: see auth.TokenAuthentication)."""
+
+    # Signing in and out, the second factor (administrators pass it first), and this step's page.
+    open_prefixes = (
+        "/static/",
+        "/i18n/",
+        "/accounts/login/",
+        "/accounts/logout/",
+        "/accounts/otp/",
+        "/accounts/password/first/",
+    )
+    page = "accounts:password-first"
+
+    def pending(self, user: Any) -> bool:
+        return bool(getattr(user, "must_change_password", False))
+
+    def message(self) -> str:
+        return must_change_message()
+
+
+def must_change_message() -> str:
+    return _("This account must replace its one-time password first: sign in on the web and choose a password.")

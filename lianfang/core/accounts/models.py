@@ -20,6 +20,13 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp 
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
     # Bumped whenever the user's memberships change, so that cached scopes expire at once.
     scope_version = models.PositiveIntegerField(default=0, editable=False)
+    # Set with a one-time password (`lianfang createuser` without a terminal): the first sign-in
+    # must choose a password before anything else (PasswordChangeMiddleware).
+    must_change_password = models.BooleanField(
+        _("must change the password"),
+        default=False,
+        help_text=_("The account signs in with a one-time password and must choose its own first."),
+    )
 
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         verbose_name = _("user")

@@ -35,11 +35,19 @@ def _revoke_tokens(user: User) -> int:
     return deleted
 
 
-def user_create(*, actor: Any, username: str, full_name: str, password: str | None) -> User:
-    """Create an account. Without a password the account cannot sign in until one is set."""
+def one_time_password() -> str:
+    """A password to hand over once (XXXX-XXXX-XXXX, about 59 bits), in letters nobody misreads."""
+    return "-".join("".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def user_create(
+    *, actor: Any, username: str, full_name: str, password: str | None, must_change_password: bool = False
+) -> User:
+    """Create an account. Without a password the account cannot sign in until one is set; with
+    must_change_password the password is a one-time one, which the first sign-in must replace."""
     require_registry_admin(actor, verb="user.create")
     with transaction.atomic():
-        user = User(username=username.strip(), full_name=full_name.strip())
+        user = User(username=username.strip(), full_name=full_name.strip(), must_change_password=must_change_password)
         user.full_clean(exclude=["password"])
         if User.objects.filter(username__iexact=user.username).exists():
             raise ValidationError({"username": _("This user name is taken.")})
@@ -62,6 +70,28 @@ def user_set_password(*, actor: Any, user: User, password: str) -> None:
         user.save(update_fields=["password"])
         revoked = _revoke_tokens(user)
         audit_record(actor=actor, verb="user.set_password", target=user, detail=f"{revoked} API tokens revoked")
+
+
+def password_change_first(*, user: User, password: str) -> None:
+    """The first sign-in with a one-time password chooses the account's own password."""
+    if not user.must_change_password:
+        raise PermissionDenied(_("This account has no one-time password to replace."))
+    _validate_password(password, user)
+    if user.check_password(password):
+        raise ValidationError({"password": [_("Choose a password other than the one-time password.")]})
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        revoked = _revoke_tokens(user)
+        audit_record(
+            actor=user,
+            verb="password.change_first",
+            target=user,
+            before={"must_change_password": True},
+            after={"must_change_password": False},
+            detail=f"{revoked} API tokens revoked",
+        )
 
 
 def user_set_active(*, actor: Any, user: User, active: bool) -> None:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("otp/enrol/", views.otp_enrol, name="otp-enrol"),
     path("recovery-codes/", views.recovery_codes_new, name="recovery-codes"),
     path("recover/", views.recover, name="recover"),
+    path("password/first/", views.password_first, name="password-first"),
 ]

@@ -1,4 +1,4 @@
-"""Sign-in, the second factor, recovery, and the home page."""
+"""Sign-in, the second factor, the first password after a one-time one, recovery, and the home page."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,7 +26,7 @@ from lianfang.core.audit.services import audit_record, audit_record_refusal
 from lianfang.core.regions.selectors import default_region, membership_summaries
 
 from . import services
-from .forms import LoginForm, RecoverForm, TokenForm
+from .forms import LoginForm, NewPasswordForm, RecoverForm, TokenForm
 from .models import RecoveryCodeDevice, User
 from .permissions import needs_second_factor
 
@@ -152,6 +152,27 @@ def recover(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your password was changed. Sign in with it now."))
             return redirect("accounts:login")
     return render(request, "accounts/recover.html", {"form": form})
+
+
+@login_required
+@sensitive_post_parameters("password1", "password2")
+def password_first(request: HttpRequest) -> HttpResponse:
+    """First sign-in with a one-time password: the account chooses its own before anything else."""
+    user = cast(User, request.user)  # login_required
+    if not user.must_change_password:
+        return redirect(_safe_next(request))
+    form = NewPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change_first(user=user, password=form.cleaned_data["password1"])
+        except ValidationError as error:
+            form.add_error("password1", error.message_dict.get("password", error.messages))
+        else:
+            # The session was signed with the old password's hash: keep it valid under the new one.
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Your password was changed."))
+            return redirect(_safe_next(request))
+    return render(request, "accounts/password_first.html", {"form": form, "next": _safe_next(request)})
 
 
 @login_required

@@ -11,8 +11,11 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
+from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -175,3 +178,42 @@ def label_lookup(pairs: list[tuple[str, Any]]) -> dict[str, str]:
 
 def normalise_label(value: Any) -> str:
     return "".join(unicodedata.normalize("NFKC", str(value)).split()).lower()
+
+
+class Choices:
+    """A set of choices (roles, kinds of organisation …) as a ledger spells them.
+
+    A cell may hold a choice's code or its Chinese or English label; an export and every message
+    list the Chinese labels, in declaration order.
+    """
+
+    def __init__(self, choices: type[models.Choices]) -> None:
+        pairs: list[tuple[str, Any]] = []
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                pairs += [(value, str(label)) for value, label in choices.choices]
+        self.lookup = label_lookup(pairs)
+        with translation.override("zh-hans"):
+            self.labels = {value: str(label) for value, label in choices.choices}
+        self.listed = "、".join(self.labels.values())
+
+    def get(self, value: Any) -> str | None:
+        """The code of the choice spelt in this cell, or None."""
+        return self.lookup.get(normalise_label(value))
+
+    def many(self, value: Any) -> list[str]:
+        """Several choices in one cell (see split_list); raises CellError naming one it does not know."""
+        found: list[str] = []
+        for label in split_list(value):
+            code = self.get(label)
+            if code is None:
+                raise CellError(
+                    _("Unknown kind %(kind)s; use one or more of: %(kinds)s.") % {"kind": label, "kinds": self.listed}
+                )
+            found.append(code)
+        return found
+
+    def shown(self, codes: Iterable[str]) -> str:
+        """Codes written back as their Chinese labels in declaration order, as an export shows them."""
+        order = {code: i for i, code in enumerate(self.labels)}
+        return "、".join(self.labels.get(code, code) for code in sorted(codes, key=lambda c: order.get(c, len(order))))

@@ -15,12 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.permissions import SystemActor, require_registry_admin
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import Scope, scope_for
 
@@ -94,6 +95,52 @@ class CheckThenWrite:
         checked = self.check(ctx, rows, columns, report)  # type: ignore[attr-defined]
         if not report.errors:
             self.write(ctx, checked, report)  # type: ignore[attr-defined]
+
+
+class RegistryLedger(CheckThenWrite):
+    """For the registries a system administrator maintains (regions, departments, users): only
+    they (or the console) may import them."""
+
+    def check_permission(self, actor: Any) -> None:
+        require_registry_admin(actor, verb="ledger.import")
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    """A checked row of a registry ledger: the record to save (new or changed) or leave alone."""
+
+    row: int
+    record: Model
+    outcome: str  # "created", "updated" or "unchanged"
+
+
+def save_registry_rows(
+    ctx: ImportContext,
+    rows: Sequence[RegistryRow],
+    report: ImportReport,
+    *,
+    save: Callable[..., Any],
+    columns: dict[str, Column],
+    fallback: Column,
+) -> None:
+    """Write each new or changed record through its service (`save(actor=…, <model name>=record)`),
+    count the unchanged ones, and report what the service refuses against the row and its column
+    (a field without a column of its own against `fallback`)."""
+    for done, r in enumerate(rows, start=1):
+        ctx.tick(done)
+        if r.outcome == "unchanged":
+            report.count("unchanged")
+            continue
+        try:
+            save(actor=ctx.actor, **{r.record._meta.model_name or "record": r.record})
+        except ValidationError as error:
+            for key, messages in messages_of(error).items():
+                column = columns.get(key, fallback)
+                report.add_error(r.row, column.header, str(getattr(r.record, column.key, "") or ""), " ".join(messages))
+        except PermissionDenied as error:
+            report.add_error(r.row, fallback.header, "", str(error))
+        else:
+            report.count(r.outcome)
 
 
 class ExportLedger(Protocol):

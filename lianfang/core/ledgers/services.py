@@ -21,7 +21,7 @@ from lianfang.core.accounts.permissions import SystemActor
 from lianfang.core.audit.services import audit_record, audit_record_refusal
 from lianfang.core.regions.scoping import scope_for
 
-from . import people, units, users
+from . import departments, people, regions, units, users
 from .columns import match_columns
 from .importing import ExportLedger, ImportContext, Ledger, Progress, large_page_cache, without_cyclic_gc
 from .reports import ImportReport, RowError
@@ -39,9 +39,20 @@ __all__ = [
     "ledger_template",
 ]
 
-LEDGERS: dict[str, Ledger] = {"people": people.LEDGER, "units": units.LEDGER, "users": users.LEDGER}
+LEDGERS: dict[str, Ledger] = {
+    "people": people.LEDGER,
+    "units": units.LEDGER,
+    "users": users.LEDGER,
+    "regions": regions.LEDGER,
+    "departments": departments.LEDGER,
+}
 KINDS = tuple(LEDGERS)
-EXPORTS: dict[str, ExportLedger] = {"people": people.LEDGER, "units": units.LEDGER}
+EXPORTS: dict[str, ExportLedger] = {
+    "people": people.LEDGER,
+    "units": units.LEDGER,
+    "regions": regions.LEDGER,
+    "departments": departments.LEDGER,
+}
 EXPORT_KINDS = tuple(EXPORTS)
 
 
@@ -62,7 +73,8 @@ def ledger_import(
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> ImportReport:
-    """Import a ledger of people, units or users from an .xlsx file (a path or an open binary file).
+    """Import a ledger of people, units, users, regions or departments from an .xlsx file (a path
+    or an open binary file).
 
     Returns the report: counts when the file was imported, or every bad row (and nothing imported).
     With dry_run the rows are written and rolled back, so the counts say exactly what an import
@@ -113,7 +125,8 @@ def ledger_import(
 
 
 def ledger_export(*, actor: Any, kind: str, reveal: bool = False, reason: str = "") -> bytes:
-    """The people or units the actor may see, as an .xlsx with the headers the import reads.
+    """The people, units, regions or departments the actor may see, as an .xlsx with the headers the
+    import reads (regions and departments are public administrative facts: all of them).
 
     ID numbers and phones are masked unless `reveal`, which needs the reveal privilege (the
     console may) and is audited as "ledger.export_unmasked", with the reason if one is given.

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lianfang.core.accounts.permissions import SystemActor
@@ -61,14 +60,6 @@ class UnitRow:
     data: UnitData
 
 
-def _kinds() -> dict[str, str]:
-    pairs: list[tuple[str, Any]] = []
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            pairs += [(value, str(label)) for value, label in UnitKind.choices]
-    return cells.label_lookup(pairs)
-
-
 def shown(key: str, raw: Cell) -> str:
     value = cells.text(raw)
     return mask_document(normalise(value)) if key == "contact" else value[:100]
@@ -89,9 +80,7 @@ class UnitsLedger(CheckThenWrite):
     def check(
         self, ctx: ImportContext, rows: Sequence[tuple[int, list[Cell]]], columns: ColumnMap, report: ImportReport
     ) -> list[UnitRow]:
-        kinds = _kinds()
-        with translation.override("zh-hans"):
-            kind_labels = "、".join(str(label) for label in UnitKind.labels)
+        kinds = cells.Choices(UnitKind)
         scope = ctx.scope
         raw_rows = [(row, {key: columns.cell(cells_, key) for key in _FIELD_COLUMNS}) for row, cells_ in rows]
         contacts = self._contacts(ctx, [raw["contact"] for _row, raw in raw_rows])
@@ -112,15 +101,10 @@ class UnitsLedger(CheckThenWrite):
             if region is not None and not (ctx.is_console or (scope.can_write and scope.covers_region(region))):
                 problems["region"] = _("This region is outside your jurisdiction.")
             unit_kinds: list[str] = []
-            for label in cells.split_list(raw["kinds"]):
-                kind = kinds.get(cells.normalise_label(label))
-                if kind is None:
-                    problems["kinds"] = _("Unknown kind %(kind)s; use one or more of: %(kinds)s.") % {
-                        "kind": label,
-                        "kinds": kind_labels,
-                    }
-                else:
-                    unit_kinds.append(kind)
+            try:
+                unit_kinds = kinds.many(raw["kinds"])
+            except cells.CellError as error:
+                problems["kinds"] = str(error)
             try:
                 number = cells.long_number(raw["contact"])
                 if number:
@@ -217,9 +201,7 @@ class UnitsLedger(CheckThenWrite):
         return unit_list(actor)
 
     def export_rows(self, actor: Any, *, reveal: bool) -> Iterator[list[Any]]:
-        with translation.override("zh-hans"):
-            labels = {value: str(label) for value, label in UnitKind.choices}
-        order = {value: i for i, value in enumerate(UnitKind.values)}
+        kinds = cells.Choices(UnitKind)
         for unit in self.queryset(actor).order_by("id").iterator(chunk_size=2000):
             contact = unit.contact
             if contact is None:
@@ -228,11 +210,10 @@ class UnitsLedger(CheckThenWrite):
                 number = decrypt(contact.document_cipher, column=DOCUMENT_COLUMN)
             else:
                 number = contact.document_masked
-            kinds = sorted((p.kind for p in unit.profiles.all()), key=lambda k: order.get(k, 99))
             values = {
                 "name": unit.name,
                 "credit_code": unit.credit_code or "",
-                "kinds": "、".join(labels.get(k, k) for k in kinds),
+                "kinds": kinds.shown(p.kind for p in unit.profiles.all()),
                 "address": unit.address,
                 "region_name": unit.region.name,
                 "region": unit.region.code,

@@ -21,11 +21,9 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import Lower
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lianfang.core.accounts.models import User
-from lianfang.core.accounts.permissions import require_registry_admin
 from lianfang.core.accounts.services import user_create
 from lianfang.core.regions.models import Department, Membership, Region, Role
 from lianfang.core.regions.services import membership_save
@@ -33,7 +31,7 @@ from lianfang.core.units.models import Unit
 
 from . import cells
 from .columns import Column, ColumnMap
-from .importing import CheckThenWrite, ImportContext, messages_of, region_cell
+from .importing import ImportContext, RegistryLedger, messages_of, region_cell
 from .reports import ImportReport
 from .workbooks import Cell
 
@@ -78,14 +76,6 @@ class UserRow:
         }
 
 
-def _roles() -> dict[str, str]:
-    pairs: list[tuple[str, Any]] = []
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            pairs += [(value, str(label)) for value, label in Role.choices]
-    return cells.label_lookup(pairs)
-
-
 def _username(value: Cell) -> str:
     """Trimmed and NFKC-normalised; a space inside stays, for the user name validator to refuse."""
     if isinstance(value, bool):
@@ -108,20 +98,15 @@ def shown(key: str, raw: Cell) -> str:
     return cells.text(raw)[:100]
 
 
-class UsersLedger(CheckThenWrite):
+class UsersLedger(RegistryLedger):
     kind = "users"
     title = "用户台账"
     columns: Sequence[Column] = COLUMNS
 
-    def check_permission(self, actor: Any) -> None:
-        require_registry_admin(actor, verb="ledger.import")
-
     def check(
         self, ctx: ImportContext, rows: Sequence[tuple[int, list[Cell]]], columns: ColumnMap, report: ImportReport
     ) -> list[UserRow]:
-        roles = _roles()
-        with translation.override("zh-hans"):
-            role_labels = "、".join(str(label) for label in Role.labels)
+        roles = cells.Choices(Role)
         departments: dict[str, Department] = {}
         for each in Department.objects.all():
             departments[cells.normalise_label(each.code)] = each
@@ -156,9 +141,9 @@ class UsersLedger(CheckThenWrite):
                         "row": first[1],
                         "name": first[0],
                     }
-            role = roles.get(cells.normalise_label(raw["role"])) if cells.text(raw["role"]) else None
+            role = roles.get(raw["role"]) if cells.text(raw["role"]) else None
             if role is None:
-                problems["role"] = _("Unknown role; use one of: %(roles)s.") % {"roles": role_labels}
+                problems["role"] = _("Unknown role; use one of: %(roles)s.") % {"roles": roles.listed}
             region: Region | None = None
             department: Department | None = None
             unit: Unit | None = None

@@ -23,7 +23,15 @@ from .services import ledger_export, ledger_import, ledger_template
 from .workbooks import LedgerFileError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LABELS = {"people": gettext_lazy("People"), "units": gettext_lazy("Organisations"), "users": gettext_lazy("Users")}
+LABELS = {
+    "people": gettext_lazy("People"),
+    "units": gettext_lazy("Organisations"),
+    "users": gettext_lazy("Users"),
+    "regions": gettext_lazy("Regions"),
+    "departments": gettext_lazy("Departments"),
+}
+# The registries only a system administrator maintains.
+REGISTRY_KINDS = ["users", "regions", "departments"]
 SESSION_PENDING = "ledger_pending"
 SESSION_ERRORS = "ledger_errors"
 
@@ -36,7 +44,7 @@ def _uploads() -> Path:
 
 
 def _kinds(request: HttpRequest) -> list[tuple[str, Any]]:
-    kinds = ["people", "units"] + (["users"] if is_registry_admin(request.user) else [])
+    kinds = ["people", "units"] + (REGISTRY_KINDS if is_registry_admin(request.user) else [])
     return [(k, LABELS[k]) for k in kinds]
 
 

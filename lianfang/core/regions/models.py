@@ -43,6 +43,27 @@ def code_prefix(code: str) -> str:
     return code
 
 
+def level_for_code(code: str) -> str:
+    """The level a 12-digit code's shape gives: a district ends in six zeros, a subdistrict or town
+    in three, anything else is a community or village. The national rules for statistical division
+    codes number subdistricts (街道) 001-099 and towns and townships (镇, 乡) from 100 in digits 7-9,
+    and communities (居委会) 001-199 and villages (村委会) from 200 in digits 10-12."""
+    if code.endswith("000000"):
+        return RegionLevel.DISTRICT
+    if code.endswith("000"):
+        return RegionLevel.TOWN if int(code[6:9]) >= 100 else RegionLevel.SUBDISTRICT
+    return RegionLevel.VILLAGE if int(code[9:]) >= 200 else RegionLevel.COMMUNITY
+
+
+def parent_code(code: str) -> str | None:
+    """The code of the region a 12-digit code stands under, read from its shape; None for a district."""
+    if code.endswith("000000"):
+        return None
+    if code.endswith("000"):
+        return code[:6] + "000000"
+    return code[:9] + "000"
+
+
 # Which level may stand under which.
 PARENT_LEVELS: dict[str, set[str]] = {
     RegionLevel.DISTRICT: set(),
@@ -134,6 +155,17 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # A case goes to the office whose region is its subdistrict (cases.services.default_owner):
+        # an office filed under a community, or a bureau under a subdistrict, would never be found.
+        if self.region_id is None:
+            return
+        level = self.region.level
+        if self.kind == DepartmentKind.BUREAU and level != RegionLevel.DISTRICT:
+            raise ValidationError({"region": _("A district bureau answers for the whole district.")})
+        if self.kind == DepartmentKind.SUBDISTRICT_OFFICE and level not in (RegionLevel.SUBDISTRICT, RegionLevel.TOWN):
+            raise ValidationError({"region": _("A subdistrict or town office answers for a subdistrict or town.")})
 
 
 class Role(models.TextChoices):

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .models import Membership, Region
+from .models import Department, Membership, Region
 from .scoping import scope_changed
 
 
@@ -35,3 +35,9 @@ def membership_changed(sender: Any, instance: Membership, **kwargs: Any) -> None
 def region_changed(sender: Any, instance: Region, created: bool, **kwargs: Any) -> None:
     if not created:  # a corrected code moves the prefix of every membership held on this region
         scope_changed(user_ids=list(Membership.objects.filter(region=instance).values_list("user_id", flat=True)))
+
+
+@receiver(post_save, sender=Department)
+def department_changed(sender: Any, instance: Department, created: bool, **kwargs: Any) -> None:
+    if not created:  # a cached scope shows its department's name (a renamed bureau, a new region)
+        scope_changed(user_ids=list(Membership.objects.filter(department=instance).values_list("user_id", flat=True)))

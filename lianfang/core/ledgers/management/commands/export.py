@@ -1,4 +1,5 @@
-"""`lianfang export people|units -o FILE.xlsx [--reveal]`: a ledger out, with the import's headers."""
+"""`lianfang export people|units|regions|departments -o FILE.xlsx [--reveal]`: a ledger out, with the
+import's headers. On an empty database an export is the blank template."""
 
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,8 @@ from lianfang.core.ledgers.services import EXPORT_KINDS, ledger_export
 
 class Command(BaseCommand):
     help = (
-        "Export the people or organisations ledger to an .xlsx file. ID numbers and phones are masked "
-        "unless --reveal is given (audited); a revealed export can be imported back unchanged."
+        "Export the people, organisations, regions or departments ledger to an .xlsx file. ID numbers and "
+        "phones are masked unless --reveal is given (audited); a revealed export can be imported back unchanged."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,4 +1,4 @@
-"""`lianfang import people|units|users FILE.xlsx [--dry-run]`: a ledger in, all rows or none."""
+"""`lianfang import people|units|users|regions|departments FILE.xlsx [--dry-run]`: a ledger in, all rows or none."""
 
 import sys
 from pathlib import Path
