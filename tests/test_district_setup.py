@@ -33,7 +33,7 @@ def _createuser(*args: str) -> str:
     """Run createuser without a terminal; return the one-time password it printed."""
     out = io.StringIO()
     call_command("createuser", *args, stdout=out, stdin=io.StringIO())
-    found = re.search(r": (\S{4}-\S{4}-\S{4})$", out.getvalue(), re.MULTILINE)
+    found = re.search(r"[:：]\s*(\S{4}-\S{4}-\S{4})$", out.getvalue(), re.MULTILINE)
     assert found, out.getvalue()
     return found.group(1)
 

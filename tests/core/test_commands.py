@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -58,9 +59,10 @@ def test_createuser_names_the_field_that_is_wrong_and_creates_nothing(world: Wor
 
 
 def _created(out: io.StringIO) -> str:
-    """The one-time password createuser printed (the last word of its line)."""
-    line = next(line for line in out.getvalue().splitlines() if "xiaoli" in line and ":" in line)
-    return line.rsplit(" ", 1)[1]
+    """The one-time password createuser printed (after the colon of its line, in either language)."""
+    found = re.search(r"xiaoli.*?[:：]\s*(\S{4}-\S{4}-\S{4})$", out.getvalue(), re.MULTILINE)
+    assert found, out.getvalue()
+    return found.group(1)
 
 
 def test_createuser_names_a_unit_contacts_unit_by_its_credit_code(world: World) -> None:

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -39,7 +40,7 @@ class LoginView(auth_views.LoginView):
     def get_success_url(self) -> str:
         url = super().get_success_url()
         if needs_second_factor(self.request.user):
-            return f"/accounts/otp/?{urlencode({'next': url})}"
+            return f"{reverse('accounts:otp')}?{urlencode({'next': url})}"
         return url
 
 
@@ -68,7 +69,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if user.is_verified():  # type: ignore[attr-defined]  # added by OTPMiddleware
         return redirect(_safe_next(request))
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return redirect(f"/accounts/otp/enrol/?{urlencode({'next': _safe_next(request)})}")
+        return redirect(f"{reverse('accounts:otp-enrol')}?{urlencode({'next': _safe_next(request)})}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].strip()
@@ -93,7 +94,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in of a role that needs TOTP: scan the secret, confirm with a first code."""
     user = cast(User, request.user)  # login_required
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return redirect(f"/accounts/otp/?{urlencode({'next': _safe_next(request)})}")
+        return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': _safe_next(request)})}")
     form = TokenForm(request.POST or None)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if request.method == "POST" and device is not None and form.is_valid():
@@ -123,7 +124,7 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     """A signed-in user replaces their recovery codes (after passing the second factor if required)."""
     user = cast(User, request.user)  # login_required
     if needs_second_factor(user) and not user.is_verified():  # type: ignore[attr-defined]  # added by OTPMiddleware
-        return redirect(f"/accounts/otp/?{urlencode({'next': request.path})}")
+        return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.path})}")
     if request.method != "POST":
         return render(request, "accounts/recovery_codes_confirm.html")
     # New codes can reset the password, so a borrowed session alone must not be enough to get them.

@@ -87,7 +87,8 @@ class Command(BaseCommand):
             )
             raise CommandError(messages) from error
         where = f"{unit.name}, {region.name}" if unit else region.name
-        self.stdout.write(self.style.SUCCESS(f"created {user.username} as {Role(o['role']).label} of {where}"))
+        done = {"username": user.username, "role": Role(o["role"]).label, "where": where}
+        self.stdout.write(self.style.SUCCESS(_("Created %(username)s as %(role)s of %(where)s.") % done))
         if one_time:
             shown = {"username": user.username, "password": password}
             self.stdout.write(_("One-time password for %(username)s: %(password)s") % shown)
