@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from lianfang.core.api.answers import resend_answer
 from lianfang.core.api.errors import ErrorSerializer
-from lianfang.core.api.fields import RegionCodeField
+from lianfang.core.api.fields import ClientIdField, RegionCodeField
 from lianfang.core.api.lookups import MAX_ID, record_id
 from lianfang.core.api.params import active_account, refusal, unit_in_scope
 from lianfang.core.api.viewsets import ScopedRecords
@@ -57,7 +57,7 @@ class ProblemSerializer(serializers.ModelSerializer[EnterpriseProblem]):
 
 
 class ProblemReportSerializer(serializers.Serializer):
-    client_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+    client_id = ClientIdField()
     unit = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     category = serializers.ChoiceField(choices=ProblemCategory.choices)
     title = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -139,7 +139,7 @@ class VisitSerializer(serializers.ModelSerializer[GuidanceVisit]):
 
 
 class VisitLogSerializer(serializers.Serializer):
-    client_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+    client_id = ClientIdField()
     assignment = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     visited_on = serializers.DateField()
     notes = serializers.CharField(max_length=2000)

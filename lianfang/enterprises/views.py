@@ -12,12 +12,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianfang.core.cases.models import Case
 from lianfang.core.edits import VersionConflict, add_refusal, add_service_errors
 from lianfang.core.idempotency import SubmissionConflict
+from lianfang.core.page_actions import page_action
 from lianfang.core.people.selectors import person_search
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import scope_for
@@ -192,8 +194,10 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Check the request and send it again."))
         return redirect("enterprises:resources")
     values = form.cleaned_data
-    try:
-        sent, _created = services.dispatch_request(
+    sent: list[Any] = []
+
+    def run() -> str:
+        case, _created = services.dispatch_request(
             actor=request.user,
             offer=offer,
             title=values["title"],
@@ -201,11 +205,11 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
             deadline=values["deadline"],
             client_id=values["client_id"],
         )
-    except (ValidationError, PermissionDenied, SubmissionConflict) as refused:
-        messages.error(request, "；".join(getattr(refused, "messages", None) or [str(refused)]))
-        return redirect("enterprises:resources")
-    messages.success(request, _("Requested. The enterprise sees it in its work list."))
-    return redirect("cases:detail", pk=sent.pk)
+        sent.append(case)
+        return _("Requested. The enterprise sees it in its work list.")
+
+    answer = page_action(request, back=reverse("enterprises:resources"), run=run)
+    return redirect("cases:detail", pk=sent[0].pk) if sent else answer
 
 
 @login_required
@@ -285,8 +289,10 @@ def task_force_member_remove(request: HttpRequest, pk: int, member_pk: int) -> H
     member = task_force_members(force).filter(pk=member_pk).first()
     if member is None:
         raise Http404
-    services.task_force_member_remove(actor=request.user, member=member)
-    return _saved(request, force)
+    back = reverse("enterprises:task_force", args=[force.pk])
+    return page_action(
+        request, back=back, run=lambda: services.task_force_member_remove(actor=request.user, member=member)
+    )
 
 
 @login_required
@@ -296,12 +302,8 @@ def task_force_enterprise_remove(request: HttpRequest, pk: int, unit_pk: int) ->
     link = coverage_of(force, unit_pk)
     if link is None:
         raise Http404
-    try:
-        services.task_force_uncover(actor=request.user, link=link)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("enterprises:task_force", pk=force.pk)
-    return _saved(request, force)
+    back = reverse("enterprises:task_force", args=[force.pk])
+    return page_action(request, back=back, run=lambda: services.task_force_uncover(actor=request.user, link=link))
 
 
 def _visible_force(request: HttpRequest, pk: int) -> TaskForce:
