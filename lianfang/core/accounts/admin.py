@@ -35,7 +35,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         if request.path.endswith("/password/"):
             revoked, _ = AuthToken.objects.filter(user=obj).delete()
             audit_record(
-                actor=request.user, verb="user.set_password", target=obj, detail=f"{revoked} API tokens revoked"
+                actor=request.user, verb="user.set_password", target=obj, detail=f"API tokens revoked: {revoked}"
             )
         return super().log_change(request, obj, message)
 

@@ -69,7 +69,7 @@ def user_set_password(*, actor: Any, user: User, password: str) -> None:
         user.set_password(password)
         user.save(update_fields=["password"])
         revoked = _revoke_tokens(user)
-        audit_record(actor=actor, verb="user.set_password", target=user, detail=f"{revoked} API tokens revoked")
+        audit_record(actor=actor, verb="user.set_password", target=user, detail=f"API tokens revoked: {revoked}")
 
 
 def password_change_first(*, user: User, password: str) -> None:
@@ -112,7 +112,7 @@ def totp_reset(*, actor: Any, user: User) -> None:
     require_registry_admin(actor, verb="totp.reset")
     with transaction.atomic():
         removed, _ = TOTPDevice.objects.filter(user=user).delete()
-        audit_record(actor=actor, verb="totp.reset", target=user, detail=f"{removed} devices removed")
+        audit_record(actor=actor, verb="totp.reset", target=user, detail=f"devices removed: {removed}")
 
 
 def totp_begin_enrolment(*, user: User) -> TOTPDevice:
@@ -154,7 +154,7 @@ def _issue_recovery_codes(*, user: User, actor: Any) -> list[str]:
         RecoveryCodeDevice.objects.filter(user=user).delete()
         device = RecoveryCodeDevice.objects.create(user=user, name=_("Recovery codes"), confirmed=True)
         RecoveryCode.objects.bulk_create(RecoveryCode(device=device, digest=recovery_code_digest(c)) for c in codes)
-        audit_record(actor=actor, verb="recovery_codes.issue", target=user, detail=f"{len(codes)} codes")
+        audit_record(actor=actor, verb="recovery_codes.issue", target=user, detail=f"codes issued: {len(codes)}")
     return codes
 
 
@@ -174,5 +174,5 @@ def password_reset_with_recovery_code(*, username: str, code: str, password: str
         user.set_password(password)
         user.save(update_fields=["password"])
         revoked = _revoke_tokens(user)
-        audit_record(actor=user, verb="password.recover", target=user, detail=f"{revoked} API tokens revoked")
+        audit_record(actor=user, verb="password.recover", target=user, detail=f"API tokens revoked: {revoked}")
     return user

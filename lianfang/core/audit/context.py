@@ -1,4 +1,8 @@
-"""Who is acting, from where: set once per request (or command) and read by audit_record."""
+"""Who is acting, from where: set once per request (or command) and read by audit_record.
+
+The context also holds the refusals recorded inside a transaction and writes them when it ends:
+it writes them itself (through rows.py), so it needs nothing from the services that read it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from .rows import write_row
 
 
 @dataclass
@@ -28,14 +34,17 @@ def current() -> AuditContext | None:
 @contextmanager
 def audit_context(*, ip: str | None = None, membership_id: int | None = None) -> Iterator[AuditContext]:
     """Run a request or a command with an audit context; pending rows are written on the way out."""
-    from .services import audit_flush_pending
-
     ctx = AuditContext(ip=ip, membership_id=membership_id)
     token = _current.set(ctx)
     try:
         yield ctx
     finally:
         try:
-            audit_flush_pending(ctx)
+            _flush_pending(ctx)
         finally:
             _current.reset(token)
+
+
+def _flush_pending(ctx: AuditContext) -> None:
+    while ctx.pending:
+        write_row(ctx.pending.pop(0))

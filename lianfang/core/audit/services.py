@@ -16,10 +16,9 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from lianfang.core.prepared import PreparedInsert
-
-from .context import AuditContext, current
+from .context import current
 from .models import AuditEvent, AuditSeal, Outcome
+from .rows import write_row
 
 log = logging.getLogger("lianfang.audit")
 
@@ -148,17 +147,9 @@ class EventDetails(TypedDict, total=False):
     actor_name: str | None
 
 
-def _write(fields: dict[str, Any]) -> None:
-    _insert_event.row(fields)
-
-
-# Every write of the application writes an audit row too: built once, not compiled per row.
-_insert_event = PreparedInsert(AuditEvent)
-
-
 def audit_record(*, actor: Any, verb: str, **details: Unpack[EventDetails]) -> None:
     """Record a write. Call it inside the service's transaction: the row commits with the change."""
-    _write(_event_fields(actor=actor, verb=verb, **details))
+    write_row(_event_fields(actor=actor, verb=verb, **details))
 
 
 def audit_rows(*, actor: Any, verb: str, events: Iterable[EventDetails]) -> Iterator[dict[str, Any]]:
@@ -195,12 +186,7 @@ def audit_record_refusal(*, actor: Any, verb: str, **details: Unpack[EventDetail
     if ctx is not None and connection.in_atomic_block:
         ctx.pending.append(fields)
     else:
-        _write(fields)
-
-
-def audit_flush_pending(ctx: AuditContext) -> None:
-    while ctx.pending:
-        _write(ctx.pending.pop(0))
+        write_row(fields)
 
 
 def canonical(event: AuditEvent) -> bytes:

@@ -36,6 +36,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet[Region]):
     filterset_fields = ["level", "code"]
     lookup_field = "code"
     lookup_value_regex = r"\d{12}"
+    audit_name = "regions"
 
     def get_queryset(self) -> Any:
         return region_list()
@@ -44,6 +45,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet[Region]):
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet[Department]):
     serializer_class = DepartmentSerializer
     filterset_fields = ["kind"]
+    audit_name = "departments"
 
     def get_queryset(self) -> Any:
         return department_list()
@@ -66,6 +68,8 @@ class MeSerializer(serializers.Serializer):
 
 class MeView(APIView):
     """Who the caller is and where they serve, computed through the scoping layer."""
+
+    audit_name = "me"
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
