@@ -4,7 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.audit.labels import lazy_format, register_actions, register_record_types
 
-from .models import EnterpriseProblem, GuidanceVisit, InstructorAssignment, ResourceDispatch, ResourceOffer
+from .models import (
+    EnterpriseProblem,
+    GuidanceVisit,
+    InstructorAssignment,
+    ResourceDispatch,
+    ResourceOffer,
+    TaskForce,
+    TaskForceMember,
+)
 
 register_actions(
     "enterprises",
@@ -17,6 +25,15 @@ register_actions(
         "instructor.visit": _("Record a guidance visit"),
         "api.enterprise_problems": lazy_format(_("API: %(what)s"), what=EnterpriseProblem._meta.verbose_name_plural),
         "api.guidance_visits": lazy_format(_("API: %(what)s"), what=GuidanceVisit._meta.verbose_name_plural),
+        "task_force.create": _("Set up a task force"),
+        "task_force.member_add": _("Add a task force member"),
+        "task_force.member_duty": _("Change a task force member's duty"),
+        "task_force.member_remove": _("Remove a task force member"),
+        "task_force.cover": _("Put an enterprise in a task force's care"),
+        "task_force.uncover": _("Take an enterprise out of a task force's care"),
+        "api.task_forces": lazy_format(_("API: %(what)s"), what=TaskForce._meta.verbose_name_plural),
     },
 )
-register_record_types(EnterpriseProblem, ResourceOffer, ResourceDispatch, InstructorAssignment, GuidanceVisit)
+register_record_types(
+    EnterpriseProblem, ResourceOffer, ResourceDispatch, InstructorAssignment, GuidanceVisit, TaskForce, TaskForceMember
+)

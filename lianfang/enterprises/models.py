@@ -50,6 +50,8 @@ class TaskForceMember(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("task force member")
+        verbose_name_plural = _("task force members")
         constraints = [models.UniqueConstraint(fields=["task_force", "user"], name="task_force_member_once")]
 
     def __str__(self) -> str:

@@ -164,12 +164,10 @@ def test_an_action_nobody_declared_still_reads_as_words_not_its_code() -> None:
         assert labels.action_label("region.update") == "Change: region"
 
 
-def test_two_apps_cannot_claim_one_action_but_an_app_replaces_a_provisional_label() -> None:
+def test_two_apps_cannot_claim_one_action() -> None:
     saved = dict(labels._ACTIONS)
     try:
-        labels.register_actions("cases", {"test.step": "provisional"}, provisional=True)
         labels.register_actions("volunteers", {"test.step": "its own"})
-        labels.register_actions("people", {"test.step": "another provisional"}, provisional=True)
         assert labels.action_label("test.step") == "its own"
         with pytest.raises(ValueError, match="declared twice"):
             labels.register_actions("units", {"test.step": "a rival"})

@@ -23,6 +23,7 @@ register_actions(
         "auth.second_factor": _("Second-factor check"),
         "page.denied": _("Open a page"),
         "password.recover": _("Reset a password with a recovery code"),
+        "password.change_first": _("Replace a one-time password"),
         "user.create": _("Create an account"),
         "user.set_password": _("Set a password"),
         "user.set_active": _("Enable or disable an account"),

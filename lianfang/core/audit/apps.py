@@ -10,7 +10,5 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         # Each app names the actions, record types and system actors it writes in its own
-        # audit_labels.py (labels.py); importing registers them. The labels of the apps being
-        # reworked in parallel are declared on their behalf until they take them over.
+        # audit_labels.py (labels.py); importing registers them.
         autodiscover_modules("audit_labels")
-        from . import handover_labels  # noqa: F401

@@ -14,9 +14,6 @@ such a table whenever the log is read (the flows' transitions, core/flows), and 
 (`register_action_resolver`) names any other action nobody registered (an API view's audit
 name). An action nobody can name still reads as Chinese ("其他操作"), never as its code; a test
 requires a label for every action the code writes.
-
-A registration marked provisional (labels declared on an app's behalf, see handover_labels.py)
-gives way to the app's own, and to a source's.
 """
 
 from __future__ import annotations
@@ -43,7 +40,6 @@ class Action:
     verb: str
     label: Label
     app: str  # the app label whose verbose name groups the action in the log's filter
-    provisional: bool = False
 
 
 ActionSource = Callable[[], Iterable[Action]]
@@ -73,24 +69,20 @@ def lazy_capfirst(label: Label) -> Promise:
 # Declaring ---------------------------------------------------------------------------------------
 
 
-def register_actions(app: str, labels: Mapping[str, Label], *, provisional: bool = False) -> None:
-    """Name the actions that `app` writes (verb -> label).
-
-    Two apps declaring the same verb is a mistake, and is refused, unless one of the two
-    declarations is provisional: then the app's own wins, whichever came first.
-    """
+def register_actions(app: str, labels: Mapping[str, Label]) -> None:
+    """Name the actions that `app` writes (verb -> label). Two apps declaring the same verb is a
+    mistake, and is refused."""
     for verb, label in labels.items():
         known = _ACTIONS.get(verb)
-        if known is None or (known.provisional and not provisional) or known.app == app:
-            _ACTIONS[verb] = Action(verb=verb, label=label, app=app, provisional=provisional)
-        elif not provisional:
+        if known is not None and known.app != app:
             raise ValueError(f"audit action {verb} is declared twice, by {known.app} and by {app}")
+        _ACTIONS[verb] = Action(verb=verb, label=label, app=app)
 
 
 def register_action_source(source: ActionSource) -> ActionSource:
     """A function that lists actions from a table declared elsewhere, read each time the log is
-    read (so it sees what was declared after it). Its actions count as declared by their app: they
-    replace provisional labels and give way to labels an app registers itself."""
+    read (so it sees what was declared after it). Its actions count as declared by their app; an
+    app's own label for the same action wins."""
     _SOURCES.append(source)
     return source
 
@@ -131,26 +123,24 @@ def register_details(phrases: Mapping[str, Label]) -> None:
 
 def _catalogue() -> dict[str, Action]:
     """Every declared action: those registered, and those of the sources where no app registered
-    its own (a source's action replaces a provisional one)."""
+    its own."""
     found = dict(_ACTIONS)
     for source in _SOURCES:
         for action in source():
-            known = found.get(action.verb)
-            if known is None or known.provisional:
-                found[action.verb] = action
+            found.setdefault(action.verb, action)
     return found
 
 
 def _declared(verb: str) -> Action | None:
     """The one action _catalogue() would give for `verb`, without building the whole catalogue."""
     own = _ACTIONS.get(verb)
-    if own is not None and not own.provisional:
+    if own is not None:
         return own
     for source in _SOURCES:
         for action in source():
             if action.verb == verb:
                 return action
-    return own
+    return None
 
 
 def action_label(verb: str) -> str:
@@ -222,6 +212,11 @@ def system_actor_label(actor_name: str) -> str | None:
     if label is None:
         return None
     return gettext("System (%(what)s)") % {"what": label}
+
+
+def shown_actor(actor_name: str) -> str:
+    """A stored actor name as a timeline shows it: a person's name as it is, the system's as words."""
+    return system_actor_label(actor_name) or actor_name
 
 
 def system_actors_matching(text: str) -> list[str]:

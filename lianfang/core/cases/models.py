@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianfang.core.audit.labels import shown_actor
 from lianfang.core.idempotency import ClientSubmitted
 from lianfang.core.people.models import Person
 from lianfang.core.regions.models import Department, Region
@@ -212,6 +213,10 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def shown_by(self) -> str:
+        return shown_actor(self.actor_name)
 
     @property
     def to_state_label(self) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.accounts.actors import acting_user, shown_name
+from lianfang.core.audit.labels import shown_actor
 
 
 class StatusChange(models.Model):
@@ -45,6 +46,10 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type}#{self.record_id} {self.from_state}→{self.to_state}"
+
+    @property
+    def shown_by(self) -> str:
+        return shown_actor(self.actor_name)
 
     @classmethod
     def record(
