@@ -13,15 +13,14 @@ spoil the transaction. Model signals are sent as save() sends them. `row()` writ
 its values without building an instance at all (the audit log's rows), unless something listens
 to the model's saves.
 
-On SQLite, which runs in the process, Django's cursor wrapper (a new cursor, the execute wrappers,
-rewriting %s to ? with a regular expression) costs about as much as running the statement: fetch()
-runs it on the driver's connection instead, unless something watches the queries (DEBUG, a test
-counting them, an execute wrapper), so that what is watched sees every statement.
+Every statement runs through Django's cursor (`connection.cursor()`), watched or not: it refuses
+to write in a transaction already marked for rollback (TransactionManagementError, as the ORM
+does), translates the driver's errors into Django's, and shows the statement to whatever counts
+queries. What is saved is the compiling, not the cursor.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -32,8 +31,8 @@ from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
 
-# Field types whose Python values the database drivers take as they are (as in ledgers/inserts.py).
-_PLAIN = frozenset(
+# Field types whose Python values the database drivers take as they are.
+PLAIN_FIELD_TYPES = frozenset(
     {
         "CharField",
         "TextField",
@@ -53,27 +52,22 @@ _PLAIN = frozenset(
 
 
 def fetch(db: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run `sql` (with %s placeholders) in `db`'s current transaction and return all its rows."""
-    if db.vendor == "sqlite" and not db.queries_logged and not db.execute_wrappers:
-        db.close_if_health_check_failed()
-        db.ensure_connection()
-        with db.wrap_database_errors:
-            rows: list[tuple[Any, ...]] = db.connection.execute(_qmark(sql), params).fetchall()
-        return rows
+    """Run `sql` (with %s placeholders) through `db`'s cursor, in its current transaction, and
+    return all its rows."""
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-@functools.lru_cache(maxsize=64)
-def _qmark(sql: str) -> str:
-    if sql.count("%") != sql.count("%s"):
-        raise ValueError("only %s placeholders may contain %")
-    return sql.replace("%s", "?")
-
-
-def _stamped(field: models.Field[object, object]) -> bool:
+def is_stamped(field: models.Field[Any, Any]) -> bool:
+    """Whether the field takes the time of the write (auto_now or auto_now_add)."""
     return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+def passes_as_is(field: models.Field[Any, Any]) -> bool:
+    """Whether a value of the field goes to the driver untouched: no time to set and nothing to
+    convert (text, integers, booleans, foreign keys). The rest goes through get_db_prep_save."""
+    return not is_stamped(field) and field.get_internal_type() in PLAIN_FIELD_TYPES
 
 
 # How a column's value is taken from the instance.
@@ -87,8 +81,7 @@ class _Statement:
         fields = [f for f in meta.concrete_fields if not f.primary_key]
         # Plain values go to the driver as they are; the rest through the field's own preparation.
         self.columns = [
-            (f.attname, f, _STAMPED if _stamped(f) else _AS_IS if f.get_internal_type() in _PLAIN else _PREPARED)
-            for f in fields
+            (f.attname, f, _STAMPED if is_stamped(f) else _AS_IS if passes_as_is(f) else _PREPARED) for f in fields
         ]
         self.attnames = frozenset(f.attname for f in fields)
         self.returning = db.features.can_return_columns_from_insert
@@ -102,6 +95,17 @@ class _Statement:
         if self.returning:
             sql += f" RETURNING {quote(meta.pk.column)}"
         self.sql = sql
+        self.table, self.pk_column = meta.db_table, meta.pk.column
+
+    def run(self, db: BaseDatabaseWrapper, values: list[Any]) -> Any:
+        """Run the INSERT through `db`'s cursor; the new row's primary key, or None where the
+        conflict column kept the row out."""
+        with db.cursor() as cursor:
+            cursor.execute(self.sql, values)
+            if self.returning:
+                returned = cursor.fetchone()
+                return returned[0] if returned else None
+            return db.ops.last_insert_id(cursor, self.table, self.pk_column) if cursor.rowcount else None
 
     def values(self, instance: models.Model, db: BaseDatabaseWrapper) -> list[Any]:
         known = instance.__dict__  # a new instance holds every column; deferred ones are fetched
@@ -156,15 +160,7 @@ class PreparedInsert(Generic[M]):
         statement = self._statement(alias)
         # As save() does: send() returns at once, from a per-model cache, when nothing listens.
         signals.pre_save.send(sender=model, instance=instance, raw=False, using=alias, update_fields=None)
-        values = statement.values(instance, db)
-        if statement.returning:
-            rows = fetch(db, statement.sql, values)
-            pk = rows[0][0] if rows else None
-        else:
-            with db.cursor() as cursor:
-                cursor.execute(statement.sql, values)
-                table, column = model._meta.db_table, model._meta.pk.column
-                pk = db.ops.last_insert_id(cursor, table, column) if cursor.rowcount else None
+        pk = statement.run(db, statement.values(instance, db))
         if pk is None:
             return False
         instance.pk = pk
@@ -187,9 +183,4 @@ class PreparedInsert(Generic[M]):
         alias = router.db_for_write(model)
         db = connections[alias]
         statement = self._statement(alias)
-        values = statement.row_values(row, db)
-        if statement.returning:
-            fetch(db, statement.sql, values)
-        else:
-            with db.cursor() as cursor:
-                cursor.execute(statement.sql, values)
+        statement.run(db, statement.row_values(row, db))

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import ExifTags, Image
 
@@ -25,7 +26,13 @@ from lianfang.core.audit.models import AuditEvent
 from lianfang.core.files.models import StoredFile
 from lianfang.core.files.services import file_path, file_store
 from lianfang.core.notices.models import Notice, NoticeReceipt, Notification, TargetKind
-from lianfang.core.notices.selectors import notice_inbox, notice_list, receipts_not_acknowledged, receipts_not_read
+from lianfang.core.notices.selectors import (
+    notice_feed,
+    notice_inbox,
+    notice_list,
+    receipts_not_acknowledged,
+    receipts_not_read,
+)
 from lianfang.core.notices.services import (
     notice_acknowledge,
     notice_read,
@@ -250,6 +257,48 @@ def test_a_unit_contact_sees_only_notices_to_their_organisation(town: Town, clie
     assert [n["id"] for n in client.get("/api/v1/notices/").json()["results"]] == [to_plant.pk]
     page = client.get("/notices/").content.decode()
     assert to_plant.title in page and f"/notices/{to_quarry.pk}/" not in page
+
+
+@pytest.mark.django_db
+def test_one_feed_holds_what_one_follows_and_what_ones_organisation_received(town: Town, client: Client) -> None:
+    # 中心路's staff member also stands for 济源机械厂: both ways lead to a notice, each box to one.
+    sent = notice_send(
+        actor=town.zhongxin,
+        title="超市防控要求",
+        body="请落实扫码。",
+        target=clean_target(kind=TargetKind.UNITS, units=[town.dennis]),
+    )
+    received = town.send(target=clean_target(kind=TargetKind.UNITS, units=[town.plant]))
+    town.send(target=clean_target(kind=TargetKind.UNITS, units=[town.quarry]))  # neither
+    Membership.objects.create(user=town.zhongxin, role=Role.UNIT_CONTACT, region=town.world.jiyuan_a, unit=town.plant)
+    user = User.objects.get(pk=town.zhongxin.pk)
+    assert list(notice_feed(user)) == [received, sent]
+    assert list(notice_feed(user, box="sent")) == [sent]
+    assert list(notice_feed(user, box="received")) == [received]
+    assert list(notice_feed(town.world["nobody"])) == []
+    client.force_login(user)
+    for box, expected in [({}, [received, sent]), ({"box": "sent"}, [sent]), ({"box": "received"}, [received])]:
+        listed = client.get("/api/v1/notices/", box).json()["results"]
+        assert [n["id"] for n in listed] == [n.pk for n in expected]
+    [mine] = client.get("/api/v1/notices/", {"box": "received"}).json()["results"]
+    assert mine["counts"] is None and [r["unit_name"] for r in mine["my_receipts"]] == ["济源机械厂"]
+    assert client.get("/api/v1/notices/", {"box": "other"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_notice_list_costs_the_same_queries_for_one_notice_or_many(town: Town, client: Client) -> None:
+    client.force_login(town.plant_contact)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/notices/").status_code == 200
+        return len(captured)
+
+    town.send()
+    one = queries()
+    for _ in range(5):
+        town.send()
+    assert queries() == one
 
 
 @pytest.mark.django_db

@@ -13,32 +13,18 @@ their audit rows in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import Any
 
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.utils import timezone
 
-# Field types whose Python values the database drivers take as they are.
-_PLAIN = frozenset(
-    {
-        "CharField",
-        "TextField",
-        "SlugField",
-        "EmailField",
-        "BooleanField",
-        "IntegerField",
-        "BigIntegerField",
-        "SmallIntegerField",
-        "PositiveIntegerField",
-        "PositiveBigIntegerField",
-        "PositiveSmallIntegerField",
-        "ForeignKey",
-        "OneToOneField",
-    }
-)
+from lianfang.core.prepared import is_stamped, passes_as_is
 
 
 def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
@@ -53,11 +39,9 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> No
     db = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
-    defaults = {f.attname: now if _stamped(f) else f.get_default() for f in fields}
+    defaults = {f.attname: now if is_stamped(f) else f.get_default() for f in fields}
     take = operator.itemgetter(*(f.attname for f in fields))
-    special = [
-        (i, _Conversion(f, db, now)) for i, f in enumerate(fields) if _stamped(f) or f.get_internal_type() not in _PLAIN
-    ]
+    special = [(i, _Conversion(f, db, now)) for i, f in enumerate(fields) if not passes_as_is(f)]
     params = []
     for row in rows:
         values = list(take({**defaults, **row}))
@@ -70,17 +54,32 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> No
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
             # COPY, in the same transaction: a multi-row INSERT costs PostgreSQL five times more.
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for values in params:
-                    copy.write_row(values)
+            _copy(cursor, f"COPY {table} ({names}) FROM STDIN", params)
             return
         # SQLite runs in-process: one prepared statement stepped over every row is the cheapest.
         placeholders = ", ".join(["%s"] * len(fields))
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", params)  # noqa: S608 (names from the model)
 
 
-def _stamped(field: models.Field[Any, Any]) -> bool:
-    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+def _copy(cursor: CursorWrapper, sql: str, rows: list[list[Any]]) -> None:
+    """COPY `rows` in as cursor.executemany() runs a statement: refused in a transaction marked
+    for rollback, the driver's errors raised as Django's, seen by the execute wrappers and by
+    whatever counts queries. Django's cursor has no COPY of its own: only the writing itself
+    goes to the driver's cursor behind it."""
+    db = cursor.db
+
+    def copy_in(sql: str, rows: list[list[Any]], many: bool, context: dict[str, Any]) -> None:
+        db.validate_no_broken_transaction()
+        with db.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+            for values in rows:
+                copy.write_row(values)
+
+    executor: Callable[..., None] = copy_in
+    for wrapper in reversed(db.execute_wrappers):
+        executor = functools.partial(wrapper, executor)
+    logged = cursor.debug_sql(sql, rows, many=True) if isinstance(cursor, CursorDebugWrapper) else nullcontext()
+    with logged:
+        executor(sql, rows, True, {"connection": db, "cursor": cursor})
 
 
 class _Conversion:
@@ -90,7 +89,7 @@ class _Conversion:
         self.field = field
         self.db = db
         self.attname = field.attname
-        self.stamped = _stamped(field)
+        self.stamped = is_stamped(field)
         self.now = now
         # Rows of one batch mostly share a timestamp; converting it once per batch, not per row,
         # is a good part of what makes this faster than bulk_create.

@@ -11,7 +11,7 @@ import re
 import uuid
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.http.response import HttpResponseBase
 from django.urls import reverse
@@ -33,9 +33,11 @@ from lianfang.core.units.models import UnitKind
 
 from .models import Notice, NoticeReceipt, Notification, TargetKind
 from .selectors import (
-    contact_unit_ids,
+    Box,
     may_send,
     my_receipts,
+    my_receipts_by_notice,
+    notice_feed,
     notice_for,
     notice_list,
     notice_receipts,
@@ -173,6 +175,9 @@ def notice_data(notice: Notice, *, sender_side: bool, mine: list[NoticeReceipt],
     return NoticeSerializer(data).data
 
 
+_BOXES: dict[str | None, Box | None] = {None: None, "sent": "sent", "received": "received"}
+
+
 def _pk(value: Any) -> int:
     if not isinstance(value, str) or not re.fullmatch(r"\d{1,18}", value):
         raise Http404
@@ -189,16 +194,7 @@ class NoticeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Notic
     def get_queryset(self) -> QuerySet[Notice]:
         if getattr(self, "swagger_fake_view", False):
             return Notice.objects.none()
-        user = self.request.user
-        followed = notice_list(user).values("pk")
-        received = NoticeReceipt.objects.filter(unit_id__in=contact_unit_ids(user)).values("notice_id")
-        notices = Notice.objects.filter(Q(pk__in=followed) | Q(pk__in=received))
-        return (
-            with_counts(notices)
-            .select_related("sender", "region", "department", "target_region")
-            .prefetch_related("attachments")
-            .order_by("-created_at", "-id")
-        )
+        return notice_feed(self.request.user)
 
     def _found(self) -> tuple[Notice, str]:
         found = notice_for(self.request.user, _pk(self.kwargs.get("pk")))
@@ -216,24 +212,15 @@ class NoticeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Notic
         responses={200: NoticeSerializer(many=True), 400: ErrorSerializer},
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        notices = self.get_queryset()
         box = request.query_params.get("box")
-        if box == "sent":
-            notices = notices.filter(pk__in=notice_list(request.user).values("pk"))
-        elif box == "received":
-            received = NoticeReceipt.objects.filter(unit_id__in=contact_unit_ids(request.user)).values("notice_id")
-            notices = notices.filter(pk__in=received)
-        elif box is not None:
+        if box not in _BOXES:
             raise exceptions.ValidationError({"box": [_("Give sent or received.")]})
+        notices = notice_feed(request.user, box=_BOXES[box])
         page = self.paginate_queryset(notices)
         rows = list(page if page is not None else notices)
         ids = [n.pk for n in rows]
         sender_side = set(notice_list(request.user).filter(pk__in=ids).values_list("pk", flat=True))
-        mine: dict[int, list[NoticeReceipt]] = {}
-        for receipt in NoticeReceipt.objects.filter(
-            notice_id__in=ids, unit_id__in=contact_unit_ids(request.user)
-        ).select_related("unit"):
-            mine.setdefault(receipt.notice_id, []).append(receipt)
+        mine = my_receipts_by_notice(request.user, ids)
         data = [notice_data(n, sender_side=n.pk in sender_side, mine=mine.get(n.pk, [])) for n in rows]
         return self.get_paginated_response(data) if page is not None else Response(data)
 

@@ -23,6 +23,7 @@ from .models import Notice, NoticeReceipt, Notification
 SENDING_ROLES = (Role.COMMANDER, Role.DEPARTMENT_STAFF, Role.SUBDISTRICT_STAFF, Role.FIELD_WORKER)
 
 Role_ = Literal["sender", "recipient"]
+Box = Literal["sent", "received"]
 
 
 def sending_grant(user: Any) -> Grant | None:
@@ -58,7 +59,9 @@ def notice_list(user: Any) -> QuerySet[Notice]:
 
 
 def notice_inbox(user: Any) -> QuerySet[NoticeReceipt]:
-    """The receipts of the organisations the user is the contact of: their incoming notices."""
+    """The receipts of the organisations the user is the contact of: their incoming notices,
+    newest first. The one query of what reached a user, for the pages, the API and the services
+    alike (as a subquery, `.values("notice_id")`, its joins and order fall away)."""
     units = contact_unit_ids(user)
     if not units:
         return NoticeReceipt.objects.none()
@@ -67,6 +70,31 @@ def notice_inbox(user: Any) -> QuerySet[NoticeReceipt]:
         .select_related("notice", "notice__sender", "notice__region", "notice__department", "unit")
         .order_by("-notice__created_at", "-notice_id", "unit__name")
     )
+
+
+def notice_feed(user: Any, *, box: Box | None = None) -> QuerySet[Notice]:
+    """Every notice the user may open in one list, newest first: those they follow from the
+    sender's side (notice_list) and those their organisations received (notice_inbox), or only
+    one `box` of the two. Each with its receipt counts (shown to the sender side only), its
+    attachments and the names a list shows."""
+    followed = Q(pk__in=notice_list(user).values("pk"))
+    received = Q(pk__in=notice_inbox(user).values("notice_id"))
+    condition = followed if box == "sent" else received if box == "received" else followed | received
+    return (
+        with_counts(Notice.objects.filter(condition))
+        .select_related("sender", "region", "department", "target_region")
+        .prefetch_related("attachments")
+        .order_by("-created_at", "-id")
+    )
+
+
+def my_receipts_by_notice(user: Any, notice_ids: list[int]) -> dict[int, list[NoticeReceipt]]:
+    """The receipts of these notices that the user answers for as a unit contact, by notice: a
+    list's worth of my_receipts in one query."""
+    mine: dict[int, list[NoticeReceipt]] = {}
+    for receipt in notice_inbox(user).filter(notice_id__in=notice_ids):
+        mine.setdefault(receipt.notice_id, []).append(receipt)
+    return mine
 
 
 def notice_for(user: Any, pk: int) -> tuple[Notice, Role_] | None:

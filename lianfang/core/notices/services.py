@@ -31,7 +31,7 @@ from lianfang.core.regions.scoping import scope_for
 
 from .channels import push
 from .models import Notice, NoticeReceipt, Notification
-from .selectors import contact_unit_ids, notice_list, sending_grant, unit_contacts
+from .selectors import notice_inbox, notice_list, sending_grant, unit_contacts
 from .targets import Target, describe, target_units
 
 # A receipt is reminded at most once in this interval, however often the button is pressed.
@@ -208,8 +208,7 @@ def notice_send(
 
 
 def _own_receipts(actor: Any, notice: Notice, verb: str) -> list[int]:
-    units = contact_unit_ids(actor)
-    ids = list(NoticeReceipt.objects.filter(notice=notice, unit_id__in=units).values_list("pk", flat=True))
+    ids = list(notice_inbox(actor).filter(notice=notice).order_by().values_list("pk", flat=True))
     if not ids:
         audit_record_refusal(actor=actor, verb=verb, target=notice)
         raise PermissionDenied(_("This notice was not sent to your organisation."))

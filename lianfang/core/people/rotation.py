@@ -12,8 +12,8 @@ from lianfang.core.audit.services import audit_record
 from lianfang.core.privacy.cipher import decrypt, encrypt, is_current
 
 from .identity import normalise
+from .indexes import DOCUMENT_COLUMN, PHONE_COLUMN, document_index, phone_index
 from .models import Person
-from .services import DOCUMENT_COLUMN, PHONE_COLUMN, document_index, phone_index
 
 
 def data_key_rotate(*, actor: Any, chunk: int = 1000, progress: Callable[[int], object] | None = None) -> int:

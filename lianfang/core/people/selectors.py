@@ -13,6 +13,7 @@ from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import scope_for
 
 from .identity import DocumentType, district_today, normalise, normalise_phone
+from .indexes import document_index, phone_index
 from .models import Person, minors_born_after
 
 
@@ -46,8 +47,6 @@ def person_search(user: Any, query: str) -> QuerySet[Person]:
     Something with digits is looked up only through the indexes: ORing it with a name search
     would scan the whole table for a number that no name contains.
     """
-    from .services import document_index, phone_index
-
     people = person_list(user)
     text = query.strip()
     if not text:

@@ -15,16 +15,14 @@ from pypinyin import Style, lazy_pinyin
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 from lianfang.core.edits import VersionConflict
 from lianfang.core.prepared import PreparedInsert
-from lianfang.core.privacy.cipher import blind_index, decrypt, encrypt
+from lianfang.core.privacy.cipher import decrypt, encrypt
 from lianfang.core.privacy.masking import mask_document, mask_phone
 from lianfang.core.regions.models import Department, Region
 from lianfang.core.regions.scoping import scope_for
 
 from .identity import Document, DocumentType, normalise_phone, validate_document
+from .indexes import DOCUMENT_COLUMN, PHONE_COLUMN, document_index, phone_index
 from .models import Person, PersonLink
-
-DOCUMENT_COLUMN = "person.document"
-PHONE_COLUMN = "person.phone"
 
 _DOCUMENT_TYPES = frozenset(DocumentType.values)  # the enum builds a new list on every .values
 _insert_person = PreparedInsert(Person, conflict="document_index")
@@ -48,14 +46,6 @@ class PersonData:
     @property
     def phone_index(self) -> str:
         return phone_index(self.phone) if self.phone else ""
-
-
-def document_index(document_type: str, number: str) -> str:
-    return blind_index(f"{document_type}:{number}", column=DOCUMENT_COLUMN)
-
-
-def phone_index(phone: str) -> str:
-    return blind_index(phone, column=PHONE_COLUMN)
 
 
 def clean_person(
