@@ -32,11 +32,10 @@ from lianfang.core.accounts.permissions import SystemActor
 from lianfang.core.audit.models import AuditEvent
 from lianfang.core.audit.services import EventDetails, audit_record_refusal, audit_rows, snapshot
 from lianfang.core.people.identity import Document, DocumentType, Sex, normalise
+from lianfang.core.people.indexes import DOCUMENT_COLUMN, PHONE_COLUMN
 from lianfang.core.people.models import Person, PersonLink
 from lianfang.core.people.selectors import person_list
 from lianfang.core.people.services import (
-    DOCUMENT_COLUMN,
-    PHONE_COLUMN,
     PersonData,
     clean_person,
     person_build,

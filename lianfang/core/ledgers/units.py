@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from lianfang.core.accounts.permissions import SystemActor
 from lianfang.core.audit.services import audit_record_refusal
 from lianfang.core.people.identity import DocumentType, normalise
+from lianfang.core.people.indexes import DOCUMENT_COLUMN, document_index
 from lianfang.core.people.models import Person
 from lianfang.core.people.selectors import person_list
-from lianfang.core.people.services import DOCUMENT_COLUMN, document_index
 from lianfang.core.privacy.cipher import decrypt
 from lianfang.core.privacy.masking import mask_document
 from lianfang.core.regions.scoping import Scope, scope_for
