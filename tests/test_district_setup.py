@@ -12,11 +12,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from lianfang.core.accounts.models import User
-from lianfang.core.cases.services import case_transition
 from lianfang.core.regions.models import Department, Region
 from lianfang.core.units.models import Unit
 from lianfang.enterprises.models import EnterpriseProblem
-from lianfang.enterprises.services import task_force_cover, task_force_create
 from tests.core.test_ledgers import xlsx
 from tests.ids import credit_code
 
@@ -112,24 +110,31 @@ def test_a_district_is_set_up_from_an_empty_database_with_the_console_and_closes
 
     # The subdistrict's staff accept it and mark it done with the workers placed …
     office = _first_sign_in("gongye", staff)
-    gongye = User.objects.get(username="gongye")
     case = problem.case
     for step in ("accept", "start"):
-        case = case_transition(actor=gongye, case=case, name=step, version=case.version)
+        moved = office.post(
+            f"/api/v1/cases/{case.pk}/transition/", {"name": step, "version": case.version}, "application/json"
+        )
+        assert moved.status_code == 200, moved.json()
+        case.refresh_from_db()
     outcome = {"version": case.version, "outcome": "已安置", "workers_placed": "20"}
     done = office.post(f"/enterprises/problems/{case.pk}/close/", outcome)
     assert done.status_code == 302
     # … and someone else, the commander, verifies it.
-    _first_sign_in("zhihui", commander)
-    problem.refresh_from_db()
-    verified = case_transition(
-        actor=User.objects.get(username="zhihui"), case=problem.case, name="verify", version=problem.case.version
+    command = _first_sign_in("zhihui", commander)
+    case.refresh_from_db()
+    verified = command.post(
+        f"/api/v1/cases/{case.pk}/transition/", {"name": "verify", "version": case.version}, "application/json"
     )
-    assert verified.state == "verified" and verified.is_closed
+    assert verified.status_code == 200 and verified.json()["state"] == "verified" and verified.json()["is_closed"]
     assert EnterpriseProblem.objects.get(pk=problem.pk).workers_placed == 20
 
     # The subdistrict sets up its task force and covers the enterprise: the instructors page works.
-    force = task_force_create(actor=gongye, region=Region.objects.get(code="410106004000"))
-    task_force_cover(actor=gongye, task_force=force, unit=unit)
+    force = office.post("/api/v1/task-forces/", {"region": "410106004000"}, "application/json")
+    assert force.status_code == 201, force.json()
+    covered = office.post(
+        f"/api/v1/task-forces/{force.json()['id']}/enterprises/", {"unit": unit.pk}, "application/json"
+    )
+    assert covered.status_code in (200, 201), covered.json()
     page = office.get("/enterprises/instructors/")
     assert page.status_code == 200 and page.context["assign_form"] is not None
