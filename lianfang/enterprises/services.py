@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import Actor, SystemActor, acting_user
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 from lianfang.core.cases.models import Case
 from lianfang.core.cases.permissions import actor_scope
@@ -51,7 +51,7 @@ def _is_enterprise(unit: Unit) -> bool:
     return unit.profiles.filter(kind=UnitKind.ENTERPRISE).exists()
 
 
-def _staff_in(actor: Any, region_code: str) -> bool:
+def _staff_in(actor: Actor, region_code: str) -> bool:
     scope = actor_scope(actor)
     if scope.sees_everything:
         return True
@@ -61,13 +61,13 @@ def _staff_in(actor: Any, region_code: str) -> bool:
     )
 
 
-def _contact_of(actor: Any, unit: Unit) -> bool:
+def _contact_of(actor: Actor, unit: Unit) -> bool:
     return any(g.role == Role.UNIT_CONTACT and g.unit_id == unit.pk for g in actor_scope(actor).grants)
 
 
 def problem_report(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     category: Any,
     title: Any = "",
@@ -139,7 +139,7 @@ def problem_missing(problem: EnterpriseProblem) -> dict[str, list[str]]:
 
 def problem_finish(
     *,
-    actor: Any,
+    actor: Actor,
     problem: EnterpriseProblem,
     version: int,
     outcome: Any,
@@ -172,7 +172,7 @@ def problem_finish(
     return current
 
 
-def offer_create(*, actor: Any, unit: Unit, title: Any, description: Any = "") -> ResourceOffer:
+def offer_create(*, actor: Actor, unit: Unit, title: Any, description: Any = "") -> ResourceOffer:
     """An enterprise offers a resource (by its contact, or staff for it)."""
     if not (_contact_of(actor, unit) or _staff_in(actor, unit.region.code)):
         audit_record_refusal(actor=actor, verb="resource_offer.create", target=unit)
@@ -189,7 +189,7 @@ def offer_create(*, actor: Any, unit: Unit, title: Any, description: Any = "") -
             unit=unit,
             title=clean_title,
             description=str(description or "").strip()[:2000],
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=acting_user(actor),
         )
         audit_record(actor=actor, verb="resource_offer.create", target=offer, after=snapshot(offer))
     return offer
@@ -197,7 +197,7 @@ def offer_create(*, actor: Any, unit: Unit, title: Any, description: Any = "") -
 
 def dispatch_request(
     *,
-    actor: Any,
+    actor: Actor,
     offer: ResourceOffer,
     title: Any = "",
     description: Any = "",
@@ -235,7 +235,7 @@ def dispatch_request(
 # The task force (专班) -----------------------------------------------------------------------------
 
 
-def may_manage_task_force(actor: Any, region: Region) -> bool:
+def may_manage_task_force(actor: Actor, region: Region) -> bool:
     """Subdistrict staff serving over this subdistrict set up its task force and keep its members and
     enterprises (the console too, for set-up scripts and the demo)."""
     if isinstance(actor, SystemActor):
@@ -245,13 +245,13 @@ def may_manage_task_force(actor: Any, region: Region) -> bool:
     )
 
 
-def _require_manager(actor: Any, region: Region, verb: str) -> None:
+def _require_manager(actor: Actor, region: Region, verb: str) -> None:
     if not may_manage_task_force(actor, region):
         audit_record_refusal(actor=actor, verb=verb, region_code=region.code)
         raise PermissionDenied(_("Only the subdistrict's staff may keep its task force."))
 
 
-def task_force_create(*, actor: Any, region: Region, name: Any = "") -> TaskForce:
+def task_force_create(*, actor: Actor, region: Region, name: Any = "") -> TaskForce:
     """Set up a subdistrict's (or town's) enterprise task force (企业疫情防控专班), owned by its
     office. Staff serving there who set it up become its first member."""
     _require_manager(actor, region, "task_force.create")
@@ -288,7 +288,7 @@ def serves_in(user: Any, region: Region) -> bool:
 
 
 def task_force_member_add(
-    *, actor: Any, task_force: TaskForce, user: Any, duty: Any = ""
+    *, actor: Actor, task_force: TaskForce, user: Any, duty: Any = ""
 ) -> tuple[TaskForceMember, bool]:
     """Add staff serving in the subdistrict to its task force, with a duty (组长, 联络员 …). Adding a
     member again changes only the duty. Returns the member and whether they were added now."""
@@ -316,7 +316,7 @@ def task_force_member_add(
     return member, True
 
 
-def task_force_member_remove(*, actor: Any, member: TaskForceMember) -> None:
+def task_force_member_remove(*, actor: Actor, member: TaskForceMember) -> None:
     _require_manager(actor, member.task_force.region, "task_force.member_remove")
     with transaction.atomic():
         before = snapshot(member)
@@ -324,7 +324,7 @@ def task_force_member_remove(*, actor: Any, member: TaskForceMember) -> None:
         member.delete()
 
 
-def task_force_cover(*, actor: Any, task_force: TaskForce, unit: Unit) -> tuple[TaskForceEnterprise, bool]:
+def task_force_cover(*, actor: Actor, task_force: TaskForce, unit: Unit) -> tuple[TaskForceEnterprise, bool]:
     """The task force takes on an enterprise of its subdistrict (covering it again changes nothing).
     Returns the coverage and whether it is new."""
     _require_manager(actor, task_force.region, "task_force.cover")
@@ -341,7 +341,7 @@ def task_force_cover(*, actor: Any, task_force: TaskForce, unit: Unit) -> tuple[
     return link, created
 
 
-def task_force_uncover(*, actor: Any, link: TaskForceEnterprise) -> None:
+def task_force_uncover(*, actor: Actor, link: TaskForceEnterprise) -> None:
     """The task force stops covering an enterprise, once no instructor of its is assigned there."""
     _require_manager(actor, link.task_force.region, "task_force.uncover")
     assigned = InstructorAssignment.objects.filter(
@@ -357,7 +357,7 @@ def task_force_uncover(*, actor: Any, link: TaskForceEnterprise) -> None:
 
 
 def instructor_assign(
-    *, actor: Any, task_force: TaskForce, instructor: Person, unit: Unit, starts_on: dt.date
+    *, actor: Actor, task_force: TaskForce, instructor: Person, unit: Unit, starts_on: dt.date
 ) -> InstructorAssignment:
     """Assign a party-building instructor to one enterprise (one to one: each has one at a time)."""
     if not _staff_in(actor, task_force.region.code):
@@ -380,7 +380,7 @@ def instructor_assign(
     return assignment
 
 
-def instructor_release(*, actor: Any, assignment: InstructorAssignment, ends_on: dt.date | None = None) -> None:
+def instructor_release(*, actor: Actor, assignment: InstructorAssignment, ends_on: dt.date | None = None) -> None:
     if not _staff_in(actor, assignment.task_force.region.code):
         raise PermissionDenied(_("Only the task force's subdistrict may end an assignment."))
     with transaction.atomic():
@@ -394,7 +394,7 @@ def instructor_release(*, actor: Any, assignment: InstructorAssignment, ends_on:
 
 def visit_log(
     *,
-    actor: Any,
+    actor: Actor,
     assignment: InstructorAssignment,
     visited_on: dt.date,
     notes: Any,
@@ -423,7 +423,7 @@ def visit_log(
             assignment=assignment,
             visited_on=visited_on,
             notes=clean_notes,
-            logged_by=actor if getattr(actor, "is_authenticated", False) else None,
+            logged_by=acting_user(actor),
         )
         stamp(visit, client_id=client_id, content=content)
         visit.save()
@@ -434,7 +434,7 @@ def visit_log(
         return submit_once(GuidanceVisit, client_id=client_id, content=content, create=create)
 
 
-def _field_worker_in(actor: Any, region_code: str) -> bool:
+def _field_worker_in(actor: Actor, region_code: str) -> bool:
     return any(
         g.role == Role.FIELD_WORKER and region_code.startswith(g.region_prefix) for g in actor_scope(actor).grants
     )

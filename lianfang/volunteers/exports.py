@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianfang.core.accounts.actors import Actor
 from lianfang.core.audit.services import audit_record
 from lianfang.core.ledgers.writing import LedgerWriter
 
@@ -18,7 +19,7 @@ def _local(moment: Any) -> Any:
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def shift_ledger_export(*, actor: Any, shifts: QuerySet[Shift], filters: str = "") -> bytes:
+def shift_ledger_export(*, actor: Actor, shifts: QuerySet[Shift], filters: str = "") -> bytes:
     """Write the given shifts (already scoped by the caller's selector) and audit the export.
     Phones are written masked, as every page shows them."""
     headers = [

@@ -12,21 +12,19 @@ sees it may do:
 
 from __future__ import annotations
 
-from typing import Any
-
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import Actor, SystemActor
 from lianfang.core.regions.models import Role
 from lianfang.core.regions.scoping import Scope, scope_for
 
 ORGANISING_ROLES = (Role.SUBDISTRICT_STAFF, Role.FIELD_WORKER)
 
 
-def actor_scope(actor: Any) -> Scope:
+def actor_scope(actor: Actor) -> Scope:
     """The console (commands, jobs, the demo loader) acts for the whole district."""
     return Scope.everything() if isinstance(actor, SystemActor) else scope_for(actor)
 
 
-def may_organise(actor: Any, *, region_code: str) -> bool:
+def may_organise(actor: Actor, *, region_code: str) -> bool:
     """Staff who answer for the region: tasks, dispatch, check-in, hours, volunteers."""
     scope = actor_scope(actor)
     if not scope.can_write:
@@ -36,23 +34,23 @@ def may_organise(actor: Any, *, region_code: str) -> bool:
     return any(g.role in ORGANISING_ROLES and region_code.startswith(g.region_prefix) for g in scope.grants)
 
 
-def contact_of(actor: Any, unit_id: int | None) -> bool:
+def contact_of(actor: Actor, unit_id: int | None) -> bool:
     """Whether the actor stands for this organisation (its unit contact)."""
     if unit_id is None:
         return False
     return any(g.role == Role.UNIT_CONTACT and g.unit_id == unit_id for g in actor_scope(actor).grants)
 
 
-def may_act_for(actor: Any, *, region_code: str, unit_id: int | None) -> bool:
+def may_act_for(actor: Actor, *, region_code: str, unit_id: int | None) -> bool:
     """Sign up, check in or check out a volunteer of this unit for a task in this region."""
     return may_organise(actor, region_code=region_code) or contact_of(actor, unit_id)
 
 
-def organises_anywhere(actor: Any) -> bool:
+def organises_anywhere(actor: Actor) -> bool:
     """Whether the pages should offer creating tasks and registering volunteers at all."""
     scope = actor_scope(actor)
     return scope.sees_everything or any(g.role in ORGANISING_ROLES for g in scope.grants)
 
 
-def contact_units(actor: Any) -> list[int]:
+def contact_units(actor: Actor) -> list[int]:
     return [g.unit_id for g in actor_scope(actor).grants if g.role == Role.UNIT_CONTACT and g.unit_id is not None]

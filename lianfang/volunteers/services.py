@@ -23,8 +23,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianfang.core.accounts.actors import Actor, SystemActor, acting_user
 from lianfang.core.accounts.models import User
-from lianfang.core.accounts.permissions import SystemActor
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 from lianfang.core.edits import VersionConflict
 from lianfang.core.idempotency import stamp, submit_once
@@ -66,11 +66,7 @@ def _text(value: Any) -> str:
     return " ".join(str(value or "").split())
 
 
-def _user(actor: Any) -> User | None:
-    return actor if isinstance(actor, User) and actor.is_authenticated else None
-
-
-def _refuse(actor: Any, verb: str, message: str, **details: Any) -> PermissionDenied:
+def _refuse(actor: Actor, verb: str, message: str, **details: Any) -> PermissionDenied:
     audit_record_refusal(actor=actor, verb=verb, **details)
     return PermissionDenied(message)
 
@@ -147,11 +143,11 @@ def clean_volunteer(
     return VolunteerData(person, unit, region, clean_skills, str(availability))
 
 
-def _may_register(actor: Any, *, region: Region, unit: Unit | None) -> bool:
+def _may_register(actor: Actor, *, region: Region, unit: Unit | None) -> bool:
     return may_organise(actor, region_code=region.code) or contact_of(actor, unit.pk if unit else None)
 
 
-def volunteer_register(*, actor: Any, data: VolunteerData) -> Volunteer:
+def volunteer_register(*, actor: Actor, data: VolunteerData) -> Volunteer:
     """Register a volunteer: the person goes into the people registry (validated, encrypted,
     masked; the same document is the same person), and becomes a volunteer once.
 
@@ -185,7 +181,7 @@ def volunteer_register(*, actor: Any, data: VolunteerData) -> Volunteer:
             region=data.region,
             skills=data.skills,
             availability=data.availability,
-            created_by=_user(actor),
+            created_by=acting_user(actor),
         )
         try:
             with transaction.atomic():
@@ -199,7 +195,7 @@ def volunteer_register(*, actor: Any, data: VolunteerData) -> Volunteer:
 
 
 def volunteer_update(
-    *, actor: Any, volunteer: Volunteer, skills: Any, availability: Any, is_active: bool, version: int
+    *, actor: Actor, volunteer: Volunteer, skills: Any, availability: Any, is_active: bool, version: int
 ) -> Volunteer:
     """Change what a volunteer can do and whether they serve now; `version` is the one read."""
     if not _may_register(actor, region=volunteer.region, unit=volunteer.unit):
@@ -330,7 +326,7 @@ def clean_task(
     )
 
 
-def task_create(*, actor: Any, data: TaskData) -> VolunteerTask:
+def task_create(*, actor: Actor, data: TaskData) -> VolunteerTask:
     """Create a task in a region the actor organises; the actor organises it unless another is named."""
     if not may_organise(actor, region_code=data.region.code):
         raise _refuse(
@@ -339,7 +335,7 @@ def task_create(*, actor: Any, data: TaskData) -> VolunteerTask:
             _("You may not create volunteer tasks in %(region)s.") % {"region": data.region.name},
             region_code=data.region.code,
         )
-    organiser = data.organiser or _user(actor)
+    organiser = data.organiser or acting_user(actor)
     with transaction.atomic():
         task = VolunteerTask.objects.create(
             kind=data.kind,
@@ -351,7 +347,7 @@ def task_create(*, actor: Any, data: TaskData) -> VolunteerTask:
             people_needed=data.people_needed,
             organiser=organiser,
             note=data.note,
-            created_by=_user(actor),
+            created_by=acting_user(actor),
         )
         if data.invited_units:
             task.invited_units.set(data.invited_units)
@@ -373,7 +369,7 @@ def _places_taken(task: VolunteerTask) -> int:
     return Shift.objects.filter(task=task, withdrawn_at__isnull=True).count()
 
 
-def _follow_places(actor: Any, task: VolunteerTask) -> None:
+def _follow_places(actor: Actor, task: VolunteerTask) -> None:
     """Full when the last place is taken, recruiting again when one frees up."""
     taken = _places_taken(task)
     if task.state == TaskState.OPEN and taken >= task.people_needed:
@@ -383,7 +379,7 @@ def _follow_places(actor: Any, task: VolunteerTask) -> None:
 
 
 def task_transition(
-    *, actor: Any, task: VolunteerTask, name: str, version: int | None, reason: str = ""
+    *, actor: Actor, task: VolunteerTask, name: str, version: int | None, reason: str = ""
 ) -> VolunteerTask:
     """Finish or cancel a task (staff of its region), through the flow engine. Raises
     InvalidTransition for a move its state does not allow, PermissionDenied for staff of another
@@ -399,7 +395,7 @@ def task_transition(
 # Shifts -------------------------------------------------------------------------------------
 
 
-def _visible_volunteers(actor: Any, volunteers: Sequence[Volunteer]) -> None:
+def _visible_volunteers(actor: Actor, volunteers: Sequence[Volunteer]) -> None:
     if isinstance(actor, SystemActor):
         return
     from .selectors import volunteer_list
@@ -416,7 +412,7 @@ def _task_is_active(task: VolunteerTask, field: str) -> None:
         )
 
 
-def shift_dispatch(*, actor: Any, task: VolunteerTask, volunteers: Sequence[Volunteer]) -> list[Shift]:
+def shift_dispatch(*, actor: Actor, task: VolunteerTask, volunteers: Sequence[Volunteer]) -> list[Shift]:
     """Dispatch volunteers to a task (staff of its region). More than the places left is refused
     as a whole, with a message saying how many may still go."""
     chosen = list(dict.fromkeys(volunteers))
@@ -461,13 +457,13 @@ def shift_dispatch(*, actor: Any, task: VolunteerTask, volunteers: Sequence[Volu
             if shift is not None:  # withdrawn before: dispatched again
                 shift.withdrawn_at = None
                 shift.source = ShiftSource.DISPATCHED
-                shift.added_by = _user(actor)
+                shift.added_by = acting_user(actor)
                 shift.added_at = timezone.now()
                 shift.version += 1
                 shift.save()
             else:
                 shift = Shift.objects.create(
-                    task=current, volunteer=volunteer, source=ShiftSource.DISPATCHED, added_by=_user(actor)
+                    task=current, volunteer=volunteer, source=ShiftSource.DISPATCHED, added_by=acting_user(actor)
                 )
             audit_record(
                 actor=actor,
@@ -482,7 +478,7 @@ def shift_dispatch(*, actor: Any, task: VolunteerTask, volunteers: Sequence[Volu
 
 
 def shift_sign_up(
-    *, actor: Any, task: VolunteerTask, volunteer: Volunteer, client_id: uuid.UUID | None = None
+    *, actor: Actor, task: VolunteerTask, volunteer: Volunteer, client_id: uuid.UUID | None = None
 ) -> tuple[Shift, bool]:
     """Sign a volunteer up for a task: their enterprise's contact, or staff of the task's region.
     With a client id, a resend returns the first shift (created=False)."""
@@ -507,7 +503,7 @@ def shift_sign_up(
             shift.withdrawn_at = None
             shift.version += 1
         shift.source = ShiftSource.SIGNED_UP
-        shift.added_by = _user(actor)
+        shift.added_by = acting_user(actor)
         shift.added_at = timezone.now()
         stamp(shift, client_id=client_id, content=content)
         shift.save()
@@ -532,7 +528,7 @@ def _hours_between(start: dt.datetime, end: dt.datetime) -> Decimal:
 
 
 def _check(
-    *, actor: Any, shift: Shift, kind: str, client_id: uuid.UUID | None, at: dt.datetime | None
+    *, actor: Actor, shift: Shift, kind: str, client_id: uuid.UUID | None, at: dt.datetime | None
 ) -> tuple[Shift, bool]:
     verb = f"volunteer_shift.{kind}"
     task = shift.task
@@ -574,7 +570,7 @@ def _check(
             current.checked_out_at = when
             if not current.hours_corrected:
                 current.hours = _hours_between(current.checked_in_at, when)
-        row = ShiftCheck(shift=current, kind=kind, at=when, by=_user(actor))
+        row = ShiftCheck(shift=current, kind=kind, at=when, by=acting_user(actor))
         stamp(row, client_id=client_id, content=content)
         row.save()
         current.version += 1
@@ -603,7 +599,7 @@ def _check(
 
 
 def shift_check_in(
-    *, actor: Any, shift: Shift, client_id: uuid.UUID | None = None, at: dt.datetime | None = None
+    *, actor: Actor, shift: Shift, client_id: uuid.UUID | None = None, at: dt.datetime | None = None
 ) -> tuple[Shift, bool]:
     """Check a volunteer in (now, or at the time the phone recorded). Staff of the task's region
     or the volunteer's enterprise contact. A resend returns the shift as first checked in."""
@@ -611,7 +607,7 @@ def shift_check_in(
 
 
 def shift_check_out(
-    *, actor: Any, shift: Shift, client_id: uuid.UUID | None = None, at: dt.datetime | None = None
+    *, actor: Actor, shift: Shift, client_id: uuid.UUID | None = None, at: dt.datetime | None = None
 ) -> tuple[Shift, bool]:
     """Check a volunteer out; the shift's hours are the time between check-in and check-out
     (to a tenth of an hour), unless staff corrected them already."""
@@ -628,7 +624,7 @@ def clean_hours(value: Any) -> Decimal:
     return hours
 
 
-def shift_correct_hours(*, actor: Any, shift: Shift, hours: Any, reason: str, version: int) -> Shift:
+def shift_correct_hours(*, actor: Actor, shift: Shift, hours: Any, reason: str, version: int) -> Shift:
     """Staff of the task's region set a shift's hours by hand, with a reason; audited before and after."""
     if not may_organise(actor, region_code=shift.task.region.code):
         raise _refuse(actor, "volunteer_shift.correct_hours", _("You may not correct these hours."), target=shift)
@@ -659,7 +655,7 @@ def shift_correct_hours(*, actor: Any, shift: Shift, hours: Any, reason: str, ve
     return current
 
 
-def shift_withdraw(*, actor: Any, shift: Shift, reason: str = "") -> Shift:
+def shift_withdraw(*, actor: Actor, shift: Shift, reason: str = "") -> Shift:
     """Take a volunteer off a task before they checked in; the place frees up."""
     task = shift.task
     if not may_act_for(actor, region_code=task.region.code, unit_id=shift.volunteer.unit_id):

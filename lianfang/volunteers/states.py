@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianfang.core.accounts.actors import Actor
 from lianfang.core.flows.engine import Flow, Transition, register_flow
 
 from .permissions import may_organise
@@ -34,7 +35,7 @@ ACTIVE_STATES = (TaskState.OPEN, TaskState.FULL)
 ORGANISER = "organiser"
 
 
-def _sides(task: Any, actor: Any) -> frozenset[str]:
+def _sides(task: Any, actor: Actor) -> frozenset[str]:
     return frozenset({ORGANISER}) if may_organise(actor, region_code=task.region.code) else frozenset()
 
 

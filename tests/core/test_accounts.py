@@ -13,8 +13,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
+from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.accounts.models import RecoveryCodeDevice, User
-from lianfang.core.accounts.permissions import SystemActor
 from lianfang.core.accounts.services import (
     one_time_password,
     password_reset_with_recovery_code,

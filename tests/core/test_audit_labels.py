@@ -15,8 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 from django.utils.functional import Promise
 
+from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.accounts.admin_site import admin_site
-from lianfang.core.accounts.permissions import SystemActor
 from lianfang.core.audit import labels
 from lianfang.core.audit.models import AuditEvent
 from lianfang.core.audit.services import audit_record

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.accounts.models import User
-from lianfang.core.accounts.permissions import SystemActor
 from lianfang.core.audit.labels import action_label, record_type_label, system_actor_label
 from lianfang.core.audit.models import AuditEvent
 from lianfang.core.audit.rows import write_row

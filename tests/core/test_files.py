@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import ExifTags, Image
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.audit.models import AuditEvent
 from lianfang.core.files.forms import EvidenceFilesField
 from lianfang.core.files.models import StoredFile

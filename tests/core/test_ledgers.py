@@ -18,8 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.accounts.models import User
-from lianfang.core.accounts.permissions import SystemActor
 from lianfang.core.audit.models import AuditEvent
 from lianfang.core.audit.services import snapshot
 from lianfang.core.ledgers.reports import ERROR_HEADERS, ImportReport

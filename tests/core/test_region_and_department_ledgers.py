@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
+from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.accounts.models import User
-from lianfang.core.accounts.permissions import SystemActor
 from lianfang.core.audit.models import AuditEvent
 from lianfang.core.ledgers.reports import ImportReport
 from lianfang.core.ledgers.services import ledger_export, ledger_import, ledger_template

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.people.services import clean_person, person_register
 from lianfang.core.units.models import UnitKind
 from lianfang.core.units.services import clean_unit, unit_register

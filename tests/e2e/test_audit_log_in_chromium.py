@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.audit.labels import action_label, system_actor_label
 from lianfang.core.audit.services import audit_record
 from tests.e2e.conftest import PHONE, RECORD_CSP_VIOLATIONS, sign_in

@@ -12,21 +12,7 @@ from lianfang.core.audit.services import audit_record_refusal
 from lianfang.core.regions.models import Role
 from lianfang.core.regions.scoping import scope_for
 
-
-class SystemActor:
-    """The operator at the console (a `lianfang` command or a job): no user row stands behind it."""
-
-    is_authenticated = False
-    is_active = True
-    is_superuser = False
-    is_staff = False
-    pk = None
-
-    def __init__(self, name: str) -> None:
-        self.audit_name = f"system:{name}"
-
-    def __str__(self) -> str:
-        return self.audit_name
+from .actors import SystemActor
 
 
 def is_registry_admin(user: Any) -> bool:

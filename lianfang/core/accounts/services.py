@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
+from lianfang.core.accounts.actors import Actor
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 
 from .models import RecoveryCode, RecoveryCodeDevice, User, recovery_code_digest
@@ -41,7 +41,7 @@ def one_time_password() -> str:
 
 
 def user_create(
-    *, actor: Any, username: str, full_name: str, password: str | None, must_change_password: bool = False
+    *, actor: Actor, username: str, full_name: str, password: str | None, must_change_password: bool = False
 ) -> User:
     """Create an account. Without a password the account cannot sign in until one is set; with
     must_change_password the password is a one-time one, which the first sign-in must replace."""
@@ -61,7 +61,7 @@ def user_create(
     return user
 
 
-def user_set_password(*, actor: Any, user: User, password: str) -> None:
+def user_set_password(*, actor: Actor, user: User, password: str) -> None:
     """An administrator resets a password (there is no e-mail or SMS channel)."""
     require_registry_admin(actor, verb="user.set_password")
     _validate_password(password, user)
@@ -94,7 +94,7 @@ def password_change_first(*, user: User, password: str) -> None:
         )
 
 
-def user_set_active(*, actor: Any, user: User, active: bool) -> None:
+def user_set_active(*, actor: Actor, user: User, active: bool) -> None:
     require_registry_admin(actor, verb="user.set_active")
     with transaction.atomic():
         before = snapshot(user, ["is_active"])
@@ -107,7 +107,7 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> None:
         )
 
 
-def totp_reset(*, actor: Any, user: User) -> None:
+def totp_reset(*, actor: Actor, user: User) -> None:
     """Remove a user's authenticator; they enrol a new one at their next sign-in."""
     require_registry_admin(actor, verb="totp.reset")
     with transaction.atomic():
@@ -138,14 +138,14 @@ def totp_confirm_enrolment(*, user: User, device: TOTPDevice, token: str) -> lis
         return _issue_recovery_codes(user=user, actor=user)
 
 
-def recovery_codes_issue(*, actor: Any, user: User) -> list[str]:
+def recovery_codes_issue(*, actor: Actor, user: User) -> list[str]:
     """A new set of one-time recovery codes, replacing the old; the plain codes are shown only now."""
     if actor != user:
         require_registry_admin(actor, verb="recovery_codes.issue")
     return _issue_recovery_codes(user=user, actor=actor)
 
 
-def _issue_recovery_codes(*, user: User, actor: Any) -> list[str]:
+def _issue_recovery_codes(*, user: User, actor: Actor) -> list[str]:
     codes = [
         "-".join("".join(secrets.choice(_ALPHABET) for _ in range(5)) for _ in range(2))
         for _ in range(RECOVERY_CODE_COUNT)

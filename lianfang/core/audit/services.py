@@ -10,15 +10,20 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from lianfang.core.accounts.actors import Actor, acting_user
+
 from .context import current
 from .models import AuditEvent, AuditSeal, Outcome
 from .rows import write_row
+
+if TYPE_CHECKING:
+    from lianfang.core.accounts.models import User
 
 log = logging.getLogger("lianfang.audit")
 
@@ -61,18 +66,18 @@ def _target_fields(target: models.Model | None) -> dict[str, Any]:
     }
 
 
-def _membership_used(actor: Any) -> int | None:
-    if actor is None:
+def _membership_used(user: User | None) -> int | None:
+    if user is None:
         return None
     from lianfang.core.regions.scoping import scope_for
 
-    grants = scope_for(actor).grants
+    grants = scope_for(user).grants
     return grants[0].membership_id if grants else None
 
 
 def _event_fields(
     *,
-    actor: Any,
+    actor: Actor | None,
     verb: str,
     target: models.Model | None = None,
     before: dict[str, Any] | None = None,
@@ -94,10 +99,10 @@ def _event_fields(
     )
 
 
-def _actor_fields(actor: Any, actor_name: str | None = None) -> dict[str, Any]:
+def _actor_fields(actor: Actor | None, actor_name: str | None = None) -> dict[str, Any]:
     """Who acted, through which membership, from which address, and when."""
     ctx = current()
-    real_actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    real_actor = acting_user(actor)
     return {
         "at": timezone.now(),
         "actor_id": real_actor.pk if real_actor else None,
@@ -147,12 +152,12 @@ class EventDetails(TypedDict, total=False):
     actor_name: str | None
 
 
-def audit_record(*, actor: Any, verb: str, **details: Unpack[EventDetails]) -> None:
+def audit_record(*, actor: Actor | None, verb: str, **details: Unpack[EventDetails]) -> None:
     """Record a write. Call it inside the service's transaction: the row commits with the change."""
     write_row(_event_fields(actor=actor, verb=verb, **details))
 
 
-def audit_rows(*, actor: Any, verb: str, events: Iterable[EventDetails]) -> Iterator[dict[str, Any]]:
+def audit_rows(*, actor: Actor, verb: str, events: Iterable[EventDetails]) -> Iterator[dict[str, Any]]:
     """The fields audit_record would write, for each of many events of one verb by one actor.
 
     For services that write many records at once (a ledger import creating thousands of people)
@@ -173,7 +178,7 @@ def audit_rows(*, actor: Any, verb: str, events: Iterable[EventDetails]) -> Iter
         )
 
 
-def audit_record_refusal(*, actor: Any, verb: str, **details: Unpack[EventDetails]) -> None:
+def audit_record_refusal(*, actor: Actor | None, verb: str, **details: Unpack[EventDetails]) -> None:
     """Record a denial (the default outcome) or a failure so that it survives the rollback of the
     request that caused it.
 
@@ -344,7 +349,7 @@ def audit_verify() -> VerifyReport:
     return report
 
 
-def audited_save(*, actor: Any, instance: models.Model, verb: str | None = None) -> models.Model:
+def audited_save(*, actor: Actor, instance: models.Model, verb: str | None = None) -> models.Model:
     """Validate and save a record, recording before and after in the same transaction.
 
     The shared write path for registry records whose services add no rule of their own.

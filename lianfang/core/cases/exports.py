@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianfang.core.accounts.actors import Actor
 from lianfang.core.audit.services import audit_record
 from lianfang.core.ledgers.writing import LedgerWriter
 
 from .models import Case
 
 
-def case_export(*, actor: Any, cases: QuerySet[Case]) -> bytes:
+def case_export(*, actor: Actor, cases: QuerySet[Case]) -> bytes:
     """Write the given cases (already scoped by the caller's selector) and audit the export."""
     headers = [
         _("Number"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import Actor, SystemActor
 from lianfang.core.regions.models import DepartmentKind, Role
 from lianfang.core.regions.scoping import Scope, scope_for
 
@@ -25,7 +25,7 @@ def _office_prefix(case: Case) -> str | None:
     return department.region.prefix
 
 
-def actor_scope(actor: Any) -> Scope:
+def actor_scope(actor: Actor) -> Scope:
     """The console (commands, jobs, the demo loader) acts for the whole district."""
     return Scope.everything() if isinstance(actor, SystemActor) else scope_for(actor)
 

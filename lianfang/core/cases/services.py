@@ -17,7 +17,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import Actor, SystemActor, acting_user
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 from lianfang.core.edits import VersionConflict
 from lianfang.core.flows.engine import InvalidTransition
@@ -133,7 +133,7 @@ for _model in (Department, Region):
     post_delete.connect(_departments_changed, sender=_model, dispatch_uid=f"cases-departments-del-{_model.__name__}")
 
 
-def default_owner(*, actor: Any, region: Region) -> Department | None:
+def default_owner(*, actor: Actor, region: Region) -> Department | None:
     """Who a new case goes to: the reporting bureau's own department, else the office of the
     subdistrict (or town) the case is in."""
     for grant in actor_scope(actor).grants:
@@ -163,7 +163,7 @@ def _content(data: CaseData, owner_department: Department | None, owner_unit: Un
 
 def case_report(
     *,
-    actor: Any,
+    actor: Actor,
     data: CaseData,
     client_id: uuid.UUID | None = None,
     owner_department: Department | None = None,
@@ -191,7 +191,7 @@ def case_report(
             unit=data.unit,
             person=data.person,
             region=data.region,
-            reporter=actor if getattr(actor, "is_authenticated", False) else None,
+            reporter=acting_user(actor),
             owner_department=owner,
             owner_unit=owner_unit,
             deadline=data.deadline,
@@ -220,13 +220,13 @@ def _locked(case: Case, version: int | None) -> Case:
     return current
 
 
-def _refuse(actor: Any, verb: str, case: Case, message: str) -> PermissionDenied:
+def _refuse(actor: Actor, verb: str, case: Case, message: str) -> PermissionDenied:
     audit_record_refusal(actor=actor, verb=verb, target=case)
     return PermissionDenied(message)
 
 
 def case_transition(
-    *, actor: Any, case: Case, name: str, version: int | None, note: str = "", outcome: str | None = None
+    *, actor: Actor, case: Case, name: str, version: int | None, note: str = "", outcome: str | None = None
 ) -> Case:
     """Move a case along its kind's flow (受理, 办结, 核实, 退回, 重新打开 …) through the flow engine.
 
@@ -245,7 +245,7 @@ def case_transition(
 
 def case_assign(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     version: int | None,
     owner_department: Department | None = None,
@@ -286,7 +286,7 @@ def case_assign(
 
 def case_edit(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     version: int | None,
     title: Any,
@@ -322,7 +322,7 @@ def case_edit(
     return current
 
 
-def _may_touch(actor: Any, case: Case) -> bool:
+def _may_touch(actor: Actor, case: Case) -> bool:
     from .selectors import case_list
 
     if isinstance(actor, SystemActor):
@@ -330,7 +330,7 @@ def _may_touch(actor: Any, case: Case) -> bool:
     return scope_for(actor).can_write and case_list(actor).filter(pk=case.pk).exists()
 
 
-def case_comment(*, actor: Any, case: Case, note: str) -> CaseEvent:
+def case_comment(*, actor: Actor, case: Case, note: str) -> CaseEvent:
     """Add a comment to the timeline (anyone who sees the case and may write, the unit's contact too)."""
     note = str(note or "").strip()
     if not _may_touch(actor, case):
@@ -345,7 +345,7 @@ def case_comment(*, actor: Any, case: Case, note: str) -> CaseEvent:
     return event
 
 
-def case_remind(*, actor: Any, case: Case) -> int:
+def case_remind(*, actor: Actor, case: Case) -> int:
     """Remind a case's owners now (a bulk action on the list); at most once a minute per case."""
     if not _may_touch(actor, case):
         raise _refuse(actor, "case.remind", case, _("You may not remind on this case."))
@@ -360,7 +360,7 @@ def case_remind(*, actor: Any, case: Case) -> int:
     return sent
 
 
-def case_attach(*, actor: Any, case: Case, upload: Any, note: str = "") -> CaseAttachment:
+def case_attach(*, actor: Actor, case: Case, upload: Any, note: str = "") -> CaseAttachment:
     """Attach evidence (a photo or a file) to a case; it appears on the timeline."""
     from lianfang.core.files.services import file_store
 
@@ -386,7 +386,7 @@ class BulkResult:
 
 def case_bulk(
     *,
-    actor: Any,
+    actor: Actor,
     cases: Iterable[Case],
     action: str,
     owner_department: Department | None = None,

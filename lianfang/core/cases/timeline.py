@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lianfang.core.accounts.actors import acting_user, shown_name
+from lianfang.core.accounts.actors import Actor, acting_user, shown_name
 from lianfang.core.prepared import PreparedInsert
 
 from .models import Case, CaseEvent
@@ -14,14 +14,14 @@ from .models import Case, CaseEvent
 _insert_event = PreparedInsert(CaseEvent)
 
 
-def event_add(case: Case, *, actor: Any, kind: str, note: str = "", **fields: Any) -> CaseEvent:
+def event_add(case: Case, *, actor: Actor, kind: str, note: str = "", **fields: Any) -> CaseEvent:
     """A timeline row that the caller answers with (a comment, an attachment's event)."""
     event = CaseEvent(case=case, actor=acting_user(actor), actor_name=shown_name(actor), kind=kind, note=note, **fields)
     _insert_event(event)
     return event
 
 
-def event_row(case: Case, *, actor: Any, kind: str, note: str = "", **fields: Any) -> None:
+def event_row(case: Case, *, actor: Actor, kind: str, note: str = "", **fields: Any) -> None:
     """A timeline row nobody reads back at once (a report, a transition): written from its values."""
     user = acting_user(actor)
     row = {

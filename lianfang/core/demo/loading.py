@@ -16,7 +16,7 @@ from typing import Any
 from django.apps import apps
 from django.utils import timezone
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import SystemActor
 
 # The seed bulletin's period: issue 2 of 上街信息, 14 January 2022.
 SEED_START = dt.date(2022, 1, 1)

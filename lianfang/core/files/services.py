@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import Actor, SystemActor, acting_user
 from lianfang.core.audit.services import audit_record, audit_record_refusal
 from lianfang.core.regions.scoping import scope_for
 
@@ -117,13 +117,13 @@ def _storage() -> FileSystemStorage:
     )
 
 
-def _may_upload(actor: Any) -> bool:
+def _may_upload(actor: Actor) -> bool:
     if isinstance(actor, SystemActor):
         return True
     return bool(getattr(actor, "is_authenticated", False) and scope_for(actor).can_write)
 
 
-def file_store(*, actor: Any, upload: Any) -> StoredFile:
+def file_store(*, actor: Actor, upload: Any) -> StoredFile:
     """Store an upload (raw, or already checked by validate_upload) and record who sent it.
 
     The bytes are written first, then the row and its audit row in one transaction; if that
@@ -146,7 +146,7 @@ def file_store(*, actor: Any, upload: Any) -> StoredFile:
                 size=len(checked.data),
                 sha256=hashlib.sha256(checked.data).hexdigest(),
                 storage_name=name,
-                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                uploaded_by=acting_user(actor),
             )
             audit_record(
                 actor=actor,

@@ -30,6 +30,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lianfang.core.accounts.actors import Actor
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 
 from .models import StatusChange
@@ -79,7 +80,7 @@ class Move:
     flow: Flow
     transition: Transition
     record: Any
-    actor: Any
+    actor: Actor
     source: str
     note: str = ""
     inputs: Mapping[str, Any] = field(default_factory=dict)
@@ -176,7 +177,7 @@ class Flow:
         """What may be asked for in this state (automatic transitions are not offered)."""
         return [t for t in self.transitions if state in t.sources and not t.automatic]
 
-    def offered(self, record: Any, actor: Any) -> list[Transition]:
+    def offered(self, record: Any, actor: Actor) -> list[Transition]:
         """What this actor may ask for now: the transitions from the record's state on their sides."""
         on = frozenset(self.sides_of(record, actor))
         return [t for t in self.available(record.state) if t.by in on]
@@ -195,7 +196,7 @@ class Flow:
         *,
         record: models.Model,
         name: str,
-        actor: Any,
+        actor: Actor,
         note: str = "",
         inputs: Mapping[str, Any] | None = None,
         automatic: bool = False,

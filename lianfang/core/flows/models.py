@@ -6,14 +6,12 @@ every other flow's record keeps its status changes here, found by its type and i
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.core.accounts.actors import acting_user, shown_name
+from lianfang.core.accounts.actors import Actor, acting_user, shown_name
 from lianfang.core.audit.labels import shown_actor
 
 
@@ -53,7 +51,7 @@ class StatusChange(models.Model):
 
     @classmethod
     def record(
-        cls, *, record: models.Model, flow: str, transition: str, source: str, target: str, actor: Any, note: str
+        cls, *, record: models.Model, flow: str, transition: str, source: str, target: str, actor: Actor, note: str
     ) -> StatusChange:
         """The row for a transition just taken."""
         return cls.objects.create(

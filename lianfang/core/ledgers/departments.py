@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from lianfang.core.accounts.actors import Actor
 from lianfang.core.regions.models import Department, DepartmentKind
 from lianfang.core.regions.selectors import department_list
 from lianfang.core.regions.services import department_save
@@ -129,7 +130,7 @@ class DepartmentsLedger(RegistryLedger):
 
     # Export
 
-    def export_rows(self, actor: Any, *, reveal: bool) -> Iterator[list[Any]]:
+    def export_rows(self, actor: Actor, *, reveal: bool) -> Iterator[list[Any]]:
         kinds = cells.Choices(DepartmentKind)
         unit_kinds = cells.Choices(UnitKind)
         for department in department_list():

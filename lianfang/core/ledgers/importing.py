@@ -21,7 +21,8 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianfang.core.accounts.permissions import SystemActor, require_registry_admin
+from lianfang.core.accounts.actors import Actor, SystemActor
+from lianfang.core.accounts.permissions import require_registry_admin
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import Scope, scope_for
 
@@ -42,7 +43,7 @@ CHUNK = 2000
 class ImportContext:
     """The importing actor and what every row is checked against, loaded once per file."""
 
-    actor: Any
+    actor: Actor
     today: dt.date = field(default_factory=timezone.localdate)
     regions: dict[str, Region] = field(default_factory=dict)
     progress: Progress | None = None
@@ -76,7 +77,7 @@ class Ledger(Protocol):
     title: str
     columns: Sequence[Column]
 
-    def check_permission(self, actor: Any) -> None:
+    def check_permission(self, actor: Actor) -> None:
         """Raise PermissionDenied (and audit the refusal) if the actor may not import this ledger."""
 
     def run(
@@ -101,7 +102,7 @@ class RegistryLedger(CheckThenWrite):
     """For the registries a system administrator maintains (regions, departments, users): only
     they (or the console) may import them."""
 
-    def check_permission(self, actor: Any) -> None:
+    def check_permission(self, actor: Actor) -> None:
         require_registry_admin(actor, verb="ledger.import")
 
 
@@ -147,7 +148,7 @@ class ExportLedger(Protocol):
     title: str
     columns: Sequence[Column]
 
-    def export_rows(self, actor: Any, *, reveal: bool) -> Iterator[list[Any]]:
+    def export_rows(self, actor: Actor, *, reveal: bool) -> Iterator[list[Any]]:
         """The values of each record the actor may see, in the order of `columns`."""
 
 

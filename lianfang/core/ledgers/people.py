@@ -28,7 +28,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import Actor, SystemActor
 from lianfang.core.audit.models import AuditEvent
 from lianfang.core.audit.services import EventDetails, audit_record_refusal, audit_rows, snapshot
 from lianfang.core.people.identity import Document, DocumentType, Sex, normalise
@@ -257,7 +257,7 @@ class PeopleLedger:
     title = "人员台账"
     columns: Sequence[Column] = COLUMNS
 
-    def check_permission(self, actor: Any) -> None:
+    def check_permission(self, actor: Actor) -> None:
         if isinstance(actor, SystemActor):
             return
         if not getattr(actor, "is_authenticated", False) or not scope_for(actor).can_write:
@@ -398,12 +398,12 @@ class PeopleLedger:
 
     # Export
 
-    def queryset(self, actor: Any) -> QuerySet[Person]:
+    def queryset(self, actor: Actor) -> QuerySet[Person]:
         if isinstance(actor, SystemActor):
             return Scope.everything().filter(Person.objects.select_related("home_region"))
         return person_list(actor)
 
-    def export_rows(self, actor: Any, *, reveal: bool) -> Iterator[list[Any]]:
+    def export_rows(self, actor: Actor, *, reveal: bool) -> Iterator[list[Any]]:
         with translation.override("zh-hans"):
             types = {value: str(label) for value, label in DocumentType.choices}
             sexes = {value: str(label) for value, label in Sex.choices}

@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from lianfang.core.accounts.actors import Actor
 from lianfang.core.regions.models import Region, code_prefix, level_for_code, parent_code
 from lianfang.core.regions.selectors import region_list
 from lianfang.core.regions.services import region_save
@@ -174,7 +175,7 @@ class RegionsLedger(RegistryLedger):
 
     # Export
 
-    def export_rows(self, actor: Any, *, reveal: bool) -> Iterator[list[Any]]:
+    def export_rows(self, actor: Actor, *, reveal: bool) -> Iterator[list[Any]]:
         """Every region, parents before children (code order puts a district before its subdistricts)."""
         for code, name in region_list().values_list("code", "name"):
             yield [code, name]

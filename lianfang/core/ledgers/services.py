@@ -11,13 +11,13 @@ importer's jurisdiction, say). Importing the same file again changes nothing.
 from __future__ import annotations
 
 import os
-from typing import IO, Any
+from typing import IO
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import Actor, SystemActor
 from lianfang.core.audit.services import audit_record, audit_record_refusal
 from lianfang.core.regions.scoping import scope_for
 
@@ -65,7 +65,7 @@ def _ledger(kind: str) -> Ledger:
 
 def ledger_import(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     file: IO[bytes] | str | os.PathLike[str],
     filename: str = "",
@@ -124,7 +124,7 @@ def ledger_import(
     return report
 
 
-def ledger_export(*, actor: Any, kind: str, reveal: bool = False, reason: str = "") -> bytes:
+def ledger_export(*, actor: Actor, kind: str, reveal: bool = False, reason: str = "") -> bytes:
     """The people, units, regions or departments the actor may see, as an .xlsx with the headers the
     import reads (regions and departments are public administrative facts: all of them).
 

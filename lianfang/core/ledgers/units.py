@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import Actor, SystemActor
 from lianfang.core.audit.services import audit_record_refusal
 from lianfang.core.people.identity import DocumentType, normalise
 from lianfang.core.people.indexes import DOCUMENT_COLUMN, document_index
@@ -70,7 +70,7 @@ class UnitsLedger(CheckThenWrite):
     title = "单位台账"
     columns: Sequence[Column] = COLUMNS
 
-    def check_permission(self, actor: Any) -> None:
+    def check_permission(self, actor: Actor) -> None:
         if isinstance(actor, SystemActor):
             return
         if not getattr(actor, "is_authenticated", False) or not scope_for(actor).can_write:
@@ -193,14 +193,14 @@ class UnitsLedger(CheckThenWrite):
 
     # Export
 
-    def queryset(self, actor: Any) -> QuerySet[Unit]:
+    def queryset(self, actor: Actor) -> QuerySet[Unit]:
         if isinstance(actor, SystemActor):
             return Scope.everything().filter(
                 Unit.objects.select_related("region", "contact").prefetch_related("profiles")
             )
         return unit_list(actor)
 
-    def export_rows(self, actor: Any, *, reveal: bool) -> Iterator[list[Any]]:
+    def export_rows(self, actor: Actor, *, reveal: bool) -> Iterator[list[Any]]:
         kinds = cells.Choices(UnitKind)
         for unit in self.queryset(actor).order_by("id").iterator(chunk_size=2000):
             contact = unit.contact

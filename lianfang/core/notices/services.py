@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianfang.core.accounts.actors import Actor, acting_user
 from lianfang.core.audit.services import audit_record, audit_record_refusal
 from lianfang.core.files.models import StoredFile
 from lianfang.core.files.services import CheckedUpload, file_store
@@ -100,9 +101,9 @@ def notify(*, users: Iterable[Any], title: str, body: str = "", link: str = "", 
     return len(created)
 
 
-def notification_mark_read(*, actor: Any, notifications: Sequence[Notification] | None = None) -> int:
+def notification_mark_read(*, actor: Actor, notifications: Sequence[Notification] | None = None) -> int:
     """Mark some of the actor's own notifications read (all of them when none are named)."""
-    rows = Notification.objects.filter(user=actor, read_at__isnull=True)
+    rows = Notification.objects.filter(user=acting_user(actor), read_at__isnull=True)
     if notifications is not None:
         rows = rows.filter(pk__in=[n.pk for n in notifications])
     with transaction.atomic():
@@ -145,7 +146,7 @@ def _clean_text(title: Any, body: Any) -> tuple[str, str]:
 
 def notice_send(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     body: str,
     target: Target,
@@ -178,12 +179,14 @@ def notice_send(
         if isinstance(item, StoredFile) and item.uploaded_by_id != actor.pk:
             raise ValidationError({"attachments": [_("Attach only files you uploaded yourself.")]})
     membership = Membership.objects.select_related("region", "department").get(pk=grant.membership_id)
+    sender = acting_user(actor)
+    assert sender is not None  # a sending grant is always a signed-in user's
     with transaction.atomic():
         files = [item if isinstance(item, StoredFile) else file_store(actor=actor, upload=item) for item in attachments]
         notice = Notice.objects.create(
             title=clean_title,
             body=clean_body,
-            sender=actor,
+            sender=sender,
             region=membership.region,
             department=membership.department,
             target_kind=target.kind,
@@ -207,7 +210,7 @@ def notice_send(
     return notice
 
 
-def _own_receipts(actor: Any, notice: Notice, verb: str) -> list[int]:
+def _own_receipts(actor: Actor, notice: Notice, verb: str) -> list[int]:
     ids = list(notice_inbox(actor).filter(notice=notice).order_by().values_list("pk", flat=True))
     if not ids:
         audit_record_refusal(actor=actor, verb=verb, target=notice)
@@ -215,7 +218,7 @@ def _own_receipts(actor: Any, notice: Notice, verb: str) -> list[int]:
     return ids
 
 
-def _audit_receipts(actor: Any, verb: str, notice: Notice, receipt_ids: list[int]) -> None:
+def _audit_receipts(actor: Actor, verb: str, notice: Notice, receipt_ids: list[int]) -> None:
     for receipt in NoticeReceipt.objects.filter(pk__in=receipt_ids).select_related("unit"):
         audit_record(
             actor=actor,
@@ -226,7 +229,7 @@ def _audit_receipts(actor: Any, verb: str, notice: Notice, receipt_ids: list[int
         )
 
 
-def notice_read(*, actor: Any, notice: Notice) -> list[NoticeReceipt]:
+def notice_read(*, actor: Actor, notice: Notice) -> list[NoticeReceipt]:
     """Record that the actor's organisation read the notice. Idempotent: the first time is kept."""
     receipt_ids = _own_receipts(actor, notice, "notice.read")
     with transaction.atomic():
@@ -241,7 +244,7 @@ def notice_read(*, actor: Any, notice: Notice) -> list[NoticeReceipt]:
     return list(NoticeReceipt.objects.filter(pk__in=receipt_ids).select_related("unit"))
 
 
-def notice_acknowledge(*, actor: Any, notice: Notice) -> list[NoticeReceipt]:
+def notice_acknowledge(*, actor: Actor, notice: Notice) -> list[NoticeReceipt]:
     """Record that the actor's organisation acknowledged the notice (which implies reading it).
     Idempotent: the first acknowledgement is kept."""
     receipt_ids = _own_receipts(actor, notice, "notice.acknowledge")
@@ -274,7 +277,7 @@ class Reminded:
     without_contact: int
 
 
-def notice_remind(*, actor: Any, notice: Notice) -> Reminded:
+def notice_remind(*, actor: Actor, notice: Notice) -> Reminded:
     """Remind the organisations that have not acknowledged the notice: their contacts get a
     notification. Each receipt is reminded at most once an hour; a receipt is claimed with a
     conditional UPDATE, so two people (or two workers) pressing at once remind it once."""

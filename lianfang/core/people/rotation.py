@@ -4,10 +4,10 @@ LIANFANG_DATA_KEY_PREVIOUS while this runs. Blind indexes are recomputed under t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.db import transaction
 
+from lianfang.core.accounts.actors import Actor
 from lianfang.core.audit.services import audit_record
 from lianfang.core.privacy.cipher import decrypt, encrypt, is_current
 
@@ -16,7 +16,7 @@ from .indexes import DOCUMENT_COLUMN, PHONE_COLUMN, document_index, phone_index
 from .models import Person
 
 
-def data_key_rotate(*, actor: Any, chunk: int = 1000, progress: Callable[[int], object] | None = None) -> int:
+def data_key_rotate(*, actor: Actor, chunk: int = 1000, progress: Callable[[int], object] | None = None) -> int:
     """Re-encrypt every person not yet under the current key; returns how many were rewritten.
 
     Idempotent: a second run finds nothing to do. Run it in a maintenance window, since lookups

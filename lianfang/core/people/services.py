@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
+from lianfang.core.accounts.actors import Actor
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 from lianfang.core.edits import VersionConflict
 from lianfang.core.prepared import PreparedInsert
@@ -125,7 +126,7 @@ def same_content(person: Person, data: PersonData) -> bool:
     )
 
 
-def _link(*, person: Person, actor: Any, region: Region, department: Department | None, source: str) -> bool:
+def _link(*, person: Person, actor: Actor, region: Region, department: Department | None, source: str) -> bool:
     _, created = PersonLink.objects.get_or_create(
         person=person,
         region=region,
@@ -138,7 +139,7 @@ def _link(*, person: Person, actor: Any, region: Region, department: Department 
 
 def person_register(
     *,
-    actor: Any,
+    actor: Actor,
     data: PersonData,
     region: Region,
     department: Department | None = None,
@@ -174,7 +175,7 @@ def person_register(
 
 def _register(
     *,
-    actor: Any,
+    actor: Actor,
     data: PersonData,
     person: Person,
     link: dict[str, Any],
@@ -206,13 +207,13 @@ def _register(
     return existing, "unchanged"
 
 
-def person_is_visible(actor: Any, person: Person) -> bool:
+def person_is_visible(actor: Actor, person: Person) -> bool:
     from .selectors import person_list
 
     return person_list(actor).filter(pk=person.pk).exists()
 
 
-def person_update(*, actor: Any, person: Person, data: PersonData, version: int) -> Person:
+def person_update(*, actor: Actor, person: Person, data: PersonData, version: int) -> Person:
     """Change a person the actor may see; `version` is the one the editor read (409 if stale)."""
     if not person_is_visible(actor, person) or not scope_for(actor).can_write:
         audit_record_refusal(actor=actor, verb="person.update", target=person)
@@ -232,7 +233,7 @@ def person_update(*, actor: Any, person: Person, data: PersonData, version: int)
     return current
 
 
-def person_reveal(*, actor: Any, person: Person, field: str, reason: str) -> str:
+def person_reveal(*, actor: Actor, person: Person, field: str, reason: str) -> str:
     """Show one full value (document number or phone) to a user with the privilege, for a reason."""
     reason = " ".join(str(reason or "").split())
     scope = scope_for(actor)

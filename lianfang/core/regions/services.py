@@ -7,26 +7,27 @@ from typing import Any
 
 from django.db import transaction
 
+from lianfang.core.accounts.actors import Actor
 from lianfang.core.accounts.permissions import require_registry_admin
 from lianfang.core.audit.services import audited_save
 
 from .models import Department, Membership, Region
 
 
-def region_save(*, actor: Any, region: Region) -> Region:
+def region_save(*, actor: Actor, region: Region) -> Region:
     """Create or correct a region (its code may be corrected: the key is a surrogate)."""
     require_registry_admin(actor, verb="region.save")
     audited_save(actor=actor, instance=region)
     return region
 
 
-def department_save(*, actor: Any, department: Department) -> Department:
+def department_save(*, actor: Actor, department: Department) -> Department:
     require_registry_admin(actor, verb="department.save")
     audited_save(actor=actor, instance=department)
     return department
 
 
-def membership_save(*, actor: Any, membership: Membership) -> Membership:
+def membership_save(*, actor: Actor, membership: Membership) -> Membership:
     """Grant or change a role over a region scope, optionally limited in time (下沉)."""
     require_registry_admin(actor, verb="membership.save")
     with transaction.atomic():
@@ -38,7 +39,7 @@ def membership_save(*, actor: Any, membership: Membership) -> Membership:
     return membership
 
 
-def membership_end(*, actor: Any, membership: Membership, on: dt.date) -> Membership:
+def membership_end(*, actor: Actor, membership: Membership, on: dt.date) -> Membership:
     """End a membership on a day; the row stays, so the history of who served when is kept."""
     membership.valid_until = on
     if membership.valid_from and membership.valid_from > on:

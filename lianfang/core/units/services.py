@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
+from lianfang.core.accounts.actors import Actor
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 from lianfang.core.edits import VersionConflict
 from lianfang.core.people.models import Person
@@ -112,7 +113,7 @@ def _unit_snapshot(unit: Unit) -> dict[str, Any]:
     return {**snapshot(unit), "kinds": sorted(unit.profiles.values_list("kind", flat=True))}
 
 
-def unit_register(*, actor: Any, data: UnitData) -> tuple[Unit, str]:
+def unit_register(*, actor: Actor, data: UnitData) -> tuple[Unit, str]:
     """Register a unit; a known credit code (or, without one, the same name in the same region)
     finds the existing record. Returns the unit and "created", "updated" or "unchanged"."""
     scope = scope_for(actor) if getattr(actor, "is_authenticated", False) else None
@@ -156,13 +157,13 @@ def unit_register(*, actor: Any, data: UnitData) -> tuple[Unit, str]:
         ) from error
 
 
-def unit_is_visible(actor: Any, unit: Unit) -> bool:
+def unit_is_visible(actor: Actor, unit: Unit) -> bool:
     from .selectors import unit_list
 
     return unit_list(actor).filter(pk=unit.pk).exists()
 
 
-def unit_update(*, actor: Any, unit: Unit, data: UnitData, version: int) -> Unit:
+def unit_update(*, actor: Actor, unit: Unit, data: UnitData, version: int) -> Unit:
     if not unit_is_visible(actor, unit) or not scope_for(actor).can_write:
         audit_record_refusal(actor=actor, verb="unit.update", target=unit)
         raise PermissionDenied(_("You may not change this organisation."))

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.accounts.services import one_time_password, user_create
 from lianfang.core.audit.context import audit_context
 from lianfang.core.regions.models import Department, Membership, Region, Role

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.audit.context import audit_context
 from lianfang.core.ledgers.services import EXPORT_KINDS, ledger_export
 

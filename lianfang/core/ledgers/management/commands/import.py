@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.audit.context import audit_context
 from lianfang.core.ledgers.reports import ImportReport
 from lianfang.core.ledgers.services import KINDS, LedgerFileError, ledger_import

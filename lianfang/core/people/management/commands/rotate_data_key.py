@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from lianfang.core.accounts.permissions import SystemActor
+from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.audit.context import audit_context
 from lianfang.core.people.models import Person
 from lianfang.core.people.rotation import data_key_rotate
