@@ -1,9 +1,12 @@
-"""An action taken from a page: run the service, say what happened, go back.
+"""An action taken from a page: run the service, say what happened, go on.
 
-Every page that posts a change (a transition, an assignment, a check-in …) goes through
-`page_action`, so that a service's refusal reads the same everywhere: field errors with the
-field's label, a refused transition, a stale version or a resent submission with their message,
-a permission refusal with its reason."""
+Every page that posts a change goes through one of two helpers, so that a service's refusal reads
+the same everywhere (field errors by field, a refused transition, a stale version or a resent
+submission with their message, a permission refusal with its reason):
+- `page_action`: a button on a record's page (a transition, an assignment, a check-in …); success
+  and refusal alike come back to the page as messages;
+- `form_action`: a form page (report a case, register a person …); success is said and leads on,
+  a refusal is put on the form, which the page draws again."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from django.shortcuts import redirect
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from lianfang.core.edits import VersionConflict
+from lianfang.core.edits import VersionConflict, add_refusal
 from lianfang.core.flows.engine import InvalidTransition
 from lianfang.core.idempotency import SubmissionConflict
 
@@ -58,3 +61,21 @@ def page_action(
     else:
         messages.success(request, str(said) if isinstance(said, str | Promise) else _("Saved."))
     return redirect(back)
+
+
+Done = tuple[Promise | str, str]
+
+
+def form_action(request: HttpRequest, form: forms.Form, run: Callable[[dict[str, Any]], Done]) -> HttpResponse | None:
+    """A form page's POST: with valid values, `run` calls the service and returns what to say and
+    the URL to go on to. A refusal goes on the form (field errors beside their fields, anything else
+    above it) and None is returned, as for a GET or an invalid form: the page is drawn again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        said, url = run(form.cleaned_data)
+    except (ValidationError, PermissionDenied, *SAID_AS_IS) as refused:
+        add_refusal(form, refused)
+        return None
+    messages.success(request, str(said))
+    return redirect(url)

@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 
 from lianfang.core.cases.models import Case
 from lianfang.core.edits import VersionConflict, add_refusal, add_service_errors
-from lianfang.core.idempotency import SubmissionConflict
-from lianfang.core.page_actions import page_action
+from lianfang.core.page_actions import Done, form_action, page_action
 from lianfang.core.people.selectors import person_search
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import scope_for
@@ -103,25 +102,20 @@ def problem_new(request: HttpRequest) -> HttpResponse:
     form = ProblemForm(request.POST or None, units=units)
     if units.count() == 1 and not form.is_bound:
         form.initial["unit"] = units.first()
-    if request.method == "POST" and form.is_valid():
-        values = form.cleaned_data
-        try:
-            problem, created = services.problem_report(
-                actor=request.user,
-                unit=values["unit"],
-                category=values["category"],
-                title=values["title"],
-                description=values["description"],
-                client_id=values["client_id"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except SubmissionConflict as conflict:
-            form.add_error(None, str(conflict))
-        else:
-            messages.success(request, _("Reported.") if created else _("This report was already received."))
-            return redirect("cases:detail", pk=problem.pk)
-    return render(request, "enterprises/problem_form.html", {"form": form})
+
+    def report(values: dict[str, Any]) -> Done:
+        problem, created = services.problem_report(
+            actor=request.user,
+            unit=values["unit"],
+            category=values["category"],
+            title=values["title"],
+            description=values["description"],
+            client_id=values["client_id"],
+        )
+        said = _("Reported.") if created else _("This report was already received.")
+        return said, reverse("cases:detail", args=[problem.pk])
+
+    return form_action(request, form, report) or render(request, "enterprises/problem_form.html", {"form": form})
 
 
 @login_required
@@ -144,10 +138,8 @@ def problem_close(request: HttpRequest, pk: int) -> HttpResponse:
                 loan_amount=values["loan_amount"],
                 materials_supplied=values["materials_supplied"],
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except (VersionConflict, PermissionDenied) as refused:
-            form.add_error(None, str(refused) or _("You may not do this."))
+        except (ValidationError, VersionConflict, PermissionDenied) as refused:
+            add_refusal(form, refused)
         else:
             messages.success(request, _("Marked done. It now waits for verification."))
             return redirect("cases:detail", pk=case.pk)
@@ -366,21 +358,19 @@ def instructors(request: HttpRequest) -> HttpResponse:
 def visit_new(request: HttpRequest) -> HttpResponse:
     assignments = assignment_list(request.user).filter(ends_on__isnull=True)
     form = VisitForm(request.POST or None, assignments=assignments)
-    if request.method == "POST" and form.is_valid():
-        values = form.cleaned_data
-        try:
-            _visit, created = services.visit_log(
-                actor=request.user,
-                assignment=values["assignment"],
-                visited_on=values["visited_on"],
-                notes=values["notes"],
-                client_id=values["client_id"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except (PermissionDenied, SubmissionConflict) as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, _("Visit logged.") if created else _("This visit was already logged."))
-            return redirect("enterprises:instructors")
+
+    def log(values: dict[str, Any]) -> Done:
+        _visit, created = services.visit_log(
+            actor=request.user,
+            assignment=values["assignment"],
+            visited_on=values["visited_on"],
+            notes=values["notes"],
+            client_id=values["client_id"],
+        )
+        said = _("Visit logged.") if created else _("This visit was already logged.")
+        return said, reverse("enterprises:instructors")
+
+    done = form_action(request, form, log)
+    if done is not None:
+        return done
     return render(request, "enterprises/visit_form.html", {"form": form})

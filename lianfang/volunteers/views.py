@@ -25,9 +25,8 @@ from django.views.decorators.http import require_POST
 
 from lianfang.core.accounts.models import User
 from lianfang.core.api.params import page_filters
-from lianfang.core.edits import add_service_errors
 from lianfang.core.flows.selectors import status_changes
-from lianfang.core.page_actions import page_action
+from lianfang.core.page_actions import Done, form_action, page_action
 from lianfang.core.regions.models import RegionLevel
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import regions_in_scope, staff_serving
@@ -178,29 +177,23 @@ def volunteer_new(request: HttpRequest) -> HttpResponse:
     units = unit_list(request.user, kind=UnitKind.ENTERPRISE).order_by("name")
     communities = regions_in_scope(request.user).filter(level__in=[RegionLevel.COMMUNITY, RegionLevel.VILLAGE])
     form = VolunteerForm(request.POST or None, units=units, communities=communities)
-    if request.method == "POST" and form.is_valid():
-        values = form.cleaned_data
-        try:
-            data = services.clean_volunteer(
-                name=values["name"],
-                document_type=values["document_type"],
-                document_number=values["document_number"],
-                phone=values["phone"],
-                address=values["address"],
-                unit=values["unit"],
-                community=values["community"],
-                skills=values["skills"],
-                availability=values["availability"],
-            )
-            volunteer = services.volunteer_register(actor=request.user, data=data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except PermissionDenied as denied:
-            form.add_error(None, str(denied))
-        else:
-            messages.success(request, _("Registered."))
-            return redirect("volunteers:detail", pk=volunteer.pk)
-    return render(request, "volunteers/volunteer_form.html", {"form": form})
+
+    def register(values: dict[str, Any]) -> Done:
+        data = services.clean_volunteer(
+            name=values["name"],
+            document_type=values["document_type"],
+            document_number=values["document_number"],
+            phone=values["phone"],
+            address=values["address"],
+            unit=values["unit"],
+            community=values["community"],
+            skills=values["skills"],
+            availability=values["availability"],
+        )
+        volunteer = services.volunteer_register(actor=request.user, data=data)
+        return _("Registered."), reverse("volunteers:detail", args=[volunteer.pk])
+
+    return form_action(request, form, register) or render(request, "volunteers/volunteer_form.html", {"form": form})
 
 
 # Tasks --------------------------------------------------------------------------------------
@@ -248,30 +241,24 @@ def task_new(request: HttpRequest) -> HttpResponse:
             "ends_at": (now + dt.timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        values = form.cleaned_data
-        try:
-            data = services.clean_task(
-                kind=values["kind"],
-                title=values["title"],
-                place=values["place"],
-                region=values["region"],
-                starts_at=values["starts_at"],
-                ends_at=values["ends_at"],
-                people_needed=values["people_needed"],
-                organiser=values["organiser"],
-                invited_units=list(values["invited_units"]),
-                note=values["note"],
-            )
-            task = services.task_create(actor=request.user, data=data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except PermissionDenied as denied:
-            form.add_error(None, str(denied))
-        else:
-            messages.success(request, _("Task created."))
-            return redirect("volunteers:task", pk=task.pk)
-    return render(request, "volunteers/task_form.html", {"form": form})
+
+    def create(values: dict[str, Any]) -> Done:
+        data = services.clean_task(
+            kind=values["kind"],
+            title=values["title"],
+            place=values["place"],
+            region=values["region"],
+            starts_at=values["starts_at"],
+            ends_at=values["ends_at"],
+            people_needed=values["people_needed"],
+            organiser=values["organiser"],
+            invited_units=list(values["invited_units"]),
+            note=values["note"],
+        )
+        task = services.task_create(actor=request.user, data=data)
+        return _("Task created."), reverse("volunteers:task", args=[task.pk])
+
+    return form_action(request, form, create) or render(request, "volunteers/task_form.html", {"form": form})
 
 
 def _visible_task(request: HttpRequest, pk: int) -> VolunteerTask:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -20,10 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lianfang.core.api.params import ID_DIGITS, page_filters
-from lianfang.core.edits import add_service_errors
 from lianfang.core.files.serving import file_response
-from lianfang.core.idempotency import SubmissionConflict
-from lianfang.core.page_actions import form_refusal, page_action
+from lianfang.core.page_actions import Done, form_action, form_refusal, page_action
 from lianfang.core.regions.models import Department, Role
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import regions_in_scope, staff_serving
@@ -136,27 +134,22 @@ def case_report_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Your role may not report cases."))
     units = unit_list(request.user).select_related("region").order_by("name")
     form = ReportForm(request.POST or None, units=units, regions=regions_in_scope(request.user))
-    if request.method == "POST" and form.is_valid():
-        values = form.cleaned_data
-        try:
-            data = services.clean_case(
-                kind=values["kind"],
-                title=values["title"],
-                description=values["description"],
-                unit=values["unit"],
-                region=values["region"],
-                deadline=values["deadline"],
-                priority=values["priority"],
-            )
-            case, created = services.case_report(actor=request.user, data=data, client_id=values["client_id"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except SubmissionConflict as conflict:
-            form.add_error(None, str(conflict))
-        else:
-            messages.success(request, _("Reported.") if created else _("This report was already received."))
-            return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/report.html", {"form": form})
+
+    def report(values: dict[str, Any]) -> Done:
+        data = services.clean_case(
+            kind=values["kind"],
+            title=values["title"],
+            description=values["description"],
+            unit=values["unit"],
+            region=values["region"],
+            deadline=values["deadline"],
+            priority=values["priority"],
+        )
+        case, created = services.case_report(actor=request.user, data=data, client_id=values["client_id"])
+        said = _("Reported.") if created else _("This report was already received.")
+        return said, reverse("cases:detail", args=[case.pk])
+
+    return form_action(request, form, report) or render(request, "cases/report.html", {"form": form})
 
 
 def _assignable(case: Case) -> Any:

@@ -5,20 +5,22 @@ acknowledging for a recipient), attachments; and the user's notification list.""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lianfang.core.edits import add_service_errors
 from lianfang.core.files.serving import file_response
+from lianfang.core.page_actions import Done, form_action
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import regions_in_scope
 from lianfang.core.units.selectors import unit_list
@@ -72,28 +74,26 @@ def notice_new(request: HttpRequest) -> HttpResponse:
         regions=regions_in_scope(request.user),
         units=units.order_by("name", "id"),
     )
-    if request.method == "POST" and form.is_valid():
-        values = form.cleaned_data
-        try:
-            target = clean_target(
-                kind=values["target_kind"],
-                unit_kind=values["target_unit_kind"],
-                region=values["target_region"],
-                units=values["target_units"] or (),
-            )
-            notice = notice_send(
-                actor=request.user,
-                title=values["title"],
-                body=values["body"],
-                target=target,
-                attachments=values["attachments"],
-            )
-            messages.success(request, _("Sent to %(n)d organisations.") % {"n": notice.receipts.count()})
-            return redirect("notices:detail", pk=notice.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
-    context = {"form": form, "target_kinds": TargetKind}
-    return render(request, "notices/form.html", context)
+
+    def send(values: dict[str, Any]) -> Done:
+        target = clean_target(
+            kind=values["target_kind"],
+            unit_kind=values["target_unit_kind"],
+            region=values["target_region"],
+            units=values["target_units"] or (),
+        )
+        notice = notice_send(
+            actor=request.user,
+            title=values["title"],
+            body=values["body"],
+            target=target,
+            attachments=values["attachments"],
+        )
+        said = _("Sent to %(n)d organisations.") % {"n": notice.receipts.count()}
+        return said, reverse("notices:detail", args=[notice.pk])
+
+    done = form_action(request, form, send)
+    return done or render(request, "notices/form.html", {"form": form, "target_kinds": TargetKind})
 
 
 @login_required

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianfang.core.audit.selectors import record_history
 from lianfang.core.audit.services import audit_record
-from lianfang.core.edits import VersionConflict, add_service_errors
+from lianfang.core.page_actions import Done, form_action
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import default_region, regions_in_scope
@@ -105,31 +106,28 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "version": person.version,
         }
     form = PersonForm(request.POST or None, initial=initial, regions=regions_in_scope(request.user))
-    if request.method == "POST" and form.is_valid():
-        values = form.cleaned_data
-        try:
-            data = clean_person(
-                name=values["name"],
-                document_type=values["document_type"],
-                document_number=values["document_number"],
-                phone=values["phone"],
-                address=values["address"],
-                home_region=values["home_region"],
-            )
-            if person is None:
-                region = data.home_region or default_region(request.user)
-                if region is None:
-                    raise PermissionDenied
-                person, outcome = person_register(actor=request.user, data=data, region=region, source="registry")
-                messages.success(request, str(REGISTRATION_OUTCOMES[outcome]))
-            else:
-                person = person_update(actor=request.user, person=person, data=data, version=values["version"] or 0)
-                messages.success(request, _("Saved."))
-            if person_list(request.user).filter(pk=person.pk).exists():
-                return redirect("people:detail", pk=person.pk)
-            return redirect("people:index")
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except VersionConflict as conflict:
-            form.add_error(None, str(conflict))
-    return render(request, "registry/person_form.html", {"form": form, "person": person})
+
+    def save(values: dict[str, Any]) -> Done:
+        data = clean_person(
+            name=values["name"],
+            document_type=values["document_type"],
+            document_number=values["document_number"],
+            phone=values["phone"],
+            address=values["address"],
+            home_region=values["home_region"],
+        )
+        if person is None:
+            region = data.home_region or default_region(request.user)
+            if region is None:
+                raise PermissionDenied
+            saved, outcome = person_register(actor=request.user, data=data, region=region, source="registry")
+            said: Promise | str = REGISTRATION_OUTCOMES[outcome]
+        else:
+            saved = person_update(actor=request.user, person=person, data=data, version=values["version"] or 0)
+            said = _("Saved.")
+        if person_list(request.user).filter(pk=saved.pk).exists():
+            return said, reverse("people:detail", args=[saved.pk])
+        return said, reverse("people:index")  # registered, but outside the registrant's view
+
+    done = form_action(request, form, save)
+    return done or render(request, "registry/person_form.html", {"form": form, "person": person})

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lianfang.core.audit.selectors import record_history
-from lianfang.core.edits import VersionConflict, add_service_errors
+from lianfang.core.page_actions import Done, form_action
 from lianfang.core.people.holdings import unit_holdings
 from lianfang.core.people.models import Person
 from lianfang.core.people.selectors import person_search
@@ -93,25 +93,21 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "version": unit.version,
         }
     form = UnitForm(request.POST or None, initial=initial, regions=regions_in_scope(request.user))
-    if request.method == "POST" and form.is_valid():
-        values = form.cleaned_data
-        try:
-            data = clean_unit(
-                name=values["name"],
-                credit_code=values["credit_code"],
-                kinds=values["kinds"],
-                address=values["address"],
-                region=values["region"],
-                contact=_contact(request, values["contact_document"]),
-            )
-            if unit is None:
-                unit, _outcome = unit_register(actor=request.user, data=data)
-            else:
-                unit = unit_update(actor=request.user, unit=unit, data=data, version=values["version"] or 0)
-            messages.success(request, _("Saved."))
-            return redirect("units:detail", pk=unit.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except VersionConflict as conflict:
-            form.add_error(None, str(conflict))
-    return render(request, "registry/unit_form.html", {"form": form, "unit": unit})
+
+    def save(values: dict[str, Any]) -> Done:
+        data = clean_unit(
+            name=values["name"],
+            credit_code=values["credit_code"],
+            kinds=values["kinds"],
+            address=values["address"],
+            region=values["region"],
+            contact=_contact(request, values["contact_document"]),
+        )
+        if unit is None:
+            saved, _outcome = unit_register(actor=request.user, data=data)
+        else:
+            saved = unit_update(actor=request.user, unit=unit, data=data, version=values["version"] or 0)
+        return _("Saved."), reverse("units:detail", args=[saved.pk])
+
+    done = form_action(request, form, save)
+    return done or render(request, "registry/unit_form.html", {"form": form, "unit": unit})
