@@ -86,7 +86,7 @@ class Command(BaseCommand):
                 else " ".join(error.messages)
             )
             raise CommandError(messages) from error
-        where = f"{unit.name}, {region.name}" if unit else region.name
+        where = f"{unit.name}（{region.name}）" if unit else region.name
         done = {"username": user.username, "role": Role(o["role"]).label, "where": where}
         self.stdout.write(self.style.SUCCESS(_("Created %(username)s as %(role)s of %(where)s.") % done))
         if one_time:
