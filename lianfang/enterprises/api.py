@@ -19,7 +19,7 @@ from lianfang.core.api.answers import resend_answer
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import ClientIdField, RegionCodeField
 from lianfang.core.api.lookups import MAX_ID, record_id
-from lianfang.core.api.params import active_account, refusal, unit_in_scope
+from lianfang.core.api.params import refusal, unit_in_scope
 from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.units.models import Unit
 
@@ -30,6 +30,7 @@ from .selectors import (
     coverage_of,
     enterprises_covered,
     problem_list,
+    staff_for_task_force,
     task_force_list,
     task_force_members,
     visit_list,
@@ -274,7 +275,10 @@ class TaskForceViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnly
         incoming = MemberAddSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         v = incoming.validated_data
-        user = active_account(v["user"], "user")
+        # Only staff the caller could pick on the page: an id outside them is refused without a name.
+        user = staff_for_task_force(request.user, force).filter(pk=v["user"]).first()
+        if user is None:
+            raise refusal("user", _("No such staff member serves in %(region)s.") % {"region": force.region.name})
         member, created = services.task_force_member_add(
             actor=request.user, task_force=force, user=user, duty=v["duty"]
         )

@@ -83,6 +83,12 @@ def staff_to_add(user: Any, task_force: TaskForce) -> QuerySet[User]:
     return User.objects.filter(pk__in=serving, is_active=True).exclude(pk__in=members).order_by("full_name", "username")
 
 
+def staff_for_task_force(user: Any, task_force: TaskForce) -> QuerySet[User]:
+    """Who may be named as a member: the staff the user could add, and the members already there."""
+    members = User.objects.filter(pk__in=task_force.members.values("user_id"))
+    return staff_to_add(user, task_force) | members
+
+
 def problem_list(user: Any) -> QuerySet[EnterpriseProblem]:
     rows = EnterpriseProblem.objects.select_related(
         "case", "case__unit", "case__region", "case__owner_department", "case__assignee"

@@ -330,6 +330,27 @@ def test_a_one_time_password_must_be_replaced_before_any_page_or_api_call(world:
     assert event.actor == user and event.after == {"must_change_password": False}
 
 
+def test_whoever_saw_a_one_time_password_cannot_enrol_an_authenticator_to_keep_the_account(
+    world: World, client: Client
+) -> None:
+    # Enrolling hands out recovery codes, which reset the password: a field worker (who needs no
+    # second factor) reaches no second-factor page before choosing a password.
+    user, one_time = _with_one_time_password(world)
+    _login(client, "xiaoli", one_time)
+    for page in ("/accounts/otp/enrol/", "/accounts/otp/", "/accounts/recovery-codes/"):
+        answer = client.get(page)
+        assert answer.status_code == 302 and answer["Location"].startswith("/accounts/password/first/"), page
+    assert not TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_a_password_reset_with_a_recovery_code_counts_as_the_users_own(world: World) -> None:
+    user, _one_time = _with_one_time_password(world)
+    codes = recovery_codes_issue(actor=SystemActor("test"), user=user)
+    password_reset_with_recovery_code(username="xiaoli", code=codes[0], password="lantern-river-2022")
+    user.refresh_from_db()
+    assert not user.must_change_password and user.check_password("lantern-river-2022")
+
+
 def test_an_api_token_is_refused_to_an_account_with_a_one_time_password(world: World, client: Client) -> None:
     user, _one_time = _with_one_time_password(world)
     _, token = AuthToken.objects.create(user=user)

@@ -152,3 +152,18 @@ def test_the_api_keeps_a_task_force_and_answers_others_with_404_or_403(world: Wo
     client.force_login(world["commander"])  # sees every task force, keeps none
     assert client.get(f"/api/v1/task-forces/{force}/").status_code == 200
     assert client.post(members, {"user": world["worker"].pk}, content_type="application/json").status_code == 403
+
+
+def test_naming_an_account_that_does_not_serve_there_tells_nothing_of_it(world: World) -> None:
+    from rest_framework.test import APIClient
+
+    from lianfang.enterprises.services import task_force_create
+
+    force = task_force_create(actor=world["jiyuan"], region=world.jiyuan)
+    client = APIClient()
+    client.force_authenticate(world["jiyuan"])
+    answer = client.post(f"/api/v1/task-forces/{force.pk}/members/", {"user": world["admin"].pk}, format="json")
+    unknown = client.post(f"/api/v1/task-forces/{force.pk}/members/", {"user": 987654}, format="json")
+    assert answer.status_code == unknown.status_code == 400
+    assert answer.json() == unknown.json()  # the same refusal whether the account exists or not
+    assert world["admin"].full_name not in answer.content.decode()

@@ -24,7 +24,8 @@ class _SignInStep:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def pending(self, user: Any) -> bool:
+    def pending(self, user: Any, path: str) -> bool:
+        """Whether this user must still take the step before reaching `path`."""
         raise NotImplementedError
 
     def message(self) -> str:
@@ -32,7 +33,11 @@ class _SignInStep:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not request.path.startswith(self.open_prefixes) and self.pending(user):
+        if (
+            user.is_authenticated
+            and not request.path.startswith(self.open_prefixes)
+            and self.pending(user, request.path)
+        ):
             if request.path.startswith("/api/"):
                 return JsonResponse({"message": self.message(), "fields": {}}, status=403)
             return redirect(f"{reverse(self.page)}?{urlencode({'next': request.get_full_path()})}")
@@ -45,7 +50,7 @@ class SecondFactorMiddleware(_SignInStep):
     open_prefixes = ("/static/", "/i18n/", "/accounts/")
     page = "accounts:otp"
 
-    def pending(self, user: Any) -> bool:
+    def pending(self, user: Any, path: str) -> bool:
         return needs_second_factor(user) and not user.is_verified()  # is_verified: added by OTPMiddleware
 
     def message(self) -> str:
@@ -56,19 +61,18 @@ class PasswordChangeMiddleware(_SignInStep):
     """An account given a one-time password must choose its own before anything else, pages and
     API alike (API tokens are refused to it too: see auth.TokenAuthentication)."""
 
-    # Signing in and out, the second factor (administrators pass it first), and this step's page.
-    open_prefixes = (
-        "/static/",
-        "/i18n/",
-        "/accounts/login/",
-        "/accounts/logout/",
-        "/accounts/otp/",
-        "/accounts/password/first/",
-    )
+    # Signing in and out, and this step's page.
+    open_prefixes = ("/static/", "/i18n/", "/accounts/login/", "/accounts/logout/", "/accounts/password/first/")
     page = "accounts:password-first"
 
-    def pending(self, user: Any) -> bool:
-        return bool(getattr(user, "must_change_password", False))
+    def pending(self, user: Any, path: str) -> bool:
+        if not getattr(user, "must_change_password", False):
+            return False
+        # Roles that need a second factor pass it (enrolling at first) before this step. Nobody else
+        # may reach the second-factor pages on a one-time password: enrolling hands out recovery
+        # codes, which would let whoever saw the password take the account back after its owner
+        # changed it.
+        return not (needs_second_factor(user) and path.startswith("/accounts/otp/"))
 
     def message(self) -> str:
         return must_change_message()

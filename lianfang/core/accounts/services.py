@@ -172,7 +172,8 @@ def password_reset_with_recovery_code(*, username: str, code: str, password: str
         raise ValidationError({"code": _("The user name or recovery code is wrong.")})
     with transaction.atomic():
         user.set_password(password)
-        user.save(update_fields=["password"])
+        user.must_change_password = False  # the user chose this one
+        user.save(update_fields=["password", "must_change_password"])
         revoked = _revoke_tokens(user)
         audit_record(actor=user, verb="password.recover", target=user, detail=f"API tokens revoked: {revoked}")
     return user
