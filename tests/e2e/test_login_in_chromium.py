@@ -75,12 +75,14 @@ def test_the_language_switch_turns_the_page_into_english_and_back(page: Page, li
     switch = page.locator("[data-testid=language-switch] button[type=submit]")
     assert page.get_attribute("html", "lang") == "zh-CN"
 
+    page.locator("[data-testid=user-menu]").click()  # the switch sits in the user's menu
     with page.expect_navigation():
         switch.click()
     assert page.get_attribute("html", "lang") == "en"
     assert urlsplit(page.url).path == "/"
     assert "Subdistrict staff" in page.locator("[data-testid=memberships]").inner_text()
 
+    page.locator("[data-testid=user-menu]").click()
     with page.expect_navigation():
         switch.click()
     assert page.get_attribute("html", "lang") == "zh-CN"

@@ -24,12 +24,13 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lianfang.core.audit.services import audit_record, audit_record_refusal
+from lianfang.core.navigation import Viewer, menus_for
 from lianfang.core.regions.selectors import default_region, membership_summaries
 
 from . import services
 from .forms import LoginForm, NewPasswordForm, RecoverForm, TokenForm
 from .models import RecoveryCodeDevice, User
-from .permissions import needs_second_factor
+from .permissions import is_registry_admin, needs_second_factor
 
 
 class LoginView(auth_views.LoginView):
@@ -178,11 +179,19 @@ def password_first(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "home.html",
-        {"memberships": membership_summaries(request.user), "region": default_region(request.user)},
-    )
+    """Where the user serves, and where to go: the pages of their menus."""
+    menus = menus_for(request.user)
+    offered = {link.key for menu in menus for link in menu.links}
+    viewer = Viewer(request.user)
+    context = {
+        "memberships": membership_summaries(request.user),
+        "menus": menus,
+        "region": default_region(request.user) if "command.figures" in offered else None,
+        # The API is for the offices' own systems and the phones' apps: its documentation is shown to
+        # staff and administrators.
+        "api_docs": viewer.staff or is_registry_admin(request.user),
+    }
+    return render(request, "home.html", context)
 
 
 def denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
