@@ -9,7 +9,7 @@ DEMO_ENV := DEBUG=1 HUEY_IMMEDIATE=0
 TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help install static migrate demo demo-data serve test lint typecheck bench messages lock clean
+.PHONY: help install static migrate demo demo-data serve test lint typecheck bench messages lock clean screenshots
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ lint: install ## ruff, mypy and import-linter (the core imports no practice app;
 
 bench: install ## Benchmarks: each prints a ratio against a baseline measured in the same run
 	$(BIN)/python -m bench
+
+screenshots: install ## The README's pictures of the main pages (desktop and phone) into docs/screenshots/, from a fresh demo
+	$(BIN)/python -m tools.screenshots
 
 messages: install ## Extract UI strings and compile translations (needs gettext; the .mo files are committed)
 	cd lianfang && ../$(BIN)/lianfang makemessages -l zh_Hans -l en --no-obsolete --ignore 'static/*'
