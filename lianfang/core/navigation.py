@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.regions.models import Role
 from lianfang.core.regions.scoping import Scope, scope_for
+from lianfang.core.units.models import UnitProfile
 
 STAFF_ROLES = frozenset({Role.COMMANDER, Role.DEPARTMENT_STAFF, Role.SUBDISTRICT_STAFF, Role.FIELD_WORKER})
 
@@ -71,6 +72,17 @@ class Viewer:
     def unit_ids(self) -> tuple[int, ...]:
         """The organisations the user stands for as their contact."""
         return tuple(g.unit_id for g in self.scope.grants if g.role == Role.UNIT_CONTACT and g.unit_id)
+
+    @cached_property
+    def unit_kinds(self) -> frozenset[str]:
+        """The kinds (enterprise, shop, school…) of those organisations: one query per page."""
+        if not self.unit_ids:
+            return frozenset()
+        return frozenset(UnitProfile.objects.filter(unit_id__in=self.unit_ids).values_list("kind", flat=True))
+
+    def contact_of(self, kind: str) -> bool:
+        """Whether the user is the contact of an organisation of this kind."""
+        return kind in self.unit_kinds
 
 
 @dataclass(frozen=True)

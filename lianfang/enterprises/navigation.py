@@ -4,17 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.navigation import PRACTICES, MenuItem, Viewer, register
 from lianfang.core.regions.models import Role
-from lianfang.core.units.models import UnitKind, UnitProfile
+from lianfang.core.units.models import UnitKind
 
 
 def _uses_three_interactions(viewer: Viewer) -> bool:
     if viewer.has(Role.COMMANDER, Role.SUBDISTRICT_STAFF):
         return True
     # An organisation's contact, if the organisation is an enterprise (a shop's contact is not).
-    return (
-        bool(viewer.unit_ids)
-        and UnitProfile.objects.filter(unit_id__in=viewer.unit_ids, kind=UnitKind.ENTERPRISE).exists()
-    )
+    return viewer.contact_of(UnitKind.ENTERPRISE)
 
 
 register(

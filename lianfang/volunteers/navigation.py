@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.navigation import PRACTICES, MenuItem, Viewer, register
 from lianfang.core.regions.models import Role
-from lianfang.core.units.models import UnitKind, UnitProfile
+from lianfang.core.units.models import UnitKind
 
 from .permissions import ORGANISING_ROLES
 
@@ -12,10 +12,7 @@ from .permissions import ORGANISING_ROLES
 def _works_with_volunteers(viewer: Viewer) -> bool:
     if viewer.has(Role.COMMANDER, *ORGANISING_ROLES):
         return True
-    return (
-        bool(viewer.unit_ids)
-        and UnitProfile.objects.filter(unit_id__in=viewer.unit_ids, kind=UnitKind.ENTERPRISE).exists()
-    )
+    return viewer.contact_of(UnitKind.ENTERPRISE)
 
 
 register(MenuItem("volunteers.index", PRACTICES, _("Volunteers"), "volunteers:index", _works_with_volunteers, 90))
