@@ -107,6 +107,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lianfang.core.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -264,9 +265,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "lianfang.core.api.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "lianfang.core.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "lianfang.core.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# JSON bodies nesting deeper than this are refused (400); no form of ours nests beyond a few levels.
+LIANFANG_JSON_MAX_DEPTH = int(os.environ.get("LIANFANG_JSON_MAX_DEPTH", "32"))
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=8),
     "TOKEN_LIMIT_PER_USER": 5,
@@ -311,13 +319,28 @@ AUDIT_CHECKPOINT_FILE = Path(os.environ.get("LIANFANG_AUDIT_CHECKPOINTS", VAR_DI
 OTP_REQUIRED_ROLES = ("auditor", "sysadmin")
 OTP_TOTP_ISSUER = "联防 Lianfang"
 
+# Logs go to stderr (the service manager keeps them), each line with the request's id; errors
+# of django.request (every server error, with its traceback) and django.security included.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lianfang.core.request_ids.RequestIdFilter"}},
+    "formatters": {
+        "lines": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id"],
+            "formatter": "lines",
+        }
+    },
     "loggers": {
-        "axes": {"handlers": ["console"], "level": "WARNING"},
-        "lianfang": {"handlers": ["console"], "level": "INFO"},
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["stderr"], "level": "WARNING"},
+        "lianfang": {"handlers": ["stderr"], "level": "INFO"},
     },
 }
 

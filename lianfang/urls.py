@@ -32,3 +32,6 @@ urlpatterns = [
 ]
 
 handler403 = "lianfang.core.accounts.views.denied"
+handler400 = "lianfang.core.error_pages.bad_request"
+handler404 = "lianfang.core.error_pages.not_found"
+handler500 = "lianfang.core.error_pages.server_error"

@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,6 +22,7 @@ from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import ClientIdField, RegionCodeField
 from lianfang.core.api.lookups import MAX_ID
 from lianfang.core.api.params import active_account, refusal, unit_in_scope
+from lianfang.core.api.parsers import BoundedJSONParser
 from lianfang.core.api.serializers import FlatSerializer
 from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.people.selectors import person_list
@@ -215,7 +216,7 @@ class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
     serializer_class = CaseSerializer
     queryset = Case.objects.none()
     http_method_names = ["get", "post", "put", "head", "options"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     content_negotiation_class = JSONAnswers
     audit_name = "cases"
 
