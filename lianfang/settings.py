@@ -313,6 +313,9 @@ else:
 
 # Append-only file of audit-chain checkpoints; outside the database so that deleting the
 # newest audit rows (with their seals) cannot go unnoticed.
+# Audit rows must be sealed into the chain within this many seconds (the sequencer runs every
+# minute under `lianfang run_huey`); `audit verify` fails on older unsealed rows.
+AUDIT_SEAL_MAX_LAG = int(os.environ.get("LIANFANG_AUDIT_SEAL_MAX_LAG", "300"))
 AUDIT_CHECKPOINT_FILE = Path(os.environ.get("LIANFANG_AUDIT_CHECKPOINTS", VAR_DIR / "audit-checkpoints.log"))
 
 # Roles whose users must pass a TOTP second factor.

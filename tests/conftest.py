@@ -62,6 +62,30 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"skipped tests that need missing tools: {what} (required under CI=true)")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_the_audit_triggers() -> Iterator[None]:
+    """Between transactional tests the test database is emptied with DELETE on SQLite (PostgreSQL
+    truncates, which its row triggers ignore); the append-only triggers step aside for it."""
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    from lianfang.core.audit.append_only import sqlite_triggers_create, sqlite_triggers_drop
+
+    flush = DatabaseOperations.execute_sql_flush
+
+    def flush_with_triggers_off(self: DatabaseOperations, sql_list: list[str]) -> None:
+        with self.connection.cursor() as cursor:
+            sqlite_triggers_drop(cursor)
+        try:
+            flush(self, sql_list)
+        finally:
+            with self.connection.cursor() as cursor:
+                sqlite_triggers_create(cursor)
+
+    DatabaseOperations.execute_sql_flush = flush_with_triggers_off  # type: ignore[method-assign]
+    yield
+    DatabaseOperations.execute_sql_flush = flush  # type: ignore[method-assign]
+
+
 @pytest.fixture(autouse=True)
 def _audit_checkpoints(settings: Any, tmp_path: Path) -> Iterator[None]:
     # Each test keeps its own checkpoint file, like each deployment keeps its own.

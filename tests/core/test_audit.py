@@ -11,6 +11,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from lianfang.core.audit.append_only import sqlite_triggers_create, sqlite_triggers_drop
 from lianfang.core.audit.context import audit_context
 from lianfang.core.audit.labels import action_label
 from lianfang.core.audit.models import AuditEvent, AuditSeal
@@ -23,15 +24,19 @@ pytestmark = pytest.mark.django_db
 
 
 def _raw(sql: str, params: list[Any] | None = None) -> None:
-    """Tamper as someone with direct database access would, past the append-only trigger."""
+    """Tamper as someone with direct database access would, past the append-only triggers."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
             cursor.execute("ALTER TABLE audit_auditseal DISABLE TRIGGER USER")
+        else:
+            sqlite_triggers_drop(cursor)
         cursor.execute(sql, params or [])
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
             cursor.execute("ALTER TABLE audit_auditseal ENABLE TRIGGER USER")
+        else:
+            sqlite_triggers_create(cursor)
 
 
 def _events(world: World, n: int = 5) -> list[AuditEvent]:
@@ -200,14 +205,20 @@ def test_the_verify_command_fails_on_tampering_and_passes_otherwise(world: World
         call_command("audit", "verify")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's")
-def test_on_postgresql_the_application_cannot_update_or_delete_audit_rows(world: World) -> None:
-    event = _events(world, 1)[0]
+def test_the_application_cannot_update_or_delete_audit_rows_or_seals_sealed_or_not(world: World) -> None:
+    sealed = _events(world, 1)[0]
+    audit_seal_pending()
+    unsealed = _events(world, 1)[0]
+    for event in (sealed, unsealed):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AuditEvent.objects.filter(pk=event.pk).update(detail="changed")
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AuditEvent.objects.filter(pk=event.pk).delete()
+        assert AuditEvent.objects.get(pk=event.pk).detail.startswith("event ")
     with pytest.raises(DatabaseError), transaction.atomic():
-        AuditEvent.objects.filter(pk=event.pk).update(detail="changed")
+        AuditSeal.objects.filter(event_id=sealed.pk).update(digest="0" * 64)
     with pytest.raises(DatabaseError), transaction.atomic():
-        AuditEvent.objects.filter(pk=event.pk).delete()
-    assert AuditEvent.objects.get(pk=event.pk).detail == "event 0"
+        AuditSeal.objects.all().delete()
 
 
 def test_a_records_admin_page_shows_who_changed_what_and_when(world: World, client: Client) -> None:
@@ -248,3 +259,28 @@ def test_verify_detects_a_removed_checkpoint_file(world: World, settings: Any) -
     audit_seal_pending()
     settings.AUDIT_CHECKPOINT_FILE.unlink()
     assert any("checkpoint" in p for p in audit_verify().problems)
+
+
+def test_verify_fails_while_rows_wait_longer_than_the_sealing_lag_and_says_how_many(world: World, settings: Any) -> None:
+    _events(world, 3)
+    assert audit_verify().ok  # just written: within the lag
+    settings.AUDIT_SEAL_MAX_LAG = 0
+    report = audit_verify()
+    assert not report.ok
+    assert any(problem.startswith("3 events have waited more than 0 s") for problem in report.problems)
+    with pytest.raises(CommandError):
+        call_command("audit", "verify")
+    audit_seal_pending()
+    assert audit_verify().ok
+
+
+def test_the_sealing_lag_counts_the_waiting_rows_and_the_oldest_ones_age(world: World, settings: Any) -> None:
+    from lianfang.core.audit.selectors import sealing_lag
+
+    audit_seal_pending()
+    assert sealing_lag().waiting == 0 and not sealing_lag().late
+    _events(world, 2)
+    lag = sealing_lag()
+    assert lag.waiting == 2 and lag.overdue == 0 and lag.oldest_seconds < 60
+    settings.AUDIT_SEAL_MAX_LAG = 0
+    assert sealing_lag().late and sealing_lag().overdue == 2

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -134,3 +136,31 @@ def record_history(record: models.Model) -> QuerySet[AuditEvent]:
 def _with_actors(events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
     # The actor's name is read for every row shown: joined, not fetched row by row.
     return events.select_related("actor").only(*(f.name for f in AuditEvent._meta.concrete_fields), *ACTOR_FIELDS)
+
+
+@dataclass(frozen=True)
+class SealingLag:
+    """How far the sequencer is behind: rows waiting, the oldest one's age, and how many of them
+    have waited longer than AUDIT_SEAL_MAX_LAG."""
+
+    waiting: int
+    oldest_seconds: int
+    overdue: int
+
+    @property
+    def late(self) -> bool:
+        return self.overdue > 0
+
+
+def sealing_lag() -> SealingLag:
+    now = timezone.now()
+    waiting = AuditEvent.objects.filter(seal__isnull=True)
+    oldest = waiting.order_by("at").values_list("at", flat=True).first()
+    if oldest is None:
+        return SealingLag(0, 0, 0)
+    limit = now - timedelta(seconds=settings.AUDIT_SEAL_MAX_LAG)
+    return SealingLag(
+        waiting=waiting.count(),
+        oldest_seconds=max(0, int((now - oldest).total_seconds())),
+        overdue=waiting.filter(at__lt=limit).count(),
+    )

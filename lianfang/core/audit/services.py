@@ -21,6 +21,7 @@ from lianfang.core.accounts.actors import Actor, acting_user
 from .context import current
 from .models import AuditEvent, AuditSeal, Outcome
 from .rows import write_row
+from .selectors import sealing_lag
 
 if TYPE_CHECKING:
     from lianfang.core.accounts.models import User
@@ -346,6 +347,12 @@ def audit_verify() -> VerifyReport:
         stale = AuditEvent.objects.filter(seal__isnull=True, at__lt=newest.sealed_at - SEAL_GRACE).count()
     if stale:
         report.problems.append(f"{stale} events are older than the sealing interval but unsealed (rows inserted)")
+    lag = sealing_lag()
+    if lag.overdue:
+        report.problems.append(
+            f"{lag.overdue} events have waited more than {settings.AUDIT_SEAL_MAX_LAG} s to be sealed, so nothing "
+            "protects them yet: is the sequencer (`lianfang run_huey`) running?"
+        )
     return report
 
 
