@@ -261,7 +261,7 @@ def test_verify_detects_a_removed_checkpoint_file(world: World, settings: Any) -
     assert any("checkpoint" in p for p in audit_verify().problems)
 
 
-def test_verify_fails_while_rows_wait_longer_than_the_sealing_lag_and_says_how_many(world: World, settings: Any) -> None:
+def test_verify_fails_while_rows_wait_past_the_sealing_lag_and_says_how_many(world: World, settings: Any) -> None:
     _events(world, 3)
     assert audit_verify().ok  # just written: within the lag
     settings.AUDIT_SEAL_MAX_LAG = 0
