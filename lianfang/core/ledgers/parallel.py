@@ -13,9 +13,13 @@ process could copy a lock that another thread holds. Elsewhere everything runs i
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,6 +33,7 @@ MIN_ROWS = 5_000
 MAX_WORKERS = 4
 
 _worker_state: Any = None
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def worker_count(rows: int) -> int:
@@ -57,7 +62,7 @@ def map_in_order(function: Callable[[Any, T], R], state: Any, tasks: Iterable[T]
         max_workers=workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_set_state,
-        initargs=(state,),
+        initargs=(state, os.getpid()),
     ) as pool:
         queued: deque[Future[R]] = deque()
         pending = iter(tasks)
@@ -74,9 +79,28 @@ def map_in_order(function: Callable[[Any, T], R], state: Any, tasks: Iterable[T]
             yield result
 
 
-def _set_state(state: Any) -> None:
+def _set_state(state: Any, parent: int) -> None:
     global _worker_state
     _worker_state = state
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """A worker ends when the process that forked it ends, even by `kill -9`, instead of waiting
+    on its task queue for ever: Linux's parent-death signal, and a watch on the parent elsewhere."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent ended before the signal was asked for
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _run(function: Callable[[Any, T], R], task: T) -> R:
