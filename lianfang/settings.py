@@ -190,6 +190,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Besides each account from each address: any address with this many failures within an hour is
+# locked out whatever account it tries (lianfang.core.accounts.lockout).
+AXES_HANDLER = "lianfang.core.accounts.lockout.AccountAndAddressLockout"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LIANFANG_LOCKOUT_PER_ADDRESS = int(os.environ.get("LIANFANG_LOCKOUT_PER_ADDRESS", "50"))
 # How many reverse proxies stand in front: the client's address is then read from X-Forwarded-For
 # (the entry the outermost trusted proxy appended), for lockout and the audit log alike.
 PROXY_COUNT = int(os.environ.get("LIANFANG_PROXY_COUNT", "0"))

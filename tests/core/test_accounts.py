@@ -72,6 +72,22 @@ def test_five_failed_sign_ins_lock_that_user_from_that_address_only(world: World
     assert AuditEvent.objects.filter(verb="auth.lockout", actor_name="commander").exists()
 
 
+def test_one_address_trying_many_accounts_is_locked_out_whatever_account_it_tries(world: World, settings: Any) -> None:
+    settings.LIANFANG_LOCKOUT_PER_ADDRESS = 4
+    attacker = Client()
+    for username in ("commander", "market", "jiyuan", "worker"):
+        # One guess per account: never the five failures that lock an account.
+        assert _login(attacker, username, "wrong-password-x").status_code == 200
+    assert _login(attacker, "auditor", "wrong-password-x").status_code == 429
+    assert _login(attacker, "jiyuan", PASSWORD).status_code == 429
+    # From elsewhere, the same accounts sign in.
+    assert _login(Client(), "jiyuan", PASSWORD, ip="10.0.0.2").status_code == 302
+    token = Client(REMOTE_ADDR="10.0.0.1").post(
+        "/api/v1/auth/token/", {"username": "jiyuan", "password": PASSWORD}, content_type="application/json"
+    )
+    assert token.status_code in (403, 429) and "token" not in token.json()
+
+
 def test_sessions_end_after_thirty_idle_minutes_with_safe_cookies(world: World, client: Client) -> None:
     assert django_settings.SESSION_COOKIE_AGE == 1800 and django_settings.SESSION_SAVE_EVERY_REQUEST
     _login(client, "jiyuan", PASSWORD)
