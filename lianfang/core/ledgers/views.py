@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import secrets
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lianfang.core.accounts.permissions import is_registry_admin
 
+from .previews import preview_discard, preview_keep, preview_open
 from .reports import ImportReport, RowError
 from .services import ledger_export, ledger_import, ledger_template
 from .workbooks import LedgerFileError
@@ -34,13 +33,6 @@ LABELS = {
 REGISTRY_KINDS = ["users", "regions", "departments"]
 SESSION_PENDING = "ledger_pending"
 SESSION_ERRORS = "ledger_errors"
-
-
-def _uploads() -> Path:
-    # Outside the web root; each preview's file waits here for its confirmation, then goes.
-    path = Path(settings.MEDIA_ROOT) / "ledger-uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _kinds(request: HttpRequest) -> list[tuple[str, Any]]:
@@ -68,11 +60,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
             return render(request, "registry/import.html", context, status=400)
         kind, filename = pending.pop(token)
         request.session[SESSION_PENDING] = pending
-        path = _uploads() / f"{token}.xlsx"
+        kept = preview_open(token)
+        if kept is None:
+            context["file_error"] = _("This preview has expired; choose the file again.")
+            return render(request, "registry/import.html", context, status=400)
         try:
-            return _run(request, context, kind=kind, source=path, filename=filename, dry_run=False)
+            return _run(request, context, kind=kind, source=kept, filename=filename, dry_run=False)
         finally:
-            path.unlink(missing_ok=True)
+            preview_discard(token)
     kind = request.POST.get("kind", "")
     upload = request.FILES.get("file")
     if kind not in dict(kinds) or upload is None:
@@ -84,18 +79,16 @@ def import_page(request: HttpRequest) -> HttpResponse:
     preview = request.POST.get("preview") == "1"
     if not preview:
         return _run(request, context, kind=kind, source=upload, filename=upload.name or "", dry_run=False)
-    token = secrets.token_hex(16)
-    path = _uploads() / f"{token}.xlsx"
-    with open(path, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    response = _run(request, context, kind=kind, source=path, filename=upload.name or "", dry_run=True)
+    response = _run(request, context, kind=kind, source=upload, filename=upload.name or "", dry_run=True)
     if context.get("report") is not None and context["report"].ok:
-        pending[token] = (kind, upload.name or "")
-        request.session[SESSION_PENDING] = pending
+        # One preview waits per user: a newer one replaces those not confirmed.
+        for earlier in pending:
+            preview_discard(earlier)
+        upload.seek(0)
+        token = preview_keep(upload)
+        request.session[SESSION_PENDING] = {token: (kind, upload.name or "")}
         context["token"] = token
         return render(request, "registry/import.html", context)
-    path.unlink(missing_ok=True)
     return response
 
 

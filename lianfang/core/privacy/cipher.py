@@ -99,11 +99,29 @@ def _open(key: DataKey, nonce: bytes, sealed: bytes, aad: bytes) -> bytes:
     return decryptor.update(sealed[:-_TAG]) + decryptor.finalize()
 
 
-def encrypt(value: str, *, column: str) -> str:
+def encrypt_bytes(data: bytes, *, purpose: str) -> bytes:
+    """Seal bytes under the current key; `purpose` (a column's or a file kind's name) is the
+    associated data, so that a ciphertext cannot be moved to another use."""
     key = data_keys()[0]
     nonce = os.urandom(12)
-    sealed = _seal(key, nonce, value.encode(), column.encode())
-    return base64.b64encode(bytes([VERSION]) + key.key_id + nonce + sealed).decode("ascii")
+    return bytes([VERSION]) + key.key_id + nonce + _seal(key, nonce, data, purpose.encode())
+
+
+def decrypt_bytes(raw: bytes, *, purpose: str) -> bytes:
+    if len(raw) < 1 + 4 + 12 + _TAG or raw[0] != VERSION:
+        raise DecryptionError("unknown ciphertext format")
+    key_id, nonce, sealed = raw[1:5], raw[5:17], raw[17:]
+    for key in data_keys():
+        if key.key_id == key_id:
+            try:
+                return _open(key, nonce, sealed, purpose.encode())
+            except Exception as error:  # InvalidTag and friends: altered, or moved between columns
+                raise DecryptionError("the ciphertext was altered or belongs to another column") from error
+    raise DecryptionError("no configured key opens this ciphertext (was the key rotated away?)")
+
+
+def encrypt(value: str, *, column: str) -> str:
+    return base64.b64encode(encrypt_bytes(value.encode(), purpose=column)).decode("ascii")
 
 
 def decrypt(token: str, *, column: str) -> str:
@@ -111,16 +129,7 @@ def decrypt(token: str, *, column: str) -> str:
         raw = base64.b64decode(token, validate=True)
     except (binascii.Error, ValueError) as error:
         raise DecryptionError("not a ciphertext") from error
-    if len(raw) < 1 + 4 + 12 + _TAG or raw[0] != VERSION:
-        raise DecryptionError("unknown ciphertext format")
-    key_id, nonce, sealed = raw[1:5], raw[5:17], raw[17:]
-    for key in data_keys():
-        if key.key_id == key_id:
-            try:
-                return _open(key, nonce, sealed, column.encode()).decode()
-            except Exception as error:  # InvalidTag and friends: altered, or moved between columns
-                raise DecryptionError("the ciphertext was altered or belongs to another column") from error
-    raise DecryptionError("no configured key opens this ciphertext (was the key rotated away?)")
+    return decrypt_bytes(raw, purpose=column).decode()
 
 
 def is_current(token: str) -> bool:
