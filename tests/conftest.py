@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +72,7 @@ def _flush_past_the_audit_triggers() -> Iterator[None]:
 
     flush = DatabaseOperations.execute_sql_flush
 
-    def flush_with_triggers_off(self: DatabaseOperations, sql_list: list[str]) -> None:
+    def flush_with_triggers_off(self: Any, sql_list: Iterable[str]) -> None:
         with self.connection.cursor() as cursor:
             sqlite_triggers_drop(cursor)
         try:
