@@ -68,3 +68,32 @@ def test_a_field_worker_of_the_demo_counts_only_their_own_postings(client: Clien
     body: Any = client.get("/api/v1/figures/", {"from": "2022-01-01", "to": "2022-01-14"}).json()
     assert body["region"].startswith("410106002")
     assert {f["key"]: f["value"] for f in body["figures"]}["regions.sent_down_staff"] == 0
+
+
+def test_the_demos_revealer_passes_a_second_factor_and_reveals_a_number_with_a_reason(client: Client) -> None:
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from lianfang.core.people.indexes import DOCUMENT_COLUMN
+    from lianfang.core.people.models import Person
+    from lianfang.core.people.selectors import person_list
+    from lianfang.core.privacy.cipher import decrypt
+
+    load_demo()
+    hecha = User.objects.get(username="hecha")
+    client.force_login(hecha)
+    person = person_list(hecha).filter(document_cipher__gt="").first()
+    assert isinstance(person, Person)
+    # No second factor yet: the page asks for it.
+    assert client.get(f"/registry/people/{person.pk}/")["Location"].startswith("/accounts/otp/")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=hecha, name="demo").persistent_id
+    session.save()
+    number = decrypt(person.document_cipher, column=DOCUMENT_COLUMN)
+    page = client.get(f"/registry/people/{person.pk}/").content.decode()
+    assert 'name="reason"' in page and number not in page
+    shown = client.post(f"/registry/people/{person.pk}/", {"field": "document", "reason": "流调核实身份"})
+    assert number in shown.content.decode()
+    assert AuditEvent.objects.filter(
+        verb="person.reveal", actor_id=hecha.pk, outcome="ok", detail="document: 流调核实身份"
+    ).exists()

@@ -28,6 +28,7 @@ MUST_REACH = {
     "jiwei": [*STAFF_WORK, "/registry/units/", "/command/figures/"],
     "zhongxin": [*STAFF_WORK, "/volunteers/", "/registry/people/", "/registry/units/", "/command/figures/"],
     "gongye": [*STAFF_WORK, "/enterprises/", "/volunteers/", "/registry/people/", "/command/figures/"],
+    "hecha": [*STAFF_WORK, "/registry/people/", "/registry/units/", "/registry/ledgers/"],
     "wangge": ["/cases/mine/", "/cases/new/", "/volunteers/", "/registry/people/", "/notices/"],
     "shenji": ["/audit/", "/cases/", "/command/figures/"],
     "admin": ["/admin/", "/registry/ledgers/"],

@@ -12,7 +12,7 @@ from lianfang.core.people.models import Person
 from lianfang.core.regions.models import Membership
 from lianfang.core.units.models import Unit
 from tests.ids import credit_code, resident_id
-from tests.world import World
+from tests.world import World, sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,10 @@ def test_the_page_reveals_a_full_number_only_with_the_privilege_and_a_reason(wor
     Membership.objects.filter(user=world["jiyuan"]).update(may_reveal=True)
     world["jiyuan"].scope_version += 1
     world["jiyuan"].save()
+    # Whoever may reveal full numbers passes a second factor first, like an auditor.
+    asked = client.get(f"/registry/people/{person.pk}/")
+    assert asked.status_code == 302 and asked["Location"].startswith("/accounts/otp/")
+    sign_in_with_second_factor(client, world["jiyuan"])
     no_reason = client.post(f"/registry/people/{person.pk}/", {"field": "document", "reason": ""})
     assert ID not in no_reason.content.decode()
     shown = client.post(f"/registry/people/{person.pk}/", {"field": "document", "reason": "核实身份信息"})
@@ -74,8 +78,6 @@ def test_the_page_reveals_a_full_number_only_with_the_privilege_and_a_reason(wor
 
 
 def test_an_auditor_reads_the_registry_but_may_not_edit_it(world: World, client: Client) -> None:
-    from tests.world import sign_in_with_second_factor
-
     sign_in_with_second_factor(client, world["auditor"])
     assert client.get("/registry/people/").status_code == 200
     assert client.get("/registry/people/new/").status_code == 403

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lianfang.core.accounts.models import User
@@ -87,11 +88,14 @@ GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英�
 SEED_SENT_DOWN = 163  # "共组织160余名下沉人员" (中心路街道)
 RECENT_SENT_DOWN = 36
 
-# Demo TOTP secrets (hex) for the two roles that need a second factor; printed in base32.
+# Demo TOTP secrets (hex) for the accounts that need a second factor; printed in base32.
 DEMO_TOTP_KEYS = {
     "admin": "3132333435363738393031323334353637383930",
     "shenji": "4c69616e66616e672d61756469746f722d323032",
+    "hecha": "4c69616e66616e672d72657665616c65722d3230",
 }
+# The demo accounts that may reveal full identity numbers and phones (with a reason, audited).
+DEMO_REVEALERS = {"hecha"}
 
 
 def person_name(ctx: DemoContext) -> str:
@@ -169,14 +173,16 @@ def _demo_accounts(
         ("jiwei", "孙监督", Role.DEPARTMENT_STAFF, district, bureaus["区纪委监委"], "区纪委监委"),
         ("zhongxin", "李中心", Role.SUBDISTRICT_STAFF, subdistricts["中心路街道"], None, "中心路街道"),
         ("gongye", "周工业", Role.SUBDISTRICT_STAFF, subdistricts["工业路街道"], None, "工业路街道"),
+        ("hecha", "何核查", Role.SUBDISTRICT_STAFF, subdistricts["中心路街道"], None, "中心路街道"),
         ("wangge", "吴网格", Role.FIELD_WORKER, communities["中心路街道"][1], None, communities["中心路街道"][1].name),
         ("shenji", "郑审计", Role.AUDITOR, district, None, "上街区"),
         ("admin", "王管理", Role.SYSADMIN, district, None, "上街区"),
     ]
     for username, full_name, role, region, department, where in people:
         user = _user(ctx, username, full_name, password=DEMO_PASSWORD)
-        _membership(ctx, user, role, region, department=department)
-        label = f"{Role(role).label} · {where}"
+        revealer = username in DEMO_REVEALERS
+        _membership(ctx, user, role, region, department=department, may_reveal=revealer)
+        label = f"{Role(role).label} · {where}" + (f" · {_('may reveal full numbers')}" if revealer else "")
         if username in DEMO_TOTP_KEYS:
             device, _created = TOTPDevice.objects.get_or_create(
                 user=user, name="demo", defaults={"key": DEMO_TOTP_KEYS[username], "confirmed": True}
