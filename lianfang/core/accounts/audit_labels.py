@@ -21,6 +21,7 @@ register_actions(
         "auth.logout": _("Sign out"),
         "auth.lockout": _("Locked out after failed sign-ins"),
         "auth.second_factor": _("Second-factor check"),
+        "auth.second_factor_again": _("Ask an account for its second factor again"),
         "page.denied": _("Open a page"),
         "password.recover": _("Reset a password with a recovery code"),
         "password.change_first": _("Replace a one-time password"),

@@ -12,6 +12,21 @@ from django.utils.translation import gettext as _
 
 from .permissions import needs_second_factor
 
+SESSION_SECOND_FACTOR_EPOCH = "lianfang_second_factor_epoch"
+
+
+def second_factor_passed(request: HttpRequest) -> None:
+    """Remember in the session that it passed the second factor as the account stands now."""
+    request.session[SESSION_SECOND_FACTOR_EPOCH] = getattr(request.user, "second_factor_epoch", 0)
+
+
+def second_factor_current(request: HttpRequest) -> bool:
+    """Whether the session passed its second factor (is_verified: added by OTPMiddleware), and
+    since the account was last asked to pass it again (second_factor_epoch, bumped by alerts)."""
+    user: Any = request.user
+    passed_with = request.session.get(SESSION_SECOND_FACTOR_EPOCH, 0)
+    return bool(user.is_verified()) and passed_with == getattr(user, "second_factor_epoch", 0)
+
 
 class _SignInStep:
     """A step a session must take first: pages redirect to it (coming back afterwards), the API
@@ -24,8 +39,8 @@ class _SignInStep:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def pending(self, user: Any, path: str) -> bool:
-        """Whether this user must still take the step before reaching `path`."""
+    def pending(self, request: HttpRequest) -> bool:
+        """Whether this session must still take the step before reaching the request's path."""
         raise NotImplementedError
 
     def message(self) -> str:
@@ -33,11 +48,7 @@ class _SignInStep:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(self.open_prefixes)
-            and self.pending(user, request.path)
-        ):
+        if user.is_authenticated and not request.path.startswith(self.open_prefixes) and self.pending(request):
             if request.path.startswith("/api/"):
                 return JsonResponse({"message": self.message(), "fields": {}}, status=403)
             return redirect(f"{reverse(self.page)}?{urlencode({'next': request.get_full_path()})}")
@@ -50,8 +61,8 @@ class SecondFactorMiddleware(_SignInStep):
     open_prefixes = ("/static/", "/i18n/", "/accounts/")
     page = "accounts:otp"
 
-    def pending(self, user: Any, path: str) -> bool:
-        return needs_second_factor(user) and not user.is_verified()  # is_verified: added by OTPMiddleware
+    def pending(self, request: HttpRequest) -> bool:
+        return needs_second_factor(request.user) and not second_factor_current(request)
 
     def message(self) -> str:
         return _("This account must pass its second factor first.")
@@ -65,7 +76,9 @@ class PasswordChangeMiddleware(_SignInStep):
     open_prefixes = ("/static/", "/i18n/", "/accounts/login/", "/accounts/logout/", "/accounts/password/first/")
     page = "accounts:password-first"
 
-    def pending(self, user: Any, path: str) -> bool:
+    def pending(self, request: HttpRequest) -> bool:
+        user: Any = request.user
+        path = request.path
         if not getattr(user, "must_change_password", False):
             return False
         # Roles that need a second factor pass it (enrolling at first) before this step. Nobody else

@@ -22,6 +22,9 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp 
     scope_version = models.PositiveIntegerField(default=0, editable=False)
     # Set with a one-time password (`lianfang createuser` without a terminal): the first sign-in
     # must choose a password before anything else (PasswordChangeMiddleware).
+    # Bumped to make every session of the account pass its second factor again (an alert on
+    # unusual access does); a session remembers the value it passed with (middleware.py).
+    second_factor_epoch = models.PositiveIntegerField(default=0, editable=False)
     must_change_password = models.BooleanField(
         _("must change the password"),
         default=False,

@@ -7,6 +7,7 @@ import secrets
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
@@ -113,6 +114,17 @@ def totp_reset(*, actor: Actor, user: User) -> None:
     with transaction.atomic():
         removed, _ = TOTPDevice.objects.filter(user=user).delete()
         audit_record(actor=actor, verb="totp.reset", target=user, detail=f"devices removed: {removed}")
+
+
+def second_factor_ask_again(*, actor: Actor, user: User, reason: str) -> None:
+    """Every session of the account must pass its second factor again, and its API tokens end
+    (an alert on unusual access asks this)."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(second_factor_epoch=F("second_factor_epoch") + 1)
+        revoked = _revoke_tokens(user)
+        audit_record(
+            actor=actor, verb="auth.second_factor_again", target=user, detail=f"{reason}; tokens ended: {revoked}"[:500]
+        )
 
 
 def totp_begin_enrolment(*, user: User) -> TOTPDevice:

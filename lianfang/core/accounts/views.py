@@ -29,6 +29,7 @@ from lianfang.core.regions.selectors import default_region, membership_summaries
 
 from . import services
 from .forms import LoginForm, NewPasswordForm, RecoverForm, TokenForm
+from .middleware import second_factor_current, second_factor_passed
 from .models import RecoveryCodeDevice, User
 from .permissions import is_registry_admin, needs_second_factor
 
@@ -67,7 +68,7 @@ def _safe_next(request: HttpRequest) -> str:
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """The second factor: a TOTP code or a one-time recovery code."""
     user = cast(User, request.user)  # login_required
-    if user.is_verified():  # type: ignore[attr-defined]  # added by OTPMiddleware
+    if second_factor_current(request):
         return redirect(_safe_next(request))
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect(f"{reverse('accounts:otp-enrol')}?{urlencode({'next': _safe_next(request)})}")
@@ -80,6 +81,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             if device.verify_token(token):
                 otp_login(request, device)
                 _new_session_key(request)
+                second_factor_passed(request)
                 audit_record(actor=user, verb="auth.second_factor", target=user, detail=type(device).__name__)
                 if isinstance(device, RecoveryCodeDevice):
                     messages.warning(request, _("You used a recovery code; %(n)d remain.") % {"n": device.remaining()})
@@ -106,6 +108,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         else:
             otp_login(request, device)
             _new_session_key(request)
+            second_factor_passed(request)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _safe_next(request)})
     if device is None:
         device = services.totp_begin_enrolment(user=user)

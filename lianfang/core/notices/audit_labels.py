@@ -2,7 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.core.audit.labels import lazy_format, register_actions, register_details, register_record_types
+from lianfang.core.audit.labels import (
+    lazy_format,
+    register_actions,
+    register_details,
+    register_record_types,
+    register_system_actor,
+)
 
 from .models import Notice, NoticeReceipt
 
@@ -14,9 +20,11 @@ register_actions(
         "notice.acknowledge": _("Acknowledge a notice"),
         "notice.remind": _("Remind about a notice"),
         "notification.read": _("Mark notifications as read"),
+        "alert.raised": _("Alert on unusual access"),
         "api.notices": lazy_format(_("API: %(what)s"), what=_("Notices")),
         "api.notifications": lazy_format(_("API: %(what)s"), what=_("notifications")),
     },
 )
 register_record_types(Notice, NoticeReceipt)
 register_details({"no sending role": _("no role that may send notices")})
+register_system_actor("system:alerts", _("alerts on unusual access"))
