@@ -305,6 +305,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     # Several apps have a "kind" or a "state"; each set of choices gets its own name in the schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lianfang.core.api.schema.document_error_answers",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "lianfang.core.cases.states.State",
         "VolunteerTaskKindEnum": "lianfang.volunteers.models.TaskKind",

@@ -18,7 +18,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from lianfang.core.accounts.models import User
 from lianfang.wsgi import application
@@ -31,7 +31,7 @@ FUZZ_SETTINGS = settings(
     database=None,  # nothing written under the working tree
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-CHECKS = (not_a_server_error, response_schema_conformance)
+CHECKS = (not_a_server_error, status_code_conformance, response_schema_conformance)
 # A page size past a 64-bit integer once reached the database and failed there (500).
 PAST_INT64 = 2**63
 

@@ -32,7 +32,9 @@ from .services import clean_person, person_register, person_reveal, person_updat
 class PersonSerializer(serializers.ModelSerializer[Person]):
     """A person as every response shows them: numbers masked, age instead of the birth date."""
 
-    home_region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    home_region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     age = serializers.IntegerField(read_only=True, allow_null=True)
     is_minor = serializers.BooleanField(read_only=True)
 
