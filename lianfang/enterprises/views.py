@@ -110,6 +110,7 @@ def problem_new(request: HttpRequest) -> HttpResponse:
             category=values["category"],
             title=values["title"],
             description=values["description"],
+            confirmed=values["confirmed"],
             client_id=values["client_id"],
         )
         said = _("Reported.") if created else _("This report was already received.")
@@ -144,7 +145,13 @@ def problem_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Marked done. It now waits for verification."))
             return redirect("cases:detail", pk=case.pk)
     required = services.REQUIRED_OUTCOME.get(ProblemCategory(problem.category))
-    return render(request, "enterprises/problem_close.html", {"form": form, "problem": problem, "required": required})
+    context = {
+        "form": form,
+        "problem": problem,
+        "required": required,
+        "pretitle": f"#{problem.pk} {case.title} · {problem.get_category_display()}",
+    }
+    return render(request, "enterprises/problem_close.html", context)
 
 
 @login_required
