@@ -350,13 +350,23 @@ def instructors(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Saved."))
                 return redirect("enterprises:instructors")
     assignments = assignment_list(request.user).filter(ends_on__isnull=True)
+    shown, visits = assignments, visit_list(request.user)
+    # From a person's or an enterprise's registry page: that instructor's, or that enterprise's.
+    of_instructor, of_unit = request.GET.get("instructor", ""), request.GET.get("unit", "")
+    if of_instructor.isdigit():
+        shown = assignment_list(request.user).filter(instructor_id=int(of_instructor))
+        visits = visits.filter(assignment__instructor_id=int(of_instructor))
+    elif of_unit.isdigit():
+        shown = assignment_list(request.user).filter(unit_id=int(of_unit))
+        visits = visits.filter(assignment__unit_id=int(of_unit))
     context = {
-        "assignments": assignments,
+        "assignments": shown,
+        "filtered": shown is not assignments,
         "assign_form": assign_form if force is not None else None,
         "force": force,
         "may_set_up": bool(regions_without_task_force(request.user)) and scope_for(request.user).can_write,
         "visit_form": VisitForm(assignments=assignments),
-        "visits": visit_list(request.user)[:30],
+        "visits": visits[:30],
     }
     return render(request, "enterprises/instructors.html", context)
 
