@@ -90,7 +90,13 @@ def problems(request: HttpRequest) -> HttpResponse:
     elif state == "solved":
         rows = rows.filter(case__is_closed=True)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "categories": ProblemCategory.choices, "category": category, "state": state}
+    context = {
+        "page": page,
+        "categories": ProblemCategory.choices,
+        "category": category,
+        "state": state,
+        "can_write": scope_for(request.user).can_write,
+    }
     return render(request, "enterprises/problems.html", context)
 
 
@@ -272,6 +278,7 @@ def task_force(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(member_form if action == "member" else cover_form, error)
     context = {
         "force": force,
+        "pretitle": " · ".join(n for n in (force.region.name, force.department.name if force.department else "") if n),
         "members": task_force_members(force),
         "covered": enterprises_covered(request.user, force),
         "may_manage": may_manage,

@@ -339,7 +339,7 @@ def test_the_report_page_marks_the_required_fields_and_refuses_an_empty_report_b
     client.force_login(contact_of(unit))
     form = client.get("/enterprises/problems/new/").content.decode()
     assert re.search(r'<label class="form-label required" for="id_description">', form)
-    assert re.search(r'<label class="form-check required">\s*<input[^>]*name="confirmed"', form)
+    assert re.search(r'name="confirmed"[^>]*>\s*<span class="form-check-label required">', form)
     posted = client.post("/enterprises/problems/new/", {"unit": unit.pk, "category": "labour", "client_id": ""})
     page = posted.content.decode()
     assert posted.status_code == 200
