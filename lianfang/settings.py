@@ -6,6 +6,7 @@ stops the start with a clear error instead of falling back to a default.
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -375,3 +376,6 @@ IMPORT_MAX_BYTES = int(os.environ.get("LIANFANG_IMPORT_MAX_BYTES", str(20 * 1024
 UPLOAD_MAX_BYTES = int(os.environ.get("LIANFANG_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Channels that notifications go out through (dotted paths); the in-app list is always kept.
 NOTIFY_CHANNELS = env_list("LIANFANG_NOTIFY_CHANNELS", "lianfang.core.notices.channels.InAppChannel")
+# Shortest volunteer shift, in hours: a check-out sooner after the check-in is refused (a tap on
+# the wrong row, not work done). Staff can still correct the hours with a reason.
+MIN_SHIFT_HOURS = Decimal(os.environ.get("LIANFANG_MIN_SHIFT_HOURS", "0.5"))

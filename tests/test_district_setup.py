@@ -101,7 +101,13 @@ def test_a_district_is_set_up_from_an_empty_database_with_the_console_and_closes
     phone = _first_sign_in("qiye", contact)
     reported = phone.post(
         "/api/v1/enterprise-problems/",
-        {"unit": unit.pk, "category": "labour", "title": "缺工20人"},
+        {
+            "unit": unit.pk,
+            "category": "labour",
+            "title": "缺工20人",
+            "description": "装配车间缺普工20人",
+            "confirmed": True,
+        },
         content_type="application/json",
     )
     assert reported.status_code == 201, reported.json()

@@ -62,7 +62,11 @@ class ProblemReportSerializer(serializers.Serializer):
     unit = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     category = serializers.ChoiceField(choices=ProblemCategory.choices)
     title = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    # Required, but refused by the service (problem_report), so that the page and the API say the same.
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    confirmed = serializers.BooleanField(
+        required=False, default=False, help_text="The reporter confirms that the report is accurate (required)."
+    )
 
 
 class ProblemCloseSerializer(serializers.Serializer):
@@ -111,6 +115,7 @@ class ProblemViewSet(ScopedRecords, mixins.CreateModelMixin, viewsets.ReadOnlyMo
             category=v["category"],
             title=v["title"],
             description=v["description"],
+            confirmed=v["confirmed"],
             client_id=v["client_id"],
         )
         return resend_answer(ProblemSerializer(problem).data, created)

@@ -8,4 +8,7 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Three interactions (Gongyelu Subdistrict)")
 
     def ready(self) -> None:
-        from . import closing  # noqa: F401 (the problem kind's closing form and its required figures)
+        from . import (
+            closing,  # noqa: F401 (the problem kind's closing form and its required figures)
+            holdings,  # noqa: F401 (registers what the three interactions hold about people and units)
+        )

@@ -139,7 +139,9 @@ def load(ctx: DemoContext) -> None:
     for index, (category, figures, word) in enumerate(plan):
         unit = enterprises[index % len(enterprises)]
         title = TITLES[category].format(n=word, what=word)
-        problem, _ = problem_report(actor=staff, unit=unit, category=category, title=title)
+        problem, _ = problem_report(
+            actor=staff, unit=unit, category=category, title=title, description=title, confirmed=True
+        )
         _solve(ctx, problem, staff, verifier, outcome=f"已协调解决：{title}", **figures)
         reported = _seed_moment(ctx, index, SOLVED)
         # Solved within a few days, and inside the seed period: the bulletin counted them by the 14th.
@@ -156,11 +158,20 @@ def load(ctx: DemoContext) -> None:
     for n, (category, title, steps) in enumerate(open_problems):
         # The first comes from the enterprise's own contact, through their login.
         reporter, unit = (contact, machinery) if n == 0 else (staff, enterprises[n + 1])
-        problem, _ = problem_report(actor=reporter, unit=unit, category=category, title=title)
+        problem, _ = problem_report(
+            actor=reporter, unit=unit, category=category, title=title, description=title, confirmed=True
+        )
         case = problem.case
         for step in steps:
             case = case_transition(actor=staff, case=case, name=step, version=case.version)
-    waiting, _ = problem_report(actor=staff, unit=enterprises[5], category=C.LABOUR, title="缺工12人，急需普工")
+    waiting, _ = problem_report(
+        actor=staff,
+        unit=enterprises[5],
+        category=C.LABOUR,
+        title="缺工12人，急需普工",
+        description="装配车间缺普工12人，请协调推荐",
+        confirmed=True,
+    )
     case = case_transition(actor=staff, case=waiting.case, name="accept", version=waiting.case.version)
     case = case_transition(actor=staff, case=case, name="start", version=case.version)
     problem_finish(actor=staff, problem=waiting, version=case.version, outcome="已推荐12人到岗", workers_placed=12)

@@ -30,19 +30,37 @@ class ProblemForm(_Resendable):
     unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(label=_("enterprise"), queryset=Unit.objects.none())
     category = forms.ChoiceField(label=_("category"), choices=ProblemCategory.choices)
     title = forms.CharField(label=_("title"), max_length=100, required=False)
-    description = forms.CharField(label=_("description"), max_length=5000, required=False, widget=forms.Textarea)
+    # Description and confirmation are required, and marked so on the page, but the service refuses
+    # them when empty (problem_report): one check, with the same words on the page and in the API.
+    description = forms.CharField(
+        label=_("description"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea,
+        help_text=_("What the enterprise needs, how many or how much, by when."),
+    )
+    confirmed = forms.BooleanField(label=_("I confirm that this report is accurate."), required=False)
+    marked_required = ("unit", "category", "description", "confirmed")
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
 
+def _number(**attrs: str) -> forms.TextInput:
+    # Text, not type=number: the service reads "1,200" and says what is wrong in words; the phone
+    # still shows its numeric keypad.
+    return forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", **attrs})
+
+
 class CloseForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.CharField(label=_("outcome of the case"), max_length=5000, widget=forms.Textarea)
-    workers_placed = forms.CharField(label=_("workers placed"), max_length=10, required=False)
-    subsidy_amount = forms.CharField(label=_("subsidy applied for (yuan)"), max_length=20, required=False)
-    loan_amount = forms.CharField(label=_("loan coordinated (yuan)"), max_length=20, required=False)
+    workers_placed = forms.CharField(label=_("workers placed"), max_length=10, required=False, widget=_number())
+    subsidy_amount = forms.CharField(
+        label=_("subsidy applied for (yuan)"), max_length=20, required=False, widget=_number()
+    )
+    loan_amount = forms.CharField(label=_("loan coordinated (yuan)"), max_length=20, required=False, widget=_number())
     materials_supplied = forms.CharField(label=_("materials supplied"), max_length=200, required=False)
 
 

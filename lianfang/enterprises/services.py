@@ -72,13 +72,21 @@ def problem_report(
     category: Any,
     title: Any = "",
     description: Any = "",
+    confirmed: bool = False,
     client_id: uuid.UUID | None = None,
 ) -> tuple[EnterpriseProblem, bool]:
     """An enterprise's problem, reported by its contact or by staff: a case of kind "problem" (企业诉求)
-    owned by the subdistrict's office, with its category. Resends by client id return the first."""
+    owned by the subdistrict's office, with its category. Resends by client id return the first.
+
+    The description (what the enterprise needs) and the reporter's confirmation that it is accurate
+    are required: an empty report is refused here, field by field, for the page and the API alike."""
     errors: dict[str, list[str]] = {}
     if str(category) not in ProblemCategory.values:
         errors["category"] = [_("Choose what kind of problem it is.")]
+    if not str(description or "").strip():
+        errors["description"] = [_("Describe the problem: what the enterprise needs, how many or how much, by when.")]
+    if confirmed is not True:
+        errors["confirmed"] = [_("Confirm that the report is accurate.")]
     if not _is_enterprise(unit):
         errors["unit"] = [_("%(name)s is not registered as an enterprise.") % {"name": unit.name}]
     if errors:

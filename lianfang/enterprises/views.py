@@ -90,7 +90,13 @@ def problems(request: HttpRequest) -> HttpResponse:
     elif state == "solved":
         rows = rows.filter(case__is_closed=True)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "categories": ProblemCategory.choices, "category": category, "state": state}
+    context = {
+        "page": page,
+        "categories": ProblemCategory.choices,
+        "category": category,
+        "state": state,
+        "can_write": scope_for(request.user).can_write,
+    }
     return render(request, "enterprises/problems.html", context)
 
 
@@ -110,6 +116,7 @@ def problem_new(request: HttpRequest) -> HttpResponse:
             category=values["category"],
             title=values["title"],
             description=values["description"],
+            confirmed=values["confirmed"],
             client_id=values["client_id"],
         )
         said = _("Reported.") if created else _("This report was already received.")
@@ -144,7 +151,13 @@ def problem_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Marked done. It now waits for verification."))
             return redirect("cases:detail", pk=case.pk)
     required = services.REQUIRED_OUTCOME.get(ProblemCategory(problem.category))
-    return render(request, "enterprises/problem_close.html", {"form": form, "problem": problem, "required": required})
+    context = {
+        "form": form,
+        "problem": problem,
+        "required": required,
+        "pretitle": f"#{problem.pk} {case.title} · {problem.get_category_display()}",
+    }
+    return render(request, "enterprises/problem_close.html", context)
 
 
 @login_required
@@ -265,6 +278,7 @@ def task_force(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(member_form if action == "member" else cover_form, error)
     context = {
         "force": force,
+        "pretitle": " · ".join(n for n in (force.region.name, force.department.name if force.department else "") if n),
         "members": task_force_members(force),
         "covered": enterprises_covered(request.user, force),
         "may_manage": may_manage,
@@ -343,13 +357,23 @@ def instructors(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Saved."))
                 return redirect("enterprises:instructors")
     assignments = assignment_list(request.user).filter(ends_on__isnull=True)
+    shown, visits = assignments, visit_list(request.user)
+    # From a person's or an enterprise's registry page: that instructor's, or that enterprise's.
+    of_instructor, of_unit = request.GET.get("instructor", ""), request.GET.get("unit", "")
+    if of_instructor.isdigit():
+        shown = assignment_list(request.user).filter(instructor_id=int(of_instructor))
+        visits = visits.filter(assignment__instructor_id=int(of_instructor))
+    elif of_unit.isdigit():
+        shown = assignment_list(request.user).filter(unit_id=int(of_unit))
+        visits = visits.filter(assignment__unit_id=int(of_unit))
     context = {
-        "assignments": assignments,
+        "assignments": shown,
+        "filtered": shown is not assignments,
         "assign_form": assign_form if force is not None else None,
         "force": force,
         "may_set_up": bool(regions_without_task_force(request.user)) and scope_for(request.user).can_write,
         "visit_form": VisitForm(assignments=assignments),
-        "visits": visit_list(request.user)[:30],
+        "visits": visits[:30],
     }
     return render(request, "enterprises/instructors.html", context)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -527,6 +528,29 @@ def _hours_between(start: dt.datetime, end: dt.datetime) -> Decimal:
     return (seconds / Decimal(3600)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def min_shift_hours() -> Decimal:
+    """The shortest shift (settings.MIN_SHIFT_HOURS): a check-out sooner is a tap on the wrong row."""
+    return Decimal(str(settings.MIN_SHIFT_HOURS))
+
+
+def _long_enough(checked_in_at: dt.datetime, when: dt.datetime) -> None:
+    minimum = min_shift_hours()
+    if when - checked_in_at >= dt.timedelta(hours=float(minimum)):
+        return
+    opens = checked_in_at + dt.timedelta(hours=float(minimum))
+    raise ValidationError(
+        {
+            "at": [
+                _(
+                    "A shift lasts at least %(minimum)s hours: checked in at %(time)s, so check-out opens at "
+                    "%(opens)s. If the volunteer left early, staff can correct the hours."
+                )
+                % {"minimum": f"{minimum.normalize():f}", "time": _local(checked_in_at), "opens": _local(opens)}
+            ]
+        }
+    )
+
+
 def _check(
     *, actor: Actor, shift: Shift, kind: str, client_id: uuid.UUID | None, at: dt.datetime | None
 ) -> tuple[Shift, bool]:
@@ -567,6 +591,7 @@ def _check(
                 )
             if when <= current.checked_in_at:
                 raise ValidationError({"at": [_("The check-out time must be after the check-in time.")]})
+            _long_enough(current.checked_in_at, when)
             current.checked_out_at = when
             if not current.hours_corrected:
                 current.hours = _hours_between(current.checked_in_at, when)
@@ -610,7 +635,8 @@ def shift_check_out(
     *, actor: Actor, shift: Shift, client_id: uuid.UUID | None = None, at: dt.datetime | None = None
 ) -> tuple[Shift, bool]:
     """Check a volunteer out; the shift's hours are the time between check-in and check-out
-    (to a tenth of an hour), unless staff corrected them already."""
+    (to a tenth of an hour), unless staff corrected them already. A check-out sooner than
+    settings.MIN_SHIFT_HOURS after the check-in is refused (ValidationError on `at`)."""
     return _check(actor=actor, shift=shift, kind=CheckKind.CHECK_OUT, client_id=client_id, at=at)
 
 

@@ -280,23 +280,35 @@ def _dispatchable(user: Any, task: VolunteerTask, *, everywhere: bool) -> QueryS
     return volunteers.order_by("unit__name", "person__name", "id")
 
 
+def _row(shift: Shift, *, organiser: bool, mine: set[int]) -> dict[str, Any]:
+    """One shift's row on its task's page, with the forms the user may post from it."""
+    return {
+        "shift": shift,
+        # New ids each time the row is drawn: a double tap resends the same one.
+        "check_in_id": uuid.uuid4(),
+        "check_out_id": uuid.uuid4(),
+        "may_check": organiser or shift.volunteer.unit_id in mine,
+        "hours_form": HoursForm(initial={"version": shift.version, "hours": shift.hours}) if organiser else None,
+    }
+
+
+def _summary(task: VolunteerTask, shifts: list[Shift]) -> dict[str, Any]:
+    """The counts at the top of a task's page: places taken, volunteers on site, hours served."""
+    serving = [s for s in shifts if s.withdrawn_at is None]
+    return {
+        "taken": task_places_taken(task),
+        "on_site": sum(1 for s in serving if s.status == "checked_in"),
+        "hours_total": sum((s.hours for s in serving if s.hours is not None), Decimal(0)),
+    }
+
+
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _visible_task(request, pk)
     shifts = list(task_shifts(request.user, task))
     organiser = may_organise(request.user, region_code=task.region.code)
     mine = set(contact_units(request.user))
-    rows = [
-        {
-            "shift": shift,
-            # New ids each time the page is drawn: a double tap resends the same one.
-            "check_in_id": uuid.uuid4(),
-            "check_out_id": uuid.uuid4(),
-            "may_check": organiser or shift.volunteer.unit_id in mine,
-            "hours_form": HoursForm(initial={"version": shift.version, "hours": shift.hours}) if organiser else None,
-        }
-        for shift in shifts
-    ]
+    rows = [_row(shift, organiser=organiser, mine=mine) for shift in shifts]
     active = task.state in (TaskState.OPEN, TaskState.FULL)
     everywhere = request.GET.get("all") == "1"
     dispatchable = _dispatchable(request.user, task, everywhere=everywhere) if organiser and active else None
@@ -308,13 +320,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if mine and active and not organiser
         else None
     )
-    taken = task_places_taken(task)
-    served = [s.hours for s in shifts if s.hours is not None and s.withdrawn_at is None]
     context = {
         "task": task,
+        "pretitle": f"{task.get_kind_display()} · {task.region.name}",
         "rows": rows,
-        "taken": taken,
-        "hours_total": sum(served, Decimal(0)),
+        **_summary(task, shifts),
         "organiser": organiser,
         "actions": TASK_FLOW.offered(task, request.user),
         "history": status_changes(task),
@@ -329,6 +339,29 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(request: HttpRequest, task_id: int, run: Callable[[], str | None]) -> HttpResponse:
     """Run one action from a task's page and come back to it with what happened."""
     return page_action(request, back=reverse("volunteers:task", args=[task_id]), run=run, labels=FIELD_LABELS)
+
+
+def _row_action(request: HttpRequest, shift: Shift, run: Callable[[], str | None]) -> HttpResponse:
+    """Run one action from a shift's row. Posted by htmx (HX-Request), the answer is the row as it
+    is now with what happened inside it, and the page's counts swapped out of band, so that the
+    page stays where it was; otherwise the task's page again, scrolled to the row."""
+    back = reverse("volunteers:task", args=[shift.task_id]) + f"#shift-{shift.pk}"
+    answer = page_action(request, back=back, run=run, labels=FIELD_LABELS)
+    if not request.headers.get("HX-Request"):
+        return answer
+    said = list(messages.get_messages(request))  # read here, so that the next page does not repeat them
+    task = _visible_task(request, shift.task_id)
+    shifts = list(task_shifts(request.user, task))
+    fresh = next(s for s in shifts if s.pk == shift.pk)
+    organiser = may_organise(request.user, region_code=task.region.code)
+    context = {
+        "task": task,
+        "row": _row(fresh, organiser=organiser, mine=set(contact_units(request.user))),
+        "row_messages": said,
+        "oob": True,
+        **_summary(task, shifts),
+    }
+    return render(request, "volunteers/_shift_row_answer.html", context)
 
 
 @login_required
@@ -412,7 +445,7 @@ def _check(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             return _("%(name)s's check-out was already received.") % {"name": name}
         return _("%(name)s checked out: %(hours)s hours.") % {"name": name, "hours": fresh.hours}
 
-    return _act(request, shift.task_id, run)
+    return _row_action(request, shift, run)
 
 
 @login_required
@@ -446,7 +479,7 @@ def shift_hours(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _("Hours corrected.")
 
-    return _act(request, shift.task_id, run)
+    return _row_action(request, shift, run)
 
 
 @login_required

@@ -61,9 +61,15 @@ def test_an_enterprise_reports_a_labour_shortage_and_the_workers_placed_figure_r
 
     sign_in(page, "qiye")
     page.goto("/enterprises/problems/new/")
+    # An empty report is refused beside the fields that are missing.
+    page.click("[data-testid=problem-submit]")
+    expect(page.locator("[data-field-error=description]")).to_be_visible()
+    expect(page.locator("[data-field-error=confirmed]")).to_be_visible()
+    assert EnterpriseProblem.objects.count() == 0
     page.select_option("select[name=category]", "labour")
     page.fill("input[name=title]", "缺工20人，急需普工")
     page.fill("textarea[name=description]", "装配车间缺普工")
+    page.check("input[name=confirmed]")
     page.click("[data-testid=problem-submit]")
     expect(page.locator("[data-testid=state]")).to_have_text("已上报")
     case_id = EnterpriseProblem.objects.get().pk
@@ -78,6 +84,7 @@ def test_an_enterprise_reports_a_labour_shortage_and_the_workers_placed_figure_r
     office.fill("textarea[name=outcome]", "协调人社部门推荐普工20人到岗")
     office.click("[data-testid=close-submit]")
     expect(office.locator(".alert-danger, .invalid-feedback").first).to_contain_text("请填写协调用工人数")
+    expect(office.locator("input[name=workers_placed]")).to_have_attribute("inputmode", "numeric")
     office.fill("input[name=workers_placed]", "20")
     office.click("[data-testid=close-submit]")
     expect(office.locator("[data-testid=state]")).to_have_text("已办结")

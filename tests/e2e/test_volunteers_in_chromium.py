@@ -66,17 +66,26 @@ def test_staff_check_a_volunteer_in_and_out_on_a_phone_and_the_hours_appear(
     expect(shift_row.locator("[data-testid=shift-status]")).to_have_text("待签到")
     expect(shift_row).to_contain_text("139****5678")
 
+    # Check-in and check-out swap the row alone: the page is not drawn again (the mark stays).
+    page.evaluate("window.__samePage = true")
     shift_row.locator("button[data-action=check-in]").click()
-    expect(page.locator(".alert-success")).to_contain_text("张一已签到。")
+    expect(shift_row.locator("[data-testid=shift-message]")).to_contain_text("张一已签到。")
+    expect(shift_row.locator("[data-testid=shift-status]")).to_have_text("已签到")
+    expect(page.locator("[data-testid=on-site]")).to_have_text("1")
+    # Checking out at once is refused, in the row, naming the field.
+    shift_row.locator("button[data-action=check-out]").click()
+    expect(shift_row.locator("[data-testid=shift-message].alert-danger")).to_contain_text("时间：")
     expect(shift_row.locator("[data-testid=shift-status]")).to_have_text("已签到")
     # The volunteer arrived when the site opened, two and a half hours ago.
     shift = Shift.objects.get(task=task, volunteer=volunteer)
     Shift.objects.filter(pk=shift.pk).update(checked_in_at=timezone.now() - dt.timedelta(hours=2, minutes=30))
 
     shift_row.locator("button[data-action=check-out]").click()
-    expect(page.locator(".alert-success")).to_contain_text("张一已签退：2.5小时。")
+    expect(shift_row.locator("[data-testid=shift-message]")).to_contain_text("张一已签退：2.5小时。")
     expect(shift_row.locator("[data-testid=shift-hours]")).to_have_text("2.5")
     expect(page.locator("[data-testid=task-hours]")).to_have_text("2.5")
+    expect(page.locator("[data-testid=on-site]")).to_have_text("0")
+    assert page.evaluate("window.__samePage") is True
     shift.refresh_from_db()
     assert shift.hours == Decimal("2.5") and shift.checked_out_at is not None
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -51,6 +52,13 @@ def enterprise(world: World, name: str = "上街机械厂", code: str = "9141010
     return unit
 
 
+def report(*, actor: Any, unit: Unit, category: Any, **extra: Any) -> tuple[EnterpriseProblem, bool]:
+    """A report as the form sends it: described and confirmed, unless the test says otherwise."""
+    extra.setdefault("description", "装配车间缺普工，请协调")
+    extra.setdefault("confirmed", True)
+    return problem_report(actor=actor, unit=unit, category=category, **extra)
+
+
 def contact_of(unit: Unit, username: str = "qiye") -> Any:
     user = make_user(username)
     Membership.objects.create(user=user, role=Role.UNIT_CONTACT, region=unit.region, unit=unit)
@@ -70,17 +78,17 @@ def test_an_enterprise_contact_reports_a_problem_about_their_own_enterprise_only
     unit = enterprise(world)
     other = enterprise(world, name="宏达建材", code="91410106MA44YYYY0")
     contact = contact_of(unit)
-    problem, created = problem_report(actor=contact, unit=unit, category=ProblemCategory.LABOUR, title="缺工20人")
+    problem, created = report(actor=contact, unit=unit, category=ProblemCategory.LABOUR, title="缺工20人")
     assert created and problem.case.kind == "problem" and problem.case.owner_department == world.jiyuan_office
     with pytest.raises(PermissionDenied):
-        problem_report(actor=contact, unit=other, category=ProblemCategory.LABOUR)
+        report(actor=contact, unit=other, category=ProblemCategory.LABOUR)
     assert EnterpriseProblem.objects.count() == 1
 
 
 def test_a_problem_is_only_for_an_enterprise_and_needs_a_category(world: World) -> None:
     shop = enterprise(world, name="中心面馆", kinds=[UnitKind.SMALL_RESTAURANT])
     with pytest.raises(ValidationError) as refused:
-        problem_report(actor=world["jiyuan"], unit=shop, category="nonsense")
+        report(actor=world["jiyuan"], unit=shop, category="nonsense")
     assert set(refused.value.message_dict) == {"category", "unit"}
     assert "不是企业" in refused.value.message_dict["unit"][0]
 
@@ -97,7 +105,7 @@ def test_a_problem_is_only_for_an_enterprise_and_needs_a_category(world: World) 
 def test_marking_a_problem_done_needs_its_categorys_figure(
     world: World, category: str, field: str, value: Any, message: str
 ) -> None:
-    problem, _ = problem_report(actor=world["jiyuan"], unit=enterprise(world), category=category)
+    problem, _ = report(actor=world["jiyuan"], unit=enterprise(world), category=category)
     case = problem.case
     for name in ("accept", "start"):
         case = case_transition(actor=world["jiyuan"], case=case, name=name, version=case.version)
@@ -116,7 +124,7 @@ def test_marking_a_problem_done_needs_its_categorys_figure(
 
 
 def test_amounts_are_checked_and_named_in_chinese(world: World) -> None:
-    problem, _ = problem_report(actor=world["jiyuan"], unit=enterprise(world), category=ProblemCategory.SUBSIDY)
+    problem, _ = report(actor=world["jiyuan"], unit=enterprise(world), category=ProblemCategory.SUBSIDY)
     with pytest.raises(ValidationError) as refused:
         problem_finish(
             actor=world["jiyuan"], problem=problem, version=1, outcome="x", subsidy_amount="五十万", workers_placed=-1
@@ -129,26 +137,24 @@ def test_amounts_are_checked_and_named_in_chinese(world: World) -> None:
 
 def test_the_figures_count_only_verified_problems_and_each_equals_its_drill_down(world: World) -> None:
     unit = enterprise(world)
-    solve(
-        world, problem_report(actor=world["jiyuan"], unit=unit, category=ProblemCategory.LABOUR)[0], workers_placed=20
-    )
+    solve(world, report(actor=world["jiyuan"], unit=unit, category=ProblemCategory.LABOUR)[0], workers_placed=20)
     solve(
         world,
-        problem_report(actor=world["jiyuan"], unit=unit, category=ProblemCategory.SUBSIDY)[0],
+        report(actor=world["jiyuan"], unit=unit, category=ProblemCategory.SUBSIDY)[0],
         subsidy_amount=Decimal("5170000"),
     )
     solve(
         world,
-        problem_report(actor=world["jiyuan"], unit=unit, category=ProblemCategory.LOAN)[0],
+        report(actor=world["jiyuan"], unit=unit, category=ProblemCategory.LOAN)[0],
         loan_amount=Decimal("18000000"),
     )
     # Done but not verified, and still open: neither counts.
-    waiting, _ = problem_report(actor=world["jiyuan"], unit=unit, category=ProblemCategory.LABOUR)
+    waiting, _ = report(actor=world["jiyuan"], unit=unit, category=ProblemCategory.LABOUR)
     case = waiting.case
     for name in ("accept", "start"):
         case = case_transition(actor=world["jiyuan"], case=case, name=name, version=case.version)
     problem_finish(actor=world["jiyuan"], problem=waiting, version=case.version, outcome="x", workers_placed=99)
-    problem_report(actor=world["jiyuan"], unit=unit, category=ProblemCategory.OTHER)
+    report(actor=world["jiyuan"], unit=unit, category=ProblemCategory.OTHER)
     period = Period(TODAY, TODAY)
     values = {
         key: assert_matches_its_drill_down(registry.get(key), period, world.district, Scope.everything())  # type: ignore[arg-type]
@@ -171,7 +177,14 @@ def test_the_figures_count_only_verified_problems_and_each_equals_its_drill_down
 def test_the_api_takes_a_resend_once_and_refuses_other_content_under_the_same_id(world: World, client: Client) -> None:
     unit = enterprise(world)
     client.force_login(contact_of(unit))
-    body = {"client_id": str(uuid.uuid4()), "unit": unit.pk, "category": "labour", "title": "缺工20人"}
+    body = {
+        "client_id": str(uuid.uuid4()),
+        "unit": unit.pk,
+        "category": "labour",
+        "title": "缺工20人",
+        "description": "装配车间缺普工20人",
+        "confirmed": True,
+    }
     first = client.post("/api/v1/enterprise-problems/", body, content_type="application/json")
     again = client.post("/api/v1/enterprise-problems/", body, content_type="application/json")
     assert first.status_code == 201 and again.status_code == 200 and first.json()["id"] == again.json()["id"]
@@ -184,7 +197,7 @@ def test_the_api_takes_a_resend_once_and_refuses_other_content_under_the_same_id
 
 def test_problems_outside_the_jurisdiction_answer_404(world: World, client: Client) -> None:
     unit = enterprise(world)
-    problem, _ = problem_report(actor=world["jiyuan"], unit=unit, category=ProblemCategory.LABOUR)
+    problem, _ = report(actor=world["jiyuan"], unit=unit, category=ProblemCategory.LABOUR)
     outsider = make_user("zx")
     Membership.objects.create(user=outsider, role=Role.SUBDISTRICT_STAFF, region=world.zhongxin)
     client.force_login(outsider)
@@ -271,6 +284,8 @@ def test_the_pages_report_and_close_a_problem_with_its_figures(world: World, cli
             "unit": unit.pk,
             "category": "labour",
             "title": "缺工20人",
+            "description": "装配车间缺普工20人",
+            "confirmed": "on",
             "client_id": form.context["form"].initial["client_id"],
         },
     )
@@ -293,3 +308,60 @@ def test_the_pages_report_and_close_a_problem_with_its_figures(world: World, cli
     assert problem.workers_placed == 20 and problem.case.state == "done"
     for url in ("/enterprises/", "/enterprises/problems/", "/enterprises/resources/", "/enterprises/instructors/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_service_refuses_a_report_without_a_description_or_a_confirmation(world: World) -> None:
+    unit = enterprise(world)
+    with pytest.raises(ValidationError) as refused:
+        problem_report(actor=world["jiyuan"], unit=unit, category=ProblemCategory.LABOUR, description="  \n ")
+    assert set(refused.value.message_dict) == {"description", "confirmed"}
+    with pytest.raises(ValidationError) as refused:
+        problem_report(
+            actor=world["jiyuan"], unit=unit, category=ProblemCategory.LABOUR, description="缺工20人", confirmed=False
+        )
+    assert set(refused.value.message_dict) == {"confirmed"}
+    assert EnterpriseProblem.objects.count() == 0 and Case.objects.count() == 0
+
+
+def test_the_api_refuses_an_empty_report_naming_the_fields(world: World, client: Client) -> None:
+    unit = enterprise(world)
+    client.force_login(contact_of(unit))
+    body = {"client_id": str(uuid.uuid4()), "unit": unit.pk, "category": "labour"}
+    answer = client.post("/api/v1/enterprise-problems/", body, content_type="application/json")
+    assert answer.status_code == 400 and set(answer.json()["fields"]) == {"description", "confirmed"}
+    assert Case.objects.count() == 0
+
+
+def test_the_report_page_marks_the_required_fields_and_refuses_an_empty_report_beside_them(
+    world: World, client: Client
+) -> None:
+    unit = enterprise(world)
+    client.force_login(contact_of(unit))
+    form = client.get("/enterprises/problems/new/").content.decode()
+    assert re.search(r'<label class="form-label required" for="id_description">', form)
+    assert re.search(r'name="confirmed"[^>]*>\s*<span class="form-check-label required">', form)
+    posted = client.post("/enterprises/problems/new/", {"unit": unit.pk, "category": "labour", "client_id": ""})
+    page = posted.content.decode()
+    assert posted.status_code == 200
+    assert 'data-field-error="description"' in page and 'data-field-error="confirmed"' in page
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("category", "field"),
+    [
+        (ProblemCategory.LABOUR, "workers_placed"),
+        (ProblemCategory.SUBSIDY, "subsidy_amount"),
+        (ProblemCategory.LOAN, "loan_amount"),
+    ],
+)
+def test_the_close_form_asks_for_its_number_on_the_numeric_keypad_with_the_unit_beside(
+    world: World, client: Client, category: str, field: str
+) -> None:
+    problem, _ = report(actor=world["jiyuan"], unit=enterprise(world), category=category)
+    client.force_login(world["jiyuan"])
+    page = client.get(f"/enterprises/problems/{problem.pk}/close/").content.decode()
+    assert re.search(rf'<input type="text" inputmode="numeric"[^>]*name="{field}"', page)
+    assert re.search(
+        rf'name="{field}"[^>]*>\s*<span class="input-group-text" data-testid="unit-{field}">\S+</span>', page
+    )

@@ -103,11 +103,27 @@ def test_a_check_in_resent_returns_the_first_and_other_content_under_its_id_is_a
     assert first.json()["checked_in_at"] == again.json()["checked_in_at"] and first.json()["status"] == "checked_in"
     conflict = _post(client, f"/api/v1/volunteer-shifts/{other_shift.pk}/check-in/", {"client_id": client_id})
     assert conflict.status_code == 409 and conflict.json()["fields"]["client_id"]
+    Shift.objects.filter(pk=shift.pk).update(checked_in_at=timezone.now() - dt.timedelta(hours=1))
     out_id = str(uuid.uuid4())
     later = (timezone.now() + dt.timedelta(minutes=1)).isoformat()
     out = _post(client, f"/api/v1/volunteer-shifts/{shift.pk}/check-out/", {"client_id": out_id, "at": later})
     assert out.status_code == 201 and out.json()["status"] == "checked_out" and out.json()["hours"] is not None
     assert ShiftCheck.objects.count() == 2
+
+
+def test_a_check_out_sooner_than_the_shortest_shift_is_refused_on_its_time(corps: Corps, client: Client) -> None:
+    jiyuan = corps.user("jiyuan")
+    task = new_task(jiyuan, corps.world.jiyuan_a)
+    from lianfang.volunteers.services import shift_dispatch
+
+    (shift,) = shift_dispatch(actor=jiyuan, task=task, volunteers=[corps["张一"]])
+    client.force_login(jiyuan)
+    _post(client, f"/api/v1/volunteer-shifts/{shift.pk}/check-in/", {"client_id": str(uuid.uuid4())})
+    out = _post(client, f"/api/v1/volunteer-shifts/{shift.pk}/check-out/", {"client_id": str(uuid.uuid4())})
+    assert out.status_code == 400 and list(out.json()["fields"]) == ["at"]
+    shift.refresh_from_db()
+    assert shift.checked_out_at is None and shift.hours is None
+    assert ShiftCheck.objects.filter(kind="check_out").count() == 0
 
 
 def test_hours_are_corrected_with_the_version_read(corps: Corps, client: Client) -> None:

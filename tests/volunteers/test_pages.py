@@ -68,8 +68,58 @@ def test_checking_in_and_out_on_the_page_shows_the_hours_and_a_resend_is_told_ap
     assert "提交编号已用于不同的内容" in _messages(client, answer)
     Shift.objects.filter(pk=shift.pk).update(checked_in_at=timezone.now() - dt.timedelta(hours=2))
     answer = client.post(f"/volunteers/shifts/{shift.pk}/check-out/", {"client_id": str(uuid.uuid4())})
+    assert answer["Location"].endswith(f"#shift-{shift.pk}")  # back to the row, not the top of the page
     page = _messages(client, answer)
     assert "张一已签退：2.0小时。" in page and 'data-testid="shift-hours">2.0<' in page
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_checking_in_with_htmx_answers_the_row_and_the_counts_and_not_the_page(
+    corps: Corps, task: VolunteerTask, client: Client
+) -> None:
+    client.force_login(corps.user("jiyuan"))
+    shift = Shift.objects.get(task=task, volunteer=corps["张一"])
+    answer = client.post(f"/volunteers/shifts/{shift.pk}/check-in/", {"client_id": str(uuid.uuid4())}, headers=HTMX)
+    body = answer.content.decode()
+    assert answer.status_code == 200 and "<html" not in body
+    assert body.count('data-testid="shift-row"') == 1 and f'id="shift-{shift.pk}"' in body
+    assert "张一已签到。" in body and 'data-action="check-out"' in body and 'data-action="check-in"' not in body
+    assert re.search(r'id="task-summary"[^>]*hx-swap-oob="true"', body)
+    assert 'data-testid="on-site">1<' in body and 'data-testid="places">2/3人<' in body
+    # Said in the row, so not again on the next page.
+    assert "张一已签到。" not in client.get(f"/volunteers/tasks/{task.pk}/").content.decode()
+
+
+def test_checking_out_with_htmx_updates_the_hours_of_the_row_and_of_the_task(
+    corps: Corps, task: VolunteerTask, client: Client
+) -> None:
+    client.force_login(corps.user("jiyuan"))
+    shift = Shift.objects.get(task=task, volunteer=corps["张一"])
+    client.post(f"/volunteers/shifts/{shift.pk}/check-in/", {"client_id": str(uuid.uuid4())}, headers=HTMX)
+    Shift.objects.filter(pk=shift.pk).update(checked_in_at=timezone.now() - dt.timedelta(hours=2))
+    answer = client.post(f"/volunteers/shifts/{shift.pk}/check-out/", {"client_id": str(uuid.uuid4())}, headers=HTMX)
+    body = answer.content.decode()
+    assert "张一已签退：2.0小时。" in body and 'data-testid="shift-hours">2.0<' in body
+    assert 'data-testid="task-hours">2.0</span> 小时' in body and 'data-testid="on-site">0<' in body
+
+
+def test_checking_out_too_soon_on_the_page_is_refused_in_the_row_and_without_htmx_too(
+    corps: Corps, task: VolunteerTask, client: Client
+) -> None:
+    client.force_login(corps.user("jiyuan"))
+    shift = Shift.objects.get(task=task, volunteer=corps["张一"])
+    client.post(f"/volunteers/shifts/{shift.pk}/check-in/", {"client_id": str(uuid.uuid4())}, headers=HTMX)
+    answer = client.post(f"/volunteers/shifts/{shift.pk}/check-out/", {"client_id": str(uuid.uuid4())}, headers=HTMX)
+    body = answer.content.decode()
+    assert re.search(r'class="alert alert-danger[^"]*"[^>]*data-testid="shift-message">时间：', body)
+    assert 'data-action="check-out"' in body  # still to do, later
+    plain = client.post(f"/volunteers/shifts/{shift.pk}/check-out/", {"client_id": str(uuid.uuid4())})
+    assert plain.status_code == 302 and plain["Location"] == f"/volunteers/tasks/{task.pk}/#shift-{shift.pk}"
+    assert "alert-danger" in _messages(client, plain)
+    shift.refresh_from_db()
+    assert shift.checked_out_at is None and shift.hours is None
 
 
 def test_dispatching_more_than_needed_on_the_page_says_so_in_chinese(

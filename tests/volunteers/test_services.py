@@ -169,6 +169,41 @@ def test_a_resent_check_in_returns_the_first_and_other_content_is_a_conflict(cor
     assert ShiftCheck.objects.count() == 1
 
 
+def test_a_check_out_sooner_than_the_shortest_shift_is_refused_and_records_nothing(
+    corps: Corps, settings: object
+) -> None:
+    settings.MIN_SHIFT_HOURS = Decimal("0.5")  # type: ignore[attr-defined]
+    jiyuan = corps.user("jiyuan")
+    task = new_task(jiyuan, corps.world.jiyuan_a, starts=timezone.now() - dt.timedelta(hours=2))
+    (shift,) = shift_dispatch(actor=jiyuan, task=task, volunteers=[corps["张一"]])
+    start = task.starts_at
+    shift, _ = shift_check_in(actor=jiyuan, shift=shift, at=start)
+    with pytest.raises(ValidationError) as error:
+        shift_check_out(actor=jiyuan, shift=shift, at=start + dt.timedelta(minutes=29))
+    assert list(error.value.message_dict) == ["at"]
+    assert "0.5" in _messages(error) and timezone.localtime(start + dt.timedelta(minutes=30)).strftime("%H:%M") in (
+        _messages(error)
+    )
+    shift.refresh_from_db()
+    assert shift.checked_out_at is None and shift.hours is None
+    assert not ShiftCheck.objects.filter(shift=shift, kind="check_out").exists()
+    shift, _ = shift_check_out(actor=jiyuan, shift=shift, at=start + dt.timedelta(minutes=30))
+    assert shift.hours == Decimal("0.5")
+
+
+def test_the_shortest_shift_is_a_setting(corps: Corps, settings: object) -> None:
+    settings.MIN_SHIFT_HOURS = Decimal("2")  # type: ignore[attr-defined]
+    jiyuan = corps.user("jiyuan")
+    task = new_task(jiyuan, corps.world.jiyuan_a, starts=timezone.now() - dt.timedelta(hours=3))
+    (shift,) = shift_dispatch(actor=jiyuan, task=task, volunteers=[corps["张一"]])
+    shift, _ = shift_check_in(actor=jiyuan, shift=shift, at=task.starts_at)
+    with pytest.raises(ValidationError) as error:
+        shift_check_out(actor=jiyuan, shift=shift, at=task.starts_at + dt.timedelta(hours=1, minutes=59))
+    assert list(error.value.message_dict) == ["at"]
+    shift, _ = shift_check_out(actor=jiyuan, shift=shift, at=task.starts_at + dt.timedelta(hours=2))
+    assert shift.hours == Decimal("2.0")
+
+
 def test_check_in_is_open_from_two_hours_before_the_start_until_the_end(corps: Corps) -> None:
     jiyuan = corps.user("jiyuan")
     later = new_task(jiyuan, corps.world.jiyuan_a, starts=timezone.now() + dt.timedelta(hours=5))
