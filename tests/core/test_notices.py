@@ -651,7 +651,7 @@ def test_the_api_sends_reads_acknowledges_and_reminds(town: Town, client: Client
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["counts"] == {"total": 2, "read": 0, "acknowledged": 0}
-    assert [r["unit_name"] for r in body["receipts"]] == ["济源机械厂", "登封建材"]
+    assert [r["unit_name"] for r in body["receipts"]] == ["登封建材", "济源机械厂"]  # by pinyin: dēng before jǐ
     assert body["attachments"][0]["name"] == "要求.pdf"
     pk = body["id"]
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from lianfang.core.files.serving import file_response
 from lianfang.core.page_actions import Done, form_action
+from lianfang.core.people.models import NAME_ORDER
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import regions_in_scope
 from lianfang.core.units.selectors import unit_list
@@ -72,7 +73,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         regions=regions_in_scope(request.user),
-        units=units.order_by("name", "id"),
+        units=units.order_by(*NAME_ORDER),
     )
 
     def send(values: dict[str, Any]) -> Done:
