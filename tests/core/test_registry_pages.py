@@ -102,3 +102,16 @@ def test_an_organisation_is_registered_with_several_kinds_and_a_registered_conta
     assert unit.contact == Person.objects.get()
     page = client.get(f"/registry/units/{unit.pk}/").content.decode()
     assert "宏丽来超市" in page and "138****5678" in page
+
+
+def test_dates_on_a_persons_page_read_year_month_day_in_chinese(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    client.post("/registry/people/new/", _form(world))
+    person = Person.objects.get()
+    moment = dt.datetime(2022, 1, 14, 9, 5, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    AuditEvent.objects.filter(target_id=str(person.pk)).update(at=moment)
+    page = client.get(f"/registry/people/{person.pk}/").content.decode()
+    assert "2022年1月14日 09:05" in page and "2022-01-14" not in page
+    client.force_login(world["commander"])
+    log = client.get("/audit/", {"from": "2022-01-14", "to": "2022-01-14"}).content.decode()
+    assert "2022年1月14日 09:05:00" in log and "2022-01-14 09:05" not in log
