@@ -72,6 +72,11 @@ def notice_inbox(user: Any) -> QuerySet[NoticeReceipt]:
     )
 
 
+def inbox_unacknowledged(user: Any) -> int:
+    """How many of the user's organisations' receipts still wait for an acknowledgement."""
+    return notice_inbox(user).filter(acknowledged_at__isnull=True).count()
+
+
 def notice_feed(user: Any, *, box: Box | None = None) -> QuerySet[Notice]:
     """Every notice the user may open in one list, newest first: those they follow from the
     sender's side (notice_list) and those their organisations received (notice_inbox), or only
