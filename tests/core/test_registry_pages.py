@@ -12,7 +12,7 @@ from lianfang.core.people.models import Person
 from lianfang.core.regions.models import Membership
 from lianfang.core.units.models import Unit
 from tests.ids import credit_code, resident_id
-from tests.world import World
+from tests.world import World, sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +74,6 @@ def test_the_page_reveals_a_full_number_only_with_the_privilege_and_a_reason(wor
 
 
 def test_an_auditor_reads_the_registry_but_may_not_edit_it(world: World, client: Client) -> None:
-    from tests.world import sign_in_with_second_factor
-
     sign_in_with_second_factor(client, world["auditor"])
     assert client.get("/registry/people/").status_code == 200
     assert client.get("/registry/people/new/").status_code == 403
@@ -115,3 +113,22 @@ def test_dates_on_a_persons_page_read_year_month_day_in_chinese(world: World, cl
     client.force_login(world["commander"])
     log = client.get("/audit/", {"from": "2022-01-14", "to": "2022-01-14"}).content.decode()
     assert "2022年1月14日 09:05:00" in log and "2022-01-14 09:05" not in log
+
+
+def test_an_empty_registry_offers_the_next_step_the_role_may_take(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    page = client.get("/registry/people/").content.decode()
+    assert 'data-testid="empty"' in page and page.count('href="/registry/people/new/"') == 2
+    sign_in_with_second_factor(client, world["auditor"])
+    page = client.get("/registry/people/").content.decode()
+    assert 'data-testid="empty"' in page and 'href="/registry/people/new/"' not in page
+
+
+def test_a_search_that_finds_nobody_offers_to_show_everyone(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    client.post("/registry/people/new/", _form(world))
+    page = client.get("/registry/people/", {"q": "不存在"}).content.decode()
+    assert 'data-testid="empty"' in page and 'href="/registry/people/"' in page
+    found = client.get("/registry/people/").content.decode()
+    assert 'class="table card-table table-vcenter table-cards"' in found and 'data-label="' in found
+    assert 'data-testid="empty"' not in found and 'data-testid="page-header"' in found

@@ -49,7 +49,7 @@ def test_a_contact_acknowledges_a_notice_on_a_phone_and_the_sender_sees_the_coun
     page.select_option("select[name=target_unit_kind]", "enterprise")
     page.select_option("select[name=target_region]", label="济源路街道")
     page.click("[data-testid=send]")
-    expect(page.locator("[data-testid=notice-title]")).to_have_text("每日防控要求")
+    expect(page.locator("[data-testid=page-header] h1")).to_have_text("每日防控要求")
     expect(page.locator("[data-testid=acknowledged-count]")).to_have_text("0")
     expect(page.locator("[data-testid=not-acknowledged]")).to_contain_text("济源机械厂")
     notice = Notice.objects.get()
