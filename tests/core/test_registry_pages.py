@@ -9,10 +9,10 @@ from django.test import Client
 
 from lianfang.core.audit.models import AuditEvent
 from lianfang.core.people.models import Person
-from lianfang.core.regions.models import Membership
+from lianfang.core.regions.models import Membership, Role
 from lianfang.core.units.models import Unit
 from tests.ids import credit_code, resident_id
-from tests.world import World, sign_in_with_second_factor
+from tests.world import World, make_user, sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +132,15 @@ def test_a_search_that_finds_nobody_offers_to_show_everyone(world: World, client
     found = client.get("/registry/people/").content.decode()
     assert 'class="table card-table table-vcenter table-cards"' in found and 'data-label="' in found
     assert 'data-testid="empty"' not in found and 'data-testid="page-header"' in found
+
+
+def test_the_forms_choose_the_region_of_a_user_who_serves_in_only_one(world: World, client: Client) -> None:
+    community = make_user("community")
+    Membership.objects.create(user=community, role=Role.SUBDISTRICT_STAFF, region=world.jiyuan_a)
+    client.force_login(community)
+    chosen = f'<option value="{world.jiyuan_a.pk}" selected>'
+    assert chosen in client.get("/registry/units/new/").content.decode()
+    assert chosen in client.get("/registry/people/new/").content.decode()
+    client.force_login(world["jiyuan"])  # several regions: the user chooses
+    select = client.get("/registry/units/new/").content.decode().split('name="region"')[1].split("</select>")[0]
+    assert " selected>" not in select

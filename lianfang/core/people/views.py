@@ -105,7 +105,12 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "home_region": person.home_region,
             "version": person.version,
         }
-    form = PersonForm(request.POST or None, initial=initial, regions=regions_in_scope(request.user))
+    regions = regions_in_scope(request.user)
+    if person is None:
+        only = list(regions[:2])
+        if len(only) == 1:  # the one region the user serves in is the default
+            initial["home_region"] = only[0]
+    form = PersonForm(request.POST or None, initial=initial, regions=regions)
 
     def save(values: dict[str, Any]) -> Done:
         data = clean_person(

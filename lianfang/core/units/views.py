@@ -92,7 +92,12 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "region": unit.region,
             "version": unit.version,
         }
-    form = UnitForm(request.POST or None, initial=initial, regions=regions_in_scope(request.user))
+    regions = regions_in_scope(request.user)
+    if unit is None:
+        only = list(regions[:2])
+        if len(only) == 1:  # the one region the user serves in is the default
+            initial["region"] = only[0]
+    form = UnitForm(request.POST or None, initial=initial, regions=regions)
 
     def save(values: dict[str, Any]) -> Done:
         data = clean_unit(
