@@ -249,6 +249,8 @@ LOCALE_PATHS = [BASE_DIR / "lianfang" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Dates read 2022年1月14日 (lianfang/formats/zh_Hans/formats.py).
+FORMAT_MODULE_PATH = ["lianfang.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"

@@ -253,6 +253,18 @@ def test_worker_processes_import_exactly_what_one_process_does(world: World) -> 
     assert [e.row for e in bad.errors] == [7]
 
 
+@pytest.mark.parametrize("workers", [0, 1])
+def test_imported_people_get_their_pinyin_sort_key_in_one_process_or_in_workers(world: World, workers: int) -> None:
+    report = run(three_people(), actor=world["jiyuan"], workers=workers)
+    assert report.ok and report.created == 3
+    assert dict(Person.objects.values_list("name", "name_pinyin")) == {
+        "张三": "zhang1san1",
+        "李四": "li3si4",
+        "王五": "wang2wu3",
+    }
+    assert list(Person.objects.values_list("name", flat=True)) == ["李四", "王五", "张三"]
+
+
 # Files that cannot be imported
 
 
@@ -471,6 +483,12 @@ def test_an_unmasked_export_needs_the_privilege_is_audited_and_imports_back_unch
     ).exists()
     report = run(data, actor=jiyuan)
     assert report.ok and report.unchanged == 3 and not report.warnings
+
+
+def test_the_people_export_lists_people_in_pinyin_order(world: World) -> None:
+    run(three_people(), actor=world["jiyuan"])
+    rows = sheet_rows(ledger_export(actor=world["jiyuan"], kind="people"))
+    assert [row[0] for row in rows[1:]] == ["李四", "王五", "张三"]  # imported 张 李 王
 
 
 def test_the_console_exports_units_that_import_back_unchanged(world: World) -> None:

@@ -594,6 +594,56 @@ def test_opening_the_notice_reads_it_and_the_button_acknowledges_it(town: Town, 
 
 
 @pytest.mark.django_db
+def test_acknowledging_on_the_list_with_htmx_swaps_the_row_in_place_and_updates_the_count(
+    town: Town, client: Client
+) -> None:
+    town.send()
+    second = town.send()
+    client.force_login(town.plant_contact)
+    listing = client.get("/notices/").content.decode()
+    rows = re.findall(r'id="receipt-(\d+)" data-testid="inbox-row"', listing)
+    newest = NoticeReceipt.objects.get(notice=second, unit=town.plant)
+    assert rows[0] == str(newest.pk) and len(rows) == 2
+    assert listing.count('data-testid="acknowledge-row"') == 2 and 'data-count="2"' in listing
+    assert f'hx-target="#receipt-{newest.pk}"' in listing  # the button swaps its own row
+
+    answer = client.post(
+        f"/notices/{second.pk}/acknowledge/", {"receipt": str(newest.pk), "next": "/notices/"}, HTTP_HX_REQUEST="true"
+    )
+    html = answer.content.decode()
+    assert answer.status_code == 200 and "<html" not in html
+    assert html.lstrip().startswith(f'<div class="list-group-item" id="receipt-{newest.pk}"')
+    assert 'data-testid="acknowledge-row"' not in html and 'data-testid="row-status"' in html
+    assert 'id="inbox-unacknowledged"' in html and 'hx-swap-oob="true"' in html and 'data-count="1"' in html
+    newest.refresh_from_db()
+    assert newest.acknowledged_by == town.plant_contact
+    # The page keeps its order: the acknowledged notice stays first.
+    again = client.get("/notices/").content.decode()
+    assert re.findall(r'id="receipt-(\d+)" data-testid="inbox-row"', again) == rows and 'data-count="1"' in again
+
+
+@pytest.mark.django_db
+def test_acknowledging_on_the_list_without_htmx_returns_to_the_list(town: Town, client: Client) -> None:
+    notice = town.send()
+    client.force_login(town.plant_contact)
+    answer = client.post(f"/notices/{notice.pk}/acknowledge/", {"next": "/notices/"})
+    assert answer.status_code == 302 and answer["Location"] == "/notices/"
+    assert NoticeReceipt.objects.get(notice=notice, unit=town.plant).acknowledged_at is not None
+    elsewhere = client.post(f"/notices/{notice.pk}/acknowledge/", {"next": "https://example.com/"})
+    assert elsewhere["Location"] == f"/notices/{notice.pk}/"
+
+
+@pytest.mark.django_db
+def test_an_empty_notice_list_offers_the_next_step_the_role_may_take(town: Town, client: Client) -> None:
+    client.force_login(town.plant_contact)
+    inbox = client.get("/notices/").content.decode()
+    assert 'data-testid="empty"' in inbox and 'href="/notifications/"' in inbox
+    client.force_login(town.world["jiyuan"])
+    sent = client.get("/notices/").content.decode()
+    assert 'data-testid="empty"' in sent and sent.count('href="/notices/new/"') == 2
+
+
+@pytest.mark.django_db
 def test_attachments_are_served_only_to_the_senders_side_and_the_recipients(town: Town, client: Client) -> None:
     stored = file_store(actor=town.world["jiyuan"], upload=SimpleUploadedFile("要求.pdf", PDF))
     notice = town.send(attachments=[stored])
@@ -651,7 +701,7 @@ def test_the_api_sends_reads_acknowledges_and_reminds(town: Town, client: Client
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["counts"] == {"total": 2, "read": 0, "acknowledged": 0}
-    assert [r["unit_name"] for r in body["receipts"]] == ["济源机械厂", "登封建材"]
+    assert [r["unit_name"] for r in body["receipts"]] == ["登封建材", "济源机械厂"]  # by pinyin: dēng before jǐ
     assert body["attachments"][0]["name"] == "要求.pdf"
     pk = body["id"]
 

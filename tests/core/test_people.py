@@ -357,3 +357,54 @@ def test_the_people_modules_import_each_other_in_no_cycle() -> None:
         and graph.chain_exists(importer=b, imported=a, as_packages=True)
     ]
     assert cycles == []
+
+
+# Order by pinyin
+
+PINYIN_ORDER = ["李四", "王五", "曾六", "张三"]  # by code point: 张 曾 李 王
+
+
+def _register_four(world: World) -> None:
+    for serial, name in enumerate(["张三", "曾六", "王五", "李四"], start=401):
+        _register(world, name=name, document_number=resident_id(dt.date(1980, 1, 1), serial=serial), phone="")
+
+
+def test_people_sort_by_the_pinyin_of_their_names_not_by_character_code(world: World) -> None:
+    _register_four(world)
+    assert sorted(PINYIN_ORDER) != PINYIN_ORDER
+    assert list(Person.objects.values_list("name", flat=True)) == PINYIN_ORDER  # 曾 read as the surname zēng
+    assert Person.objects.get(name="李四").name_pinyin == "li3si4"
+
+
+def test_the_people_page_and_the_api_list_people_in_pinyin_order(world: World, client: Client) -> None:
+    _register_four(world)
+    client.force_login(world["jiyuan"])
+    page = client.get("/registry/people/").content.decode()
+    assert [page.index(name) for name in PINYIN_ORDER] == sorted(page.index(name) for name in PINYIN_ORDER)
+    answer = _api(world["jiyuan"]).get("/api/v1/people/").json()
+    rows = answer["results"] if isinstance(answer, dict) else answer
+    assert [row["name"] for row in rows] == PINYIN_ORDER
+
+
+def test_renaming_a_person_moves_them_to_their_new_place(world: World) -> None:
+    person, _ = _register(world)
+    data = clean_person(name="艾伦", document_number=ID, phone=PHONE, home_region=world.jiyuan_a)
+    person_update(actor=world["jiyuan"], person=person, data=data, version=person.version)
+    assert Person.objects.get(pk=person.pk).name_pinyin == "ai4lun2"
+    Person.objects.filter(pk=person.pk).update(name_pinyin="")
+    renamed = Person.objects.get(pk=person.pk)
+    renamed.name = "白雪"
+    renamed.save(update_fields=["name"])
+    assert Person.objects.get(pk=person.pk).name_pinyin == "bai2xue3"
+
+
+def test_the_migration_fills_the_sort_key_of_people_registered_before_it(world: World) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    _register_four(world)
+    Person.objects.update(name_pinyin="")
+    importlib.import_module("lianfang.core.people.migrations.0003_name_pinyin").fill_name_pinyin(apps, None)
+    assert list(Person.objects.values_list("name", flat=True)) == PINYIN_ORDER
+    assert not Person.objects.filter(name_pinyin="").exists()

@@ -9,10 +9,10 @@ from django.test import Client
 
 from lianfang.core.audit.models import AuditEvent
 from lianfang.core.people.models import Person
-from lianfang.core.regions.models import Membership
+from lianfang.core.regions.models import Membership, Role
 from lianfang.core.units.models import Unit
 from tests.ids import credit_code, resident_id
-from tests.world import World, sign_in_with_second_factor
+from tests.world import World, make_user, sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +104,47 @@ def test_an_organisation_is_registered_with_several_kinds_and_a_registered_conta
     assert unit.contact == Person.objects.get()
     page = client.get(f"/registry/units/{unit.pk}/").content.decode()
     assert "宏丽来超市" in page and "138****5678" in page
+
+
+def test_dates_on_a_persons_page_read_year_month_day_in_chinese(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    client.post("/registry/people/new/", _form(world))
+    person = Person.objects.get()
+    moment = dt.datetime(2022, 1, 14, 9, 5, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    AuditEvent.objects.filter(target_id=str(person.pk)).update(at=moment)
+    page = client.get(f"/registry/people/{person.pk}/").content.decode()
+    assert "2022年1月14日 09:05" in page and "2022-01-14" not in page
+    client.force_login(world["commander"])
+    log = client.get("/audit/", {"from": "2022-01-14", "to": "2022-01-14"}).content.decode()
+    assert "2022年1月14日 09:05:00" in log and "2022-01-14 09:05" not in log
+
+
+def test_an_empty_registry_offers_the_next_step_the_role_may_take(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    page = client.get("/registry/people/").content.decode()
+    assert 'data-testid="empty"' in page and page.count('href="/registry/people/new/"') == 2
+    sign_in_with_second_factor(client, world["auditor"])
+    page = client.get("/registry/people/").content.decode()
+    assert 'data-testid="empty"' in page and 'href="/registry/people/new/"' not in page
+
+
+def test_a_search_that_finds_nobody_offers_to_show_everyone(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    client.post("/registry/people/new/", _form(world))
+    page = client.get("/registry/people/", {"q": "不存在"}).content.decode()
+    assert 'data-testid="empty"' in page and 'href="/registry/people/"' in page
+    found = client.get("/registry/people/").content.decode()
+    assert 'class="table card-table table-vcenter table-cards"' in found and 'data-label="' in found
+    assert 'data-testid="empty"' not in found and 'data-testid="page-header"' in found
+
+
+def test_the_forms_choose_the_region_of_a_user_who_serves_in_only_one(world: World, client: Client) -> None:
+    community = make_user("community")
+    Membership.objects.create(user=community, role=Role.SUBDISTRICT_STAFF, region=world.jiyuan_a)
+    client.force_login(community)
+    chosen = f'<option value="{world.jiyuan_a.pk}" selected>'
+    assert chosen in client.get("/registry/units/new/").content.decode()
+    assert chosen in client.get("/registry/people/new/").content.decode()
+    client.force_login(world["jiyuan"])  # several regions: the user chooses
+    select = client.get("/registry/units/new/").content.decode().split('name="region"')[1].split("</select>")[0]
+    assert " selected>" not in select

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from knox.models import AuthToken
 
 from lianfang.core.regions.models import Membership, Role
 from lianfang.core.units.models import Unit, UnitKind
@@ -79,3 +80,18 @@ def test_every_invalid_field_of_a_unit_is_named(world: World) -> None:
     with pytest.raises(ValidationError) as error:
         clean_unit(name="", credit_code="91410106MA44XXXX00", region=None, kinds=["bakery"])
     assert set(error.value.message_dict) == {"name", "credit_code", "region", "kinds"}
+
+
+def test_units_sort_by_the_pinyin_of_their_names_on_the_page_and_in_the_api(world: World, client: Client) -> None:
+    for i, name in enumerate(["中心路饭店", "阿里商行", "济源路超市"]):
+        _unit(world, name=name, credit_code=credit_code(f"91410106MA44XXX{i}0"), kinds=[UnitKind.SMALL_SHOP])
+    Unit.objects.create(name="百货大楼", region=world.jiyuan_a)  # saved directly: the key is filled too
+    order = ["阿里商行", "百货大楼", "济源路超市", "中心路饭店"]
+    assert list(Unit.objects.values_list("name", flat=True)) == order
+    client.force_login(world["jiyuan"])
+    page = client.get("/registry/units/").content.decode()
+    assert [page.index(name) for name in order] == sorted(page.index(name) for name in order)
+    _, token = AuthToken.objects.create(user=world["jiyuan"])
+    answer = Client(HTTP_AUTHORIZATION=f"Token {token}").get("/api/v1/units/").json()
+    rows = answer["results"] if isinstance(answer, dict) else answer
+    assert [row["name"] for row in rows] == order

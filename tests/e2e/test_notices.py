@@ -49,7 +49,7 @@ def test_a_contact_acknowledges_a_notice_on_a_phone_and_the_sender_sees_the_coun
     page.select_option("select[name=target_unit_kind]", "enterprise")
     page.select_option("select[name=target_region]", label="济源路街道")
     page.click("[data-testid=send]")
-    expect(page.locator("[data-testid=notice-title]")).to_have_text("每日防控要求")
+    expect(page.locator("[data-testid=page-header] h1")).to_have_text("每日防控要求")
     expect(page.locator("[data-testid=acknowledged-count]")).to_have_text("0")
     expect(page.locator("[data-testid=not-acknowledged]")).to_contain_text("济源机械厂")
     notice = Notice.objects.get()
@@ -81,3 +81,37 @@ def test_a_contact_acknowledges_a_notice_on_a_phone_and_the_sender_sees_the_coun
         assert width <= PHONE["width"] + 1, width
         assert p.evaluate("window.__cspViolations") == []
     assert recorder.console_errors == [] and phone_recorder.console_errors == []
+
+
+def test_a_contact_acknowledges_from_the_list_and_the_row_changes_in_place(
+    live_world: World, browser: Browser, live_server: Any, recorder: Recorder
+) -> None:
+    from lianfang.core.notices.services import notice_send
+    from lianfang.core.notices.targets import clean_target
+
+    world = live_world
+    plant = _enterprise("济源机械厂", world.jiyuan_a)
+    contact = make_user("plant", full_name="机械厂联系人")
+    Membership.objects.create(user=contact, role=Role.UNIT_CONTACT, region=plant.region, unit=plant)
+    target = clean_target(kind="units", units=[plant])
+    for title in ("第一份通知", "第二份通知", "第三份通知"):
+        notice_send(actor=world["jiyuan"], title=title, body="请落实。", target=target)
+    middle = NoticeReceipt.objects.get(notice__title="第二份通知")
+
+    phone = _phone(browser, live_server)
+    phone_recorder = Recorder(phone)
+    sign_in(phone, "plant")
+    phone.goto("/notices/")
+    expect(phone.locator("[data-testid=unacknowledged-count]")).to_have_attribute("data-count", "3")
+    phone.evaluate("window.__stayed = true")  # gone if the page reloads
+    row = phone.locator(f"#receipt-{middle.pk}")
+    row.locator("[data-testid=acknowledge-row]").click()
+    expect(row.locator("[data-testid=row-status]")).to_have_text("已确认")
+    expect(row.locator("[data-testid=acknowledge-row]")).to_have_count(0)
+    expect(phone.locator("[data-testid=unacknowledged-count]")).to_have_attribute("data-count", "2")
+    assert phone.evaluate("window.__stayed") is True
+    expect(phone.locator("[data-testid=inbox-row]").nth(1)).to_have_id(f"receipt-{middle.pk}")
+    middle.refresh_from_db()
+    assert middle.acknowledged_by == contact
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    assert phone.evaluate("window.__cspViolations") == [] and phone_recorder.console_errors == []

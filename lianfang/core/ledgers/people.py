@@ -33,7 +33,7 @@ from lianfang.core.audit.models import AuditEvent
 from lianfang.core.audit.services import EventDetails, audit_record_refusal, audit_rows, snapshot
 from lianfang.core.people.identity import Document, DocumentType, Sex, normalise
 from lianfang.core.people.indexes import DOCUMENT_COLUMN, PHONE_COLUMN
-from lianfang.core.people.models import Person, PersonLink
+from lianfang.core.people.models import NAME_ORDER, Person, PersonLink
 from lianfang.core.people.selectors import person_list
 from lianfang.core.people.services import (
     PersonData,
@@ -407,7 +407,7 @@ class PeopleLedger:
         with translation.override("zh-hans"):
             types = {value: str(label) for value, label in DocumentType.choices}
             sexes = {value: str(label) for value, label in Sex.choices}
-        for person in self.queryset(actor).order_by("id").iterator(chunk_size=2000):
+        for person in self.queryset(actor).order_by(*NAME_ORDER).iterator(chunk_size=2000):
             if reveal:
                 number = decrypt(person.document_cipher, column=DOCUMENT_COLUMN)
                 phone = decrypt(person.phone_cipher, column=PHONE_COLUMN) if person.phone_cipher else ""

@@ -20,7 +20,7 @@ from lianfang.core.accounts.actors import Actor, SystemActor
 from lianfang.core.audit.services import audit_record_refusal
 from lianfang.core.people.identity import DocumentType, normalise
 from lianfang.core.people.indexes import DOCUMENT_COLUMN, document_index
-from lianfang.core.people.models import Person
+from lianfang.core.people.models import NAME_ORDER, Person
 from lianfang.core.people.selectors import person_list
 from lianfang.core.privacy.cipher import decrypt
 from lianfang.core.privacy.masking import mask_document
@@ -202,7 +202,7 @@ class UnitsLedger(CheckThenWrite):
 
     def export_rows(self, actor: Actor, *, reveal: bool) -> Iterator[list[Any]]:
         kinds = cells.Choices(UnitKind)
-        for unit in self.queryset(actor).order_by("id").iterator(chunk_size=2000):
+        for unit in self.queryset(actor).order_by(*NAME_ORDER).iterator(chunk_size=2000):
             contact = unit.contact
             if contact is None:
                 number = ""

@@ -88,7 +88,7 @@ class NoticeReceipt(models.Model):
     }
 
     class Meta:
-        ordering = ["notice_id", "unit__name", "id"]
+        ordering = ["notice_id", "unit__name_pinyin", "unit__name", "id"]
         verbose_name = _("notice receipt")
         verbose_name_plural = _("notice receipts")
         constraints = [

@@ -68,8 +68,13 @@ def notice_inbox(user: Any) -> QuerySet[NoticeReceipt]:
     return (
         NoticeReceipt.objects.filter(unit_id__in=units)
         .select_related("notice", "notice__sender", "notice__region", "notice__department", "unit")
-        .order_by("-notice__created_at", "-notice_id", "unit__name")
+        .order_by("-notice__created_at", "-notice_id", "unit__name_pinyin", "unit__name")
     )
+
+
+def inbox_unacknowledged(user: Any) -> int:
+    """How many of the user's organisations' receipts still wait for an acknowledgement."""
+    return notice_inbox(user).filter(acknowledged_at__isnull=True).count()
 
 
 def notice_feed(user: Any, *, box: Box | None = None) -> QuerySet[Notice]:
@@ -113,7 +118,7 @@ def notice_for(user: Any, pk: int) -> tuple[Notice, Role_] | None:
 def notice_receipts(notice: Notice) -> QuerySet[NoticeReceipt]:
     """Every receipt of a notice (for its sender side), by organisation name."""
     return notice.receipts.select_related("unit", "unit__region", "read_by", "acknowledged_by").order_by(
-        "unit__name", "id"
+        "unit__name_pinyin", "unit__name", "id"
     )
 
 

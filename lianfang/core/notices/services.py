@@ -27,6 +27,7 @@ from lianfang.core.accounts.actors import Actor, acting_user
 from lianfang.core.audit.services import audit_record, audit_record_refusal
 from lianfang.core.files.models import StoredFile
 from lianfang.core.files.services import CheckedUpload, file_store
+from lianfang.core.people.models import NAME_ORDER
 from lianfang.core.regions.models import Membership
 from lianfang.core.regions.scoping import scope_for
 
@@ -166,7 +167,7 @@ def notice_send(
         raise PermissionDenied(
             _("You may not send notices to organisations in %(region)s.") % {"region": target.region.name}
         )
-    units = list(target_units(target, scope).order_by("name", "id").values_list("pk", "name").distinct())
+    units = list(target_units(target, scope).order_by(*NAME_ORDER).values_list("pk", "name").distinct())
     if target.unit_ids and len(units) != len(target.unit_ids):
         raise ValidationError(
             {"target_units": [_("Some of the chosen organisations are unknown or outside your jurisdiction.")]}

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from lianfang.core.files.serving import file_response
 from lianfang.core.page_actions import Done, form_action
+from lianfang.core.people.models import NAME_ORDER
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import regions_in_scope
 from lianfang.core.units.selectors import unit_list
@@ -29,6 +30,7 @@ from .forms import NoticeForm
 from .models import Notice, TargetKind
 from .selectors import (
     contact_unit_ids,
+    inbox_unacknowledged,
     may_send,
     notice_for,
     notice_inbox,
@@ -54,6 +56,7 @@ def notice_index(request: HttpRequest) -> HttpResponse:
     context = {
         # A unit contact sees what reached their organisation; the sender side sees its jurisdiction's.
         "inbox": notice_inbox(request.user)[:100] if units else None,
+        "unacknowledged": inbox_unacknowledged(request.user) if units else 0,
         "many_units": len(units) > 1,
         "sent": Paginator(notice_list(request.user), 30).get_page(request.GET.get("page"))
         if sending or not units
@@ -72,7 +75,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         regions=regions_in_scope(request.user),
-        units=units.order_by("name", "id"),
+        units=units.order_by(*NAME_ORDER),
     )
 
     def send(values: dict[str, Any]) -> Done:
@@ -122,7 +125,23 @@ def notice_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
     if side != "recipient":
         raise Http404
     notice_acknowledge(actor=request.user, notice=notice)
+    if request.headers.get("HX-Request") == "true":
+        # From the list: the row is swapped in place, with the count (and any other row of the
+        # notice, when the user answers for several organisations).
+        rows = list(notice_inbox(request.user).filter(notice=notice))
+        chosen = request.POST.get("receipt", "")
+        row = next((r for r in rows if str(r.pk) == chosen), rows[0])
+        context = {
+            "row": row,
+            "others": [r for r in rows if r is not row],
+            "unacknowledged": inbox_unacknowledged(request.user),
+            "many_units": len(contact_unit_ids(request.user)) > 1,
+        }
+        return render(request, "notices/_acknowledged.html", context)
     messages.success(request, _("Acknowledged. The sender can see it."))
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect("notices:detail", pk=notice.pk)
 
 

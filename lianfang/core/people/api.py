@@ -24,7 +24,7 @@ from lianfang.core.regions.scoping import region_by_code, scope_for
 from lianfang.core.regions.selectors import default_region
 
 from .identity import DocumentType
-from .models import Person
+from .models import NAME_ORDER, Person
 from .selectors import person_list, person_search, person_visible_to_registrant
 from .services import clean_person, person_register, person_reveal, person_update
 
@@ -121,7 +121,7 @@ class PersonViewSet(
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return Person.objects.none()
-        return person_search(self.request.user, self.request.query_params.get("q", "")).order_by("name", "id")
+        return person_search(self.request.user, self.request.query_params.get("q", "")).order_by(*NAME_ORDER)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = self.get_object()

@@ -16,7 +16,12 @@ class PersonForm(forms.Form):
         label=_("document type"), choices=DocumentType.choices, initial=DocumentType.RESIDENT_ID
     )
     document_number = forms.CharField(label=_("document number"), max_length=32)
-    phone = forms.CharField(label=_("mobile"), max_length=32, required=False)
+    phone = forms.CharField(
+        label=_("mobile"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
     address = forms.CharField(label=_("address"), max_length=200, required=False)
     home_region = forms.ModelChoiceField(label=_("home region"), queryset=Region.objects.none(), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

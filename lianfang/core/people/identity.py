@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -73,7 +74,7 @@ def _birth_date(text: str, today: dt.date) -> dt.date:
         ) from error
     if born.year < 1900 or born > today:
         raise ValidationError(
-            _("the birth date %(date)s in it is not between 1900 and today") % {"date": born.isoformat()},
+            _("the birth date %(date)s in it is not between 1900 and today") % {"date": date_format(born)},
             code="birth_date",
         )
     return born

@@ -24,6 +24,7 @@ from lianfang.core.regions.scoping import scope_for
 from .identity import Document, DocumentType, normalise_phone, validate_document
 from .indexes import DOCUMENT_COLUMN, PHONE_COLUMN, document_index, phone_index
 from .models import Person, PersonLink
+from .names import pinyin_key
 
 _DOCUMENT_TYPES = frozenset(DocumentType.values)  # the enum builds a new list on every .values
 _insert_person = PreparedInsert(Person, conflict="document_index")
@@ -102,6 +103,7 @@ def _initials(name: str) -> str:
 def _apply(person: Person, data: PersonData) -> None:
     person.name = data.name
     person.name_initials = _initials(data.name)
+    person.name_pinyin = pinyin_key(data.name, surname=True)  # person_build's rows are inserted without save()
     person.document_type = data.document.type
     person.document_cipher = encrypt(data.document.number, column=DOCUMENT_COLUMN)
     person.document_index = data.document_index

@@ -23,7 +23,7 @@ from lianfang.core.regions.selectors import default_region, regions_in_scope
 
 from .forms import PersonForm, RevealForm
 from .holdings import person_holdings
-from .models import Person
+from .models import NAME_ORDER, Person
 from .selectors import person_list, person_search
 from .services import clean_person, person_register, person_reveal, person_update
 
@@ -52,7 +52,7 @@ def person_index(request: HttpRequest) -> HttpResponse:
     chosen = Region.objects.filter(code=region).first() if region.isdigit() else None
     if chosen is not None:
         people = people.filter(home_region__code__startswith=chosen.prefix)
-    page = Paginator(people.order_by("name", "id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(people.order_by(*NAME_ORDER), 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "q": query,
@@ -105,7 +105,12 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "home_region": person.home_region,
             "version": person.version,
         }
-    form = PersonForm(request.POST or None, initial=initial, regions=regions_in_scope(request.user))
+    regions = regions_in_scope(request.user)
+    if person is None:
+        only = list(regions[:2])
+        if len(only) == 1:  # the one region the user serves in is the default
+            initial["home_region"] = only[0]
+    form = PersonForm(request.POST or None, initial=initial, regions=regions)
 
     def save(values: dict[str, Any]) -> Done:
         data = clean_person(

@@ -15,7 +15,7 @@ from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import RegionCodeField
 from lianfang.core.api.params import choice, refusal, version_read
 from lianfang.core.api.viewsets import ScopedRecords
-from lianfang.core.people.models import Person
+from lianfang.core.people.models import NAME_ORDER, Person
 from lianfang.core.people.selectors import person_list
 from lianfang.core.regions.models import Region
 
@@ -79,7 +79,7 @@ class UnitViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
             return Unit.objects.none()
         params = self.request.query_params
         kind = choice(params, "kind", KINDS, unknown=UNKNOWN_KIND)
-        return unit_search(self.request.user, params.get("q", ""), kind=kind).order_by("name", "id")
+        return unit_search(self.request.user, params.get("q", ""), kind=kind).order_by(*NAME_ORDER)
 
     @extend_schema(
         parameters=[

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.core.people.models import Person
+from lianfang.core.people.models import NAME_ORDER, Person
+from lianfang.core.people.names import pinyin_key
 from lianfang.core.regions.models import Department, Region
 
 
@@ -30,6 +33,7 @@ SHOP_KINDS = (UnitKind.SMALL_RESTAURANT, UnitKind.SMALL_SHOP, UnitKind.SMALL_WOR
 class Unit(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_initials = models.CharField(_("pinyin initials"), max_length=100, blank=True, db_index=True, editable=False)
+    name_pinyin = models.CharField(_("pinyin sort key"), max_length=255, blank=True, editable=False)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, null=True, blank=True, unique=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
@@ -44,13 +48,22 @@ class Unit(models.Model):
     scope_fields = {"region": "region", "department": "profiles__department", "unit": ""}
 
     class Meta:
-        ordering = ["name", "id"]
+        ordering = list(NAME_ORDER)
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [models.CheckConstraint(condition=~Q(credit_code=""), name="unit_credit_code_null_not_blank")]
+        indexes = [models.Index(fields=list(NAME_ORDER), name="unit_name_order")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """The sort key follows the name on every save."""
+        self.name_pinyin = pinyin_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin"}
+        super().save(*args, **kwargs)
 
     @property
     def kinds(self) -> list[str]:

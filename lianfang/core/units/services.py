@@ -14,6 +14,7 @@ from lianfang.core.accounts.actors import Actor
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 from lianfang.core.edits import VersionConflict
 from lianfang.core.people.models import Person
+from lianfang.core.people.names import pinyin_key
 from lianfang.core.regions.models import Department, Region
 from lianfang.core.regions.scoping import scope_for
 
@@ -84,6 +85,7 @@ def _supervisor(kind: str) -> Department | None:
 def _apply(unit: Unit, data: UnitData) -> None:
     unit.name = data.name
     unit.name_initials = _initials(data.name)
+    unit.name_pinyin = pinyin_key(data.name)
     unit.credit_code = data.credit_code
     unit.address = data.address
     unit.region = data.region

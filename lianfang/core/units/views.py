@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from lianfang.core.audit.selectors import record_history
 from lianfang.core.page_actions import Done, form_action
 from lianfang.core.people.holdings import unit_holdings
-from lianfang.core.people.models import Person
+from lianfang.core.people.models import NAME_ORDER, Person
 from lianfang.core.people.selectors import person_search
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import scope_for
@@ -43,7 +43,7 @@ def unit_index(request: HttpRequest) -> HttpResponse:
     chosen = Region.objects.filter(code=region).first() if region.isdigit() else None
     if chosen is not None:
         units = units.filter(region__code__startswith=chosen.prefix)
-    page = Paginator(units.order_by("name", "id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(units.order_by(*NAME_ORDER), 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "q": query,
@@ -92,7 +92,12 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "region": unit.region,
             "version": unit.version,
         }
-    form = UnitForm(request.POST or None, initial=initial, regions=regions_in_scope(request.user))
+    regions = regions_in_scope(request.user)
+    if unit is None:
+        only = list(regions[:2])
+        if len(only) == 1:  # the one region the user serves in is the default
+            initial["region"] = only[0]
+    form = UnitForm(request.POST or None, initial=initial, regions=regions)
 
     def save(values: dict[str, Any]) -> Done:
         data = clean_unit(
