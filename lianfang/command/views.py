@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +23,13 @@ def _form(request: HttpRequest) -> PeriodRegionForm:
     return form
 
 
+def _period_context(form: PeriodRegionForm) -> dict[str, Any]:
+    """The period the page covers (None when the query string is refused) and the presets, each
+    marked when it is that period."""
+    period = None if form.errors else form.period
+    return {"period": period, "presets": [(p, p.period == period) for p in form.presets()]}
+
+
 @login_required
 def figures(request: HttpRequest) -> HttpResponse:
     form = _form(request)
@@ -30,7 +39,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "command/figures.html",
-        {"form": form, "values": values, "regions": regions_in_scope(request.user)},
+        {"form": form, "values": values, "regions": regions_in_scope(request.user), **_period_context(form)},
     )
 
 
@@ -41,7 +50,7 @@ def figure_rows(request: HttpRequest, key: str) -> HttpResponse:
         return render(
             request,
             "command/figures.html",
-            {"form": form, "values": [], "regions": regions_in_scope(request.user)},
+            {"form": form, "values": [], "regions": regions_in_scope(request.user), **_period_context(form)},
             status=400,
         )
     drill = figure_drill_down(
@@ -58,6 +67,7 @@ def figure_rows(request: HttpRequest, key: str) -> HttpResponse:
         "command/figure_rows.html",
         {
             "form": form,
+            **_period_context(form),
             "drill": drill,
             "page": page,
             "rows": drill.table(page.object_list),

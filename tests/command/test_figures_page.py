@@ -1,0 +1,87 @@
+"""The figures page: its period picker, the period it covers, its charts and its drill-downs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from lianfang.core.figures.forms import period_presets
+from lianfang.core.figures.registry import Period
+from tests.world import World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_presets_of_a_friday_are_that_day_its_week_fourteen_days_and_its_month() -> None:
+    friday = dt.date(2022, 1, 14)
+    presets = {p.key: p.period for p in period_presets(friday)}
+    assert presets == {
+        "today": Period(friday, friday),
+        "week": Period(dt.date(2022, 1, 10), friday),
+        "14days": Period(dt.date(2022, 1, 1), friday),
+        "month": Period(dt.date(2022, 1, 1), friday),
+    }
+
+
+def test_on_a_monday_this_week_is_that_day_alone() -> None:
+    monday = dt.date(2022, 2, 7)
+    presets = {p.key: p.period for p in period_presets(monday)}
+    assert presets["week"] == Period(monday, monday)
+    assert presets["month"] == Period(dt.date(2022, 2, 1), monday)
+
+
+def _presets(page: str) -> dict[str, tuple[str, bool]]:
+    links = re.findall(r'<a class="btn btn-sm( btn-primary)?" data-preset="([^"]+)"[^>]*\s+href="([^"]+)"', page)
+    return {key: (href.replace("&amp;", "&"), bool(active)) for active, key, href in links}
+
+
+def test_the_page_offers_the_presets_for_today_and_marks_the_one_shown(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    today = timezone.localdate()
+    response = client.get("/command/figures/")
+    assert response.status_code == 200
+    presets = _presets(response.content.decode())
+    assert list(presets) == ["today", "week", "14days", "month"]
+    start = today - dt.timedelta(days=13)
+    assert presets["14days"][0] == f"?from={start:%Y-%m-%d}&to={today:%Y-%m-%d}&region={world.jiyuan.code}"
+    # With no period asked for, the page shows today, and marks 今日 (and no other unless equal to it).
+    assert presets["today"][1]
+    assert response.context["period"] == Period.day(today)
+    asked = client.get("/command/figures/" + presets["14days"][0])
+    assert _presets(asked.content.decode())["14days"][1]
+    assert not _presets(asked.content.decode())["today"][1]
+
+
+def test_the_readmes_link_still_answers_that_period_and_region(world: World, client: Client) -> None:
+    client.force_login(world["commander"])
+    response = client.get("/command/figures/", {"from": "2022-01-01", "to": "2022-01-14", "region": world.jiyuan.code})
+    assert response.status_code == 200
+    assert response.context["period"] == Period(dt.date(2022, 1, 1), dt.date(2022, 1, 14))
+    page = response.content.decode()
+    covered = re.search(r'data-testid="period">(.*?)</strong>', page, re.S)
+    assert covered is not None
+    # The period in words, both days in the page's date format (2022年1月1日 in Chinese).
+    text = covered.group(1)
+    assert "2022" in text and "1" in text and "14" in text and "-" not in text
+    assert 'value="2022-01-01"' in page and 'value="2022-01-14"' in page
+    # The presets keep the region asked for.
+    assert all(f"region={world.jiyuan.code}" in href for href, _active in _presets(page).values())
+
+
+def test_a_single_day_is_shown_as_that_day(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    page = client.get("/command/figures/", {"from": "2022-01-14"}).content.decode()
+    covered = re.search(r'data-testid="period">(.*?)</strong>', page, re.S)
+    assert covered is not None and covered.group(1).count("2022") == 1
+
+
+def test_a_refused_period_names_the_field_and_still_offers_the_presets(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    response = client.get("/command/figures/", {"from": "2022-01-14", "to": "2022-01-01"})
+    assert response.context["period"] is None
+    assert "is-invalid" in response.content.decode()
+    assert len(_presets(response.content.decode())) == 4
