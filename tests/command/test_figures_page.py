@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -11,7 +13,8 @@ from django.utils import timezone
 
 from lianfang.core.figures.forms import period_presets
 from lianfang.core.figures.registry import Period
-from tests.world import World
+from lianfang.core.regions.models import Membership, Role
+from tests.world import World, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +88,54 @@ def test_a_refused_period_names_the_field_and_still_offers_the_presets(world: Wo
     assert response.context["period"] is None
     assert "is-invalid" in response.content.decode()
     assert len(_presets(response.content.decode())) == 4
+
+
+def _chart_data(page: str, practice: str) -> Any:
+    data_id = f"chart-{re.escape(practice)}-data"
+    found = re.search(rf'<script id="{data_id}" type="application/json">(.*?)</script>', page, re.S)
+    assert found is not None, practice
+    return json.loads(found.group(1))
+
+
+def test_each_practice_has_a_chart_of_its_figures_by_the_regions_under_the_one_shown(
+    world: World, client: Client
+) -> None:
+    today = timezone.localdate()
+    Membership.objects.create(
+        user=make_user("posted", password=None),
+        role=Role.FIELD_WORKER,
+        region=world.jiyuan_b,
+        sent_down=True,
+        valid_from=today,
+        valid_until=today,
+    )
+    client.force_login(world["jiyuan"])
+    response = client.get("/command/figures/")
+    page = response.content.decode()
+    practices = [p.key for p in response.context["practices"]]
+    assert {"core", "enterprises", "volunteers"} <= set(practices)
+    assert page.count('data-chart="bar"') == len(practices)
+    core = _chart_data(page, "core")
+    assert core["categories"] == ["济源路社区", "登封路社区"]
+    (sent_down,) = core["series"]
+    assert sent_down["values"] == [0, 1] and sent_down["unit"]
+    enterprises = _chart_data(page, "enterprises")
+    shown = next(p for p in response.context["practices"] if p.key == "enterprises")
+    assert len(enterprises["series"]) == len(shown.values)
+    # Every value is a number or nothing (a Decimal would travel as a string).
+    assert all(isinstance(v, int | float) or v is None for s in enterprises["series"] for v in s["values"])
+
+
+def test_the_chart_page_keeps_to_the_strict_content_security_policy(world: World, client: Client) -> None:
+    client.force_login(world["commander"])
+    page = client.get("/command/figures/").content.decode()
+    scripts = re.findall(r"<script([^>]*)>", page)
+    assert scripts and all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts)
+    assert "/static/vendor/echarts/echarts.min.js" in page and "/static/js/charts.js" in page
+    assert " style=" not in page
+
+
+def test_a_leaf_region_charts_itself(world: World, client: Client) -> None:
+    client.force_login(world["worker"])
+    page = client.get("/command/figures/", {"region": world.jiyuan_a.code}).content.decode()
+    assert _chart_data(page, "core")["categories"] == ["济源路社区"]
