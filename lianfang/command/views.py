@@ -99,8 +99,8 @@ def figure_rows(request: HttpRequest, key: str) -> HttpResponse:
             **_period_context(form),
             "drill": drill,
             "page": page,
-            "rows": drill.table(page.object_list),
+            "rows": drill.labelled_table(page.object_list),
             "denominator_page": denominator_page,
-            "denominator_rows": drill.table(denominator_page.object_list) if denominator_page else None,
+            "denominator_rows": drill.labelled_table(denominator_page.object_list) if denominator_page else None,
         },
     )

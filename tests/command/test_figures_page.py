@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from lianfang.core.accounts.models import User
+from lianfang.core.demo.loading import load_demo
 from lianfang.core.figures.forms import period_presets
-from lianfang.core.figures.registry import Period
+from lianfang.core.figures.registry import Period, registry
 from lianfang.core.regions.models import Membership, Role
 from tests.world import World, make_user
 
@@ -139,3 +141,69 @@ def test_a_leaf_region_charts_itself(world: World, client: Client) -> None:
     client.force_login(world["worker"])
     page = client.get("/command/figures/", {"region": world.jiyuan_a.code}).content.decode()
     assert _chart_data(page, "core")["categories"] == ["济源路社区"]
+
+
+def test_a_figures_measure_follows_its_kind_and_unit() -> None:
+    from lianfang.core.figures.registry import Figure, Kind, Units
+
+    with translation.override("en"):
+        workers = registry.get("enterprises.workers_placed")
+        assert workers is not None and workers.kind == Kind.SUM
+        assert workers.measure == "Total (persons)"
+        solved = registry.get("enterprises.problems_solved")
+        assert solved is not None and solved.measure == "Count (items)"
+        instructors = registry.get("enterprises.instructors")
+        assert instructors is not None and instructors.measure == "Count, each once (persons)"
+        nothing: Any = lambda period, region: None  # noqa: E731 (never called: the measure needs no rows)
+        rate = Figure("t.rate", "share", Units.PERCENT, Kind.RATE, "test", nothing, (), denominator=nothing)
+        assert rate.measure == "Rate (%)"
+        assert str(Kind.SUM.label) == "total"
+
+
+@pytest.fixture
+def demo(db: Any) -> None:
+    load_demo()
+
+
+def test_the_workers_placed_drill_down_counts_people_not_an_amount(demo: None, client: Client) -> None:
+    client.force_login(User.objects.get(username="gongye"))
+    query = {"from": "2022-01-01", "to": "2022-01-14", "region": "410106004000"}
+    response = client.get("/command/figures/enterprises.workers_placed/", query)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "金额" not in page  # the old kind label, 金额合计, for a figure of people
+    headline = re.search(r'data-testid="headline">(.*?)</div>\s*</div>', page, re.S)
+    assert headline is not None
+    measure = re.search(r'data-testid="measure">(.*?)</div>', headline.group(1)).group(1)  # type: ignore[union-attr]
+    workers = registry.get("enterprises.workers_placed")
+    assert workers is not None and str(workers.unit) in measure
+    assert re.search(r'data-testid="figure-value">153</span><span class="figure-unit[^"]*">' + str(workers.unit), page)
+    # On a phone each cell carries its column's name; the first leads the card.
+    rows = re.search(r'data-testid="rows">(.*?)</table>', page, re.S)
+    assert rows is not None
+    first_row = re.search(r"<tbody><tr>(.*?)</tr>", rows.group(1), re.S)
+    assert first_row is not None
+    cells = re.findall(r"<td([^>]*)>", first_row.group(1))
+    assert cells[0] == ' class="cell-title"' and all("data-label=" in c for c in cells[1:])
+    assert len(cells) == len(workers.columns)
+
+
+def test_the_figures_page_shows_each_number_with_its_unit(demo: None, client: Client) -> None:
+    client.force_login(User.objects.get(username="gongye"))
+    page = client.get("/command/figures/", {"from": "2022-01-01", "to": "2022-01-14"}).content.decode()
+    for key, shown in (("enterprises.workers_placed", "153"), ("enterprises.subsidies", "517")):
+        figure = registry.get(key)
+        assert figure is not None
+        row = re.search(rf'<tr data-key="{re.escape(key)}">(.*?)</tr>', page, re.S)
+        assert row is not None
+        assert re.search(
+            rf'figure-value">{shown}</span><span class="figure-unit[^"]*">{figure.unit}</span>', row.group(1)
+        )
+
+
+def test_a_drill_down_with_no_rows_says_so_and_offers_the_way_back(world: World, client: Client) -> None:
+    client.force_login(world["jiyuan"])
+    response = client.get("/command/figures/enterprises.problems_solved/", {"from": "2022-01-14"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="empty"' in page
+    assert f'href="/command/figures/?from=2022-01-14&amp;to=2022-01-14&amp;region={world.jiyuan.code}"' in page

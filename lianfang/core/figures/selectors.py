@@ -44,6 +44,11 @@ class DrillDown:
             [c.show(value) for c, value in zip(self.columns, row, strict=True)] for row in queryset.values_list(*paths)
         ]
 
+    def labelled_table(self, queryset: Any) -> list[list[tuple[Any, Any]]]:
+        """The same rows, each cell with its column's label (a phone shows the label beside the value)."""
+        labels = [c.label for c in self.columns]
+        return [list(zip(labels, row, strict=True)) for row in self.table(queryset)]
+
 
 def figure_drill_down(*, scope: Scope, key: str, period: Period, region: Region) -> DrillDown | None:
     """The rows behind one figure (both lists for a rate), in the viewer's scope."""
