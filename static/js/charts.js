@@ -36,7 +36,7 @@
       animation: false,
       textStyle: { fontFamily: font },
       legend: {
-        type: "scroll", top: 0, left: 0, right: 0,
+        show: data.series.length > 1, type: "scroll", top: 0, left: 0, right: 0,
         selectedMode: "single", selected: selected
       },
       tooltip: { trigger: "item", confine: true },
