@@ -50,6 +50,10 @@ def test_each_practice_has_a_bar_chart_drawn_without_an_error_at_360_and_1280(
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     phone_width = charts.first.evaluate("el => el.querySelector('canvas').getBoundingClientRect().width")
     assert 200 < phone_width <= 360
+    # 查看明细 stays on one line (it used to wrap one character a line).
+    links = page.locator("[data-testid=figures] a")
+    heights = [links.nth(i).bounding_box()["height"] for i in range(links.count())]  # type: ignore[index]
+    assert heights and max(heights) < 32
 
     page.set_viewport_size({"width": 1280, "height": 800})
     page.wait_for_function(
@@ -59,6 +63,14 @@ def test_each_practice_has_a_bar_chart_drawn_without_an_error_at_360_and_1280(
     chart_box = charts.first.bounding_box()
     table_box = page.locator("[data-testid=practice] [data-testid=figures]").first.bounding_box()
     assert chart_box and table_box and chart_box["x"] > table_box["x"] + table_box["width"] - 1
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+    # The drill-down on a phone: one card per row, each cell labelled, nothing sideways.
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.locator("[data-key='regions.sent_down_staff'] a").click()
+    page.wait_for_url(lambda url: "/command/figures/regions.sent_down_staff/" in url)
+    assert page.locator("[data-testid=rows] tbody tr").count() == 1
+    assert page.locator("[data-testid=rows] td[data-label]").count() >= 3
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
     assert recorder.console_errors == []
