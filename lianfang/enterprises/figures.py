@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.cases.workflow import State
-from lianfang.core.figures.registry import Column, Figure, Kind, Period, in_region, register
+from lianfang.core.figures.registry import Column, Figure, Kind, Period, Units, in_region, register
 from lianfang.core.regions.models import Region
 
 from .models import EnterpriseProblem, InstructorAssignment, ProblemCategory, ResourceDispatch
@@ -37,7 +37,7 @@ register(
     Figure(
         key="enterprises.problems_solved",
         label=_("Problems solved for enterprises"),
-        unit=_("items"),
+        unit=Units.ITEMS,
         kind=Kind.COUNT,
         practice=PRACTICE,
         rows=_solved,
@@ -76,7 +76,7 @@ _outcome_sum(
     "enterprises.subsidies",
     "subsidy_amount",
     label=_("Subsidies applied for"),
-    unit=_("10,000 yuan"),
+    unit=Units.TEN_THOUSAND_YUAN,
     column=_("subsidy (yuan)"),
     description=_("Subsidies applied for on enterprises' behalf, in problems closed in the period."),
     scale=10000,
@@ -85,7 +85,7 @@ _outcome_sum(
     "enterprises.loans",
     "loan_amount",
     label=_("Loans coordinated"),
-    unit=_("10,000 yuan"),
+    unit=Units.TEN_THOUSAND_YUAN,
     column=_("loan (yuan)"),
     description=_("Loans coordinated for enterprises, in problems closed in the period."),
     scale=10000,
@@ -94,7 +94,7 @@ _outcome_sum(
     "enterprises.workers_placed",
     "workers_placed",
     label=_("Workers placed"),
-    unit=_("persons"),
+    unit=Units.PERSONS,
     column=_("workers placed"),
     description=_("Workers placed with enterprises short of labour, in problems closed in the period."),
 )
@@ -111,7 +111,7 @@ register(
     Figure(
         key="enterprises.instructors",
         label=_("Party-building instructors assigned"),
-        unit=_("persons"),
+        unit=Units.PERSONS,
         kind=Kind.DISTINCT,
         practice=PRACTICE,
         rows=_assignments,
@@ -138,7 +138,7 @@ register(
     Figure(
         key="enterprises.resource_dispatches",
         label=_("Resource dispatches"),
-        unit=_("times"),
+        unit=Units.TIMES,
         kind=Kind.COUNT,
         practice=PRACTICE,
         rows=_dispatches,

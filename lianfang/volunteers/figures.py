@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.core.figures.registry import Column, Figure, Kind, Period, in_region, register
+from lianfang.core.figures.registry import Column, Figure, Kind, Period, Units, in_region, register
 from lianfang.core.regions.models import Region
 
 from .models import Shift, TaskKind
@@ -40,7 +40,7 @@ register(
     Figure(
         key="volunteers.enterprise_volunteers_dispatched",
         label=_("Enterprise volunteers at testing sites"),
-        unit=_("persons"),
+        unit=Units.PERSONS,
         kind=Kind.DISTINCT,
         practice="volunteers",
         rows=enterprise_testing_site_shifts,
@@ -66,7 +66,7 @@ register(
     Figure(
         key="volunteers.hours",
         label=_("Volunteer hours"),
-        unit=_("hours"),
+        unit=Units.HOURS,
         kind=Kind.SUM,
         practice="volunteers",
         rows=served_shifts,

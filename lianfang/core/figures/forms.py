@@ -2,16 +2,40 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lianfang.core.api.params import FIRST_YEAR, LAST_YEAR
 from lianfang.core.regions.models import Region
 
 from .registry import Period
+
+
+@dataclass(frozen=True)
+class PeriodPreset:
+    """A period the page offers with one tap (今日, 本周, 近14天, 本月), ending today."""
+
+    key: str
+    label: Promise
+    period: Period
+
+
+def period_presets(today: dt.date) -> list[PeriodPreset]:
+    """The presets for `today` (a day in Asia/Shanghai): each ends today, so none lies in the future."""
+    monday = today - dt.timedelta(days=today.weekday())
+    return [
+        PeriodPreset("today", pgettext_lazy("period", "Today"), Period.day(today)),
+        PeriodPreset("week", pgettext_lazy("period", "This week"), Period(monday, today)),
+        PeriodPreset("14days", pgettext_lazy("period", "Last 14 days"), Period(today - dt.timedelta(days=13), today)),
+        PeriodPreset("month", pgettext_lazy("period", "This month"), Period(today.replace(day=1), today)),
+    ]
 
 
 class PeriodRegionForm(forms.Form):
@@ -64,6 +88,10 @@ class PeriodRegionForm(forms.Form):
     @property
     def period(self) -> Period:
         return Period(self.cleaned_data["start"], self.cleaned_data["end"])
+
+    def presets(self) -> list[PeriodPreset]:
+        """The presets for today in Asia/Shanghai (the page marks the one equal to the period)."""
+        return period_presets(timezone.localdate())
 
     def error_fields(self) -> dict[str, list[str]]:
         names = {"start": "from", "end": "to"}

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.regions.models import Region
@@ -26,9 +27,31 @@ from lianfang.core.regions.scoping import Scope
 class Kind(models.TextChoices):
     COUNT = "count", _("count of rows")
     DISTINCT = "distinct", _("count of distinct subjects")
-    SUM = "sum", _("sum of an amount")
+    SUM = "sum", _("total")
     RATE = "rate", _("rate")
     SNAPSHOT = "snapshot", _("snapshot as of the last day")
+
+
+# How each kind of figure reads above its number; the unit follows (合计（人）, never 金额合计 for people).
+MEASURES: dict[Kind, Promise] = {
+    Kind.COUNT: pgettext_lazy("figure", "Count"),
+    Kind.DISTINCT: pgettext_lazy("figure", "Count, each once"),
+    Kind.SUM: pgettext_lazy("figure", "Total"),
+    Kind.RATE: pgettext_lazy("figure", "Rate"),
+    Kind.SNAPSHOT: pgettext_lazy("figure", "On the last day"),
+}
+
+
+class Units:
+    """The units figures are counted in, one word each as the bulletin writes them (153人, 517万元)."""
+
+    PERSONS = pgettext_lazy("unit", "persons")
+    ENTERPRISES = pgettext_lazy("unit", "enterprises")
+    ITEMS = pgettext_lazy("unit", "items")
+    TIMES = pgettext_lazy("unit", "times")
+    HOURS = pgettext_lazy("unit", "hours")
+    TEN_THOUSAND_YUAN = pgettext_lazy("unit", "10,000 yuan")
+    PERCENT = "%"
 
 
 @dataclass(frozen=True)
@@ -94,6 +117,11 @@ class Figure:
         needs = {Kind.DISTINCT: self.subject, Kind.SUM: self.amount, Kind.RATE: self.denominator}
         if self.kind in needs and needs[self.kind] is None:
             raise ValueError(f"figure {self.key}: a {self.kind} figure needs its {self.kind} part")
+
+    @property
+    def measure(self) -> str:
+        """What the number is, from the figure's kind and unit: 合计（人）, 去重计数（人）, 计数（项）."""
+        return gettext("%(measure)s (%(unit)s)") % {"measure": MEASURES[self.kind], "unit": self.unit}
 
     def numerator_rows(self, period: Period, region: Region, scope: Scope) -> models.QuerySet[Any]:
         return scope.filter(self.rows(period, region))

@@ -44,6 +44,11 @@ class DrillDown:
             [c.show(value) for c, value in zip(self.columns, row, strict=True)] for row in queryset.values_list(*paths)
         ]
 
+    def labelled_table(self, queryset: Any) -> list[list[tuple[Any, Any]]]:
+        """The same rows, each cell with its column's label (a phone shows the label beside the value)."""
+        labels = [c.label for c in self.columns]
+        return [list(zip(labels, row, strict=True)) for row in self.table(queryset)]
+
 
 def figure_drill_down(*, scope: Scope, key: str, period: Period, region: Region) -> DrillDown | None:
     """The rows behind one figure (both lists for a rate), in the viewer's scope."""
@@ -60,3 +65,14 @@ def figure_drill_down(*, scope: Scope, key: str, period: Period, region: Region)
         rows=rows,
         denominator_rows=denominator.order_by("pk") if denominator is not None else None,
     )
+
+
+def figure_values_by_region(
+    *, scope: Scope, period: Period, region: Region, keys: list[str] | None = None
+) -> tuple[list[Region], dict[str, list[FigureValue]]]:
+    """The figures for each region directly under `region` (or `region` itself, if nothing lies under
+    it), within the scope: the regions in code order, and each figure's values in that order."""
+    _check_region(scope, region)
+    regions = list(Region.objects.filter(parent=region).order_by("code")) or [region]
+    figures = registry.all() if not keys else [f for f in registry.all() if f.key in keys]
+    return regions, {f.key: [f.compute(period, r, scope) for r in regions] for f in figures}

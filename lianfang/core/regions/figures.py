@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.core.figures.registry import Column, Figure, Kind, Period, in_region, register
+from lianfang.core.figures.registry import Column, Figure, Kind, Period, Units, in_region, register
 
 from .models import Membership, Region
 
@@ -21,7 +21,7 @@ register(
     Figure(
         key="regions.sent_down_staff",
         label=_("Staff sent down"),
-        unit=_("persons"),
+        unit=Units.PERSONS,
         kind=Kind.DISTINCT,
         practice="core",
         rows=_sent_down_rows,
