@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_index, name="index"),
     path("mine/", views.case_mine, name="mine"),
+    path("reported/", views.case_reported, name="reported"),
     path("new/", views.case_report_view, name="new"),
     path("export/", views.case_export_view, name="export"),
     path("bulk/", views.case_bulk_view, name="bulk"),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from lianfang.core.api.params import ID_DIGITS, page_filters
 from lianfang.core.files.serving import file_response
+from lianfang.core.navigation import STAFF_ROLES
 from lianfang.core.page_actions import Done, form_action, form_refusal, page_action
 from lianfang.core.regions.models import Department, Role
 from lianfang.core.regions.scoping import scope_for
@@ -34,7 +35,7 @@ from .forms import AssignForm, AttachForm, BulkForm, CommentForm, EditForm, Repo
 from .kinds import closing_for, get_kind, kind_choices
 from .models import Case
 from .permissions import sides
-from .selectors import CaseFilters, case_list, case_search, case_timeline, my_work
+from .selectors import CaseFilters, case_list, case_search, case_timeline, my_work, reported_by_me
 from .states import Side, State
 
 FIELD_LABELS = {
@@ -93,6 +94,16 @@ def case_index(request: HttpRequest) -> HttpResponse:
 def case_mine(request: HttpRequest) -> HttpResponse:
     page = Paginator(my_work(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "cases/mine.html", {"page": page, "today": timezone.localdate()})
+
+
+@login_required
+def case_reported(request: HttpRequest) -> HttpResponse:
+    """我上报的: what I reported and where each stands (state, owner, deadline)."""
+    page = Paginator(reported_by_me(request.user), 50).get_page(request.GET.get("page"))
+    may_report = bool(scope_for(request.user).roles & STAFF_ROLES)  # as the menu offers "Report a case"
+    return render(
+        request, "cases/reported.html", {"page": page, "today": timezone.localdate(), "may_report": may_report}
+    )
 
 
 @login_required
