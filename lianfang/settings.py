@@ -333,3 +333,5 @@ IMPORT_MAX_BYTES = int(os.environ.get("LIANFANG_IMPORT_MAX_BYTES", str(20 * 1024
 UPLOAD_MAX_BYTES = int(os.environ.get("LIANFANG_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Channels that notifications go out through (dotted paths); the in-app list is always kept.
 NOTIFY_CHANNELS = env_list("LIANFANG_NOTIFY_CHANNELS", "lianfang.core.notices.channels.InAppChannel")
+# How often an open page asks for the bell's unread count, in seconds (not while its tab is hidden).
+BELL_POLL_SECONDS = max(10, int(os.environ.get("LIANFANG_BELL_POLL_SECONDS", "60")))
