@@ -81,12 +81,32 @@ def kind_choices() -> list[tuple[str, str]]:
 
 
 @dataclass(frozen=True)
+class OutcomeField:
+    """One figure of a case's outcome as its page shows it (workers placed: 20 persons)."""
+
+    label: Promise | str
+    value: str
+    unit: Promise | str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a practice recorded about a case's outcome, and the keys of the figures
+    (core.figures) the case counts toward once it is closed."""
+
+    fields: tuple[OutcomeField, ...] = ()
+    figures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Closing:
     """A practice's own way of closing cases of a kind: the page where the outcome's figures are
-    entered (subsidies, workers placed …), and what must be filled in before 办结 is allowed."""
+    entered (subsidies, workers placed …), what must be filled in before 办结 is allowed, and
+    what the case's page shows of the outcome (None: nothing recorded yet)."""
 
     url: Callable[[Any], str]
     missing: Callable[[Any], dict[str, list[str]]]
+    outcome: Callable[[Any], Outcome | None] | None = None
 
 
 _CLOSINGS: dict[str, Closing] = {}

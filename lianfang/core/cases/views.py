@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lianfang.core.api.params import ID_DIGITS, page_filters
+from lianfang.core.figures.registry import registry as figure_registry
 from lianfang.core.files.serving import file_response
 from lianfang.core.navigation import STAFF_ROLES
 from lianfang.core.page_actions import Done, form_action, form_refusal, page_action
@@ -177,9 +178,15 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actions = kind.flow.offered(case, request.user)
     closing = closing_for(case.kind)
     may_dispatch = bool(allowed & {Side.DISPATCHER, Side.OWNER})
+    # What the practice recorded of the outcome (workers placed, amounts) and the figures the case
+    # counts toward: the practice fills it in through its Closing; the core knows no practice.
+    outcome = closing.outcome(case) if closing is not None and closing.outcome is not None else None
+    counts_toward = [f for f in (figure_registry.get(k) for k in (outcome.figures if outcome else ())) if f]
     context = {
         "case": case,
         "kind": kind,
+        "outcome": outcome,
+        "counts_toward": counts_toward,
         "actions": actions,
         "close_url": closing.url(case) if closing is not None else "",
         "events": case_timeline(case),
