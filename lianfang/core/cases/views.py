@@ -26,14 +26,14 @@ from lianfang.core.navigation import STAFF_ROLES
 from lianfang.core.page_actions import Done, form_action, form_refusal, page_action
 from lianfang.core.regions.models import Department, Role
 from lianfang.core.regions.scoping import scope_for
-from lianfang.core.regions.selectors import regions_in_scope, staff_serving
+from lianfang.core.regions.selectors import default_region, regions_in_scope, staff_serving
 from lianfang.core.units.selectors import unit_list
 
 from . import services
 from .exports import case_export
 from .filters import case_filters
 from .forms import AssignForm, AttachForm, BulkForm, CommentForm, EditForm, ReportForm, TransitionForm
-from .kinds import closing_for, get_kind, kind_choices
+from .kinds import closing_for, default_kind_for, get_kind, kind_choices
 from .models import Case
 from .permissions import sides
 from .selectors import CaseFilters, case_list, case_search, case_timeline, my_work, reported_by_me
@@ -145,7 +145,13 @@ def case_report_view(request: HttpRequest) -> HttpResponse:
     if not scope.can_write:
         raise PermissionDenied(_("Your role may not report cases."))
     units = unit_list(request.user).select_related("region").order_by("name")
-    form = ReportForm(request.POST or None, units=units, regions=regions_in_scope(request.user))
+    initial: dict[str, Any] = {}
+    kind_key = default_kind_for(scope.roles)
+    if kind_key is not None:
+        initial["kind"] = kind_key
+    if not scope.sees_everything and len(scope.region_prefixes()) == 1:
+        initial["region"] = default_region(request.user)  # the one region the reporter serves
+    form = ReportForm(request.POST or None, units=units, regions=regions_in_scope(request.user), initial=initial)
 
     def report(values: dict[str, Any]) -> Done:
         data = services.clean_case(
