@@ -11,6 +11,7 @@ urlpatterns = [
     path("export/", views.case_export_view, name="export"),
     path("bulk/", views.case_bulk_view, name="bulk"),
     path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/accept/", views.case_accept_view, name="accept"),
     path("<int:pk>/transition/", views.case_transition_view, name="transition"),
     path("<int:pk>/assign/", views.case_assign_view, name="assign"),
     path("<int:pk>/edit/", views.case_edit_view, name="edit"),

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError as BadQuery
 
 from lianfang.core.api.params import ID_DIGITS, page_filters
 from lianfang.core.figures.registry import registry as figure_registry
 from lianfang.core.files.serving import file_response
 from lianfang.core.navigation import STAFF_ROLES
-from lianfang.core.page_actions import Done, form_action, form_refusal, page_action
+from lianfang.core.page_actions import SAID_AS_IS, Done, form_action, form_refusal, page_action
 from lianfang.core.regions.models import Department, Role
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import default_region, regions_in_scope, staff_serving
@@ -71,14 +72,39 @@ def _filters(request: HttpRequest) -> CaseFilters:
     return page_filters(request, case_filters, labels=FIELD_LABELS)
 
 
+# Each row may offer 受理: the sides of a case need its owning office's region, read with the row.
+ROW_RELATED = ("owner_department__region",)
+
+
+def _with_row_actions(request: HttpRequest, cases: Any) -> Any:
+    """Mark each case of a page with whether this user may accept it from the list (no query more)."""
+    for case in cases:
+        case.may_accept = case.state == State.REPORTED and any(
+            t.name == "accept" for t in get_kind(case.kind).flow.offered(case, request.user)
+        )
+    return cases
+
+
+def _list_cases(request: HttpRequest, query: QueryDict) -> Any:
+    """The list a row was accepted from, with its filters (as its page read them; unreadable: none)."""
+    try:
+        filters = case_filters(query)
+    except BadQuery:
+        filters = CaseFilters()
+    return case_search(request.user, filters).select_related(*ROW_RELATED).order_by("-created_at", "-id")
+
+
 @login_required
 def case_index(request: HttpRequest) -> HttpResponse:
-    cases = case_search(request.user, _filters(request)).order_by("-created_at", "-id")
+    cases = case_search(request.user, _filters(request)).select_related(*ROW_RELATED).order_by("-created_at", "-id")
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    _with_row_actions(request, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
+        "to_accept": cases.filter(state=State.REPORTED).count(),
+        "where": "index",
         "get": request.GET,
         "query": query.urlencode(),
         "states": State.choices,
@@ -93,8 +119,58 @@ def case_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_mine(request: HttpRequest) -> HttpResponse:
-    page = Paginator(my_work(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "cases/mine.html", {"page": page, "today": timezone.localdate()})
+    cases = my_work(request.user).select_related(*ROW_RELATED)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    _with_row_actions(request, page.object_list)
+    context = {
+        "page": page,
+        "to_accept": cases.filter(state=State.REPORTED).count(),
+        "where": "mine",
+        "today": timezone.localdate(),
+        "may_report": bool(scope_for(request.user).roles & STAFF_ROLES),
+    }
+    return render(request, "cases/mine.html", context)
+
+
+@login_required
+@require_POST
+def case_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """受理 from a list's row. From htmx, the answer is the row itself (it keeps its place) and the
+    list's count of cases to accept, swapped out of band; without it, back to the list."""
+    where = "index" if request.POST.get("where") == "index" else "mine"
+    query = QueryDict(request.POST.get("back", "")) if where == "index" else QueryDict()
+    back = reverse(f"cases:{where}") + (f"?{query.urlencode()}" if query else "")
+    raw = request.POST.get("version", "")
+    version = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= ID_DIGITS else None
+    case = _visible(request, pk)
+
+    def run() -> str:
+        services.case_transition(actor=request.user, case=case, name="accept", version=version)
+        return _("Accepted: #%(id)s") % {"id": pk}
+
+    if request.headers.get("HX-Request") != "true":
+        return page_action(request, back=back, run=run, labels=FIELD_LABELS)
+    refused = ""
+    try:
+        run()
+    except ValidationError as error:
+        refused = "；".join(error.messages)
+    except (PermissionDenied, *SAID_AS_IS) as error:
+        refused = str(error) or _("You may not do this.")
+    cases = _list_cases(request, query) if where == "index" else my_work(request.user).select_related(*ROW_RELATED)
+    row = cases.filter(pk=pk).first() or case_list(request.user).select_related(*ROW_RELATED).get(pk=pk)
+    _with_row_actions(request, [row])
+    context = {
+        "c": row,
+        "where": where,
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+        "can_write": scope_for(request.user).can_write,
+        "row_error": refused,
+        "to_accept": cases.filter(state=State.REPORTED).count(),
+        "oob": True,
+    }
+    return render(request, "cases/_accept_answer.html", context)
 
 
 @login_required
