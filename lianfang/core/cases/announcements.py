@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from lianfang.core.accounts.actors import Actor, acting_user, shown_name
 from lianfang.core.accounts.models import User
+from lianfang.core.audit.labels import shown_actor
 from lianfang.core.flows.engine import Move
 
 from .models import Case
@@ -44,7 +45,7 @@ def announce_report(case: Case, *, actor: Actor) -> int:
     body = _("%(kind)s in %(region)s, reported by %(reporter)s.") % {
         "kind": case.kind_label,
         "region": case.region.name,
-        "reporter": shown_name(actor),
+        "reporter": shown_actor(shown_name(actor)),
     }
     return deliver(case=case, users=users, title=title, body=body, key=f"case:{case.pk}:reported")
 
@@ -64,7 +65,7 @@ def announce_move(move: Move) -> int:
         "action": move.transition.label,
     }
     body = _("%(actor)s: %(action)s. The case is now “%(state)s”.") % {
-        "actor": shown_name(move.actor),
+        "actor": shown_actor(shown_name(move.actor)),
         "action": move.transition.label,
         "state": move.flow.state_label(move.target),
     }
