@@ -381,3 +381,5 @@ NOTIFY_CHANNELS = env_list("LIANFANG_NOTIFY_CHANNELS", "lianfang.core.notices.ch
 # Shortest volunteer shift, in hours: a check-out sooner after the check-in is refused (a tap on
 # the wrong row, not work done). Staff can still correct the hours with a reason.
 MIN_SHIFT_HOURS = Decimal(os.environ.get("LIANFANG_MIN_SHIFT_HOURS", "0.5"))
+# How often an open page asks for the bell's unread count, in seconds (not while its tab is hidden).
+BELL_POLL_SECONDS = max(10, int(os.environ.get("LIANFANG_BELL_POLL_SECONDS", "60")))

@@ -18,7 +18,7 @@ from lianfang.core.units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
-STAFF_WORK = ["/cases/mine/", "/cases/", "/cases/new/", "/notices/"]
+STAFF_WORK = ["/cases/mine/", "/cases/reported/", "/cases/", "/cases/new/", "/notices/"]
 
 # What each demo account must reach from its menus (README: "The demo").
 MUST_REACH = {
@@ -29,11 +29,11 @@ MUST_REACH = {
     "zhongxin": [*STAFF_WORK, "/volunteers/", "/registry/people/", "/registry/units/", "/command/figures/"],
     "gongye": [*STAFF_WORK, "/enterprises/", "/volunteers/", "/registry/people/", "/command/figures/"],
     "hecha": [*STAFF_WORK, "/registry/people/", "/registry/units/", "/registry/ledgers/"],
-    "wangge": ["/cases/mine/", "/cases/new/", "/volunteers/", "/registry/people/", "/notices/"],
+    "wangge": ["/cases/mine/", "/cases/reported/", "/cases/new/", "/volunteers/", "/registry/people/", "/notices/"],
     "shenji": ["/audit/", "/cases/", "/command/figures/"],
     "admin": ["/admin/", "/registry/ledgers/"],
     "dns": ["/cases/mine/", "/notices/", "unit:丹尼斯"],
-    "qiye": ["/cases/mine/", "/enterprises/", "/volunteers/", "/notices/", "unit:上街机械厂"],
+    "qiye": ["/cases/mine/", "/cases/reported/", "/enterprises/", "/volunteers/", "/notices/", "unit:上街机械厂"],
 }  # fmt: skip
 # What a role must not be offered: staff pages for the organisations' contacts, business for the administrator.
 NEVER = {

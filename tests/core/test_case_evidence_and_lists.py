@@ -137,8 +137,8 @@ def test_my_work_page_and_api_pin_their_query_counts(
     with django_assert_num_queries(7):
         client.get("/api/v1/cases/my-work/")
     client.get("/cases/mine/")
-    # the page adds the unread-notification badge
-    with django_assert_num_queries(8):
+    # the page adds the unread-notification badge and the count of cases to accept
+    with django_assert_num_queries(9):
         client.get("/cases/mine/")
 
 

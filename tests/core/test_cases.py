@@ -406,13 +406,27 @@ def test_the_pages_take_a_case_through_its_flow(world: World, client: Client) ->
     client_id = form.context["form"].initial["client_id"]
     posted = client.post(
         "/cases/new/",
-        {"kind": "problem", "title": "缺工20人", "region": world.jiyuan_a.pk, "priority": 2, "client_id": client_id},
+        {
+            "kind": "problem",
+            "title": "缺工20人",
+            "description": "生产线缺普工20人",
+            "region": world.jiyuan_a.pk,
+            "priority": 2,
+            "client_id": client_id,
+        },
     )
     case = Case.objects.get()
     assert posted.status_code == 302 and posted["Location"] == f"/cases/{case.pk}/"
     again = client.post(
         "/cases/new/",
-        {"kind": "problem", "title": "缺工20人", "region": world.jiyuan_a.pk, "priority": 2, "client_id": client_id},
+        {
+            "kind": "problem",
+            "title": "缺工20人",
+            "description": "生产线缺普工20人",
+            "region": world.jiyuan_a.pk,
+            "priority": 2,
+            "client_id": client_id,
+        },
     )
     assert again["Location"] == f"/cases/{case.pk}/" and Case.objects.count() == 1
     client.post(f"/cases/{case.pk}/transition/", {"name": "accept", "version": 1})

@@ -48,6 +48,8 @@ def test_a_case_goes_from_a_phone_report_to_verified(
     office_recorder = Recorder(office)
     sign_in(office, "jiyuan")
     office.goto("/cases/mine/")
+    # The office that must accept the report was told: the bell counts it.
+    expect(office.locator("[data-testid=unread-count]")).to_have_text("1")
     office.locator("[data-testid=my-work] a", has_text="独居老人需代购药品").click()
     _act(office, "accept")
     expect(office.locator("[data-testid=state]")).to_have_text("已受理")
@@ -67,6 +69,10 @@ def test_a_case_goes_from_a_phone_report_to_verified(
     timeline = commander.locator("[data-testid=timeline]")
     for text in ("已上报", "已受理", "办理中", "已办结", "已核实"):
         expect(timeline).to_contain_text(text)
+    # The reporter, still on the case's page, is told of 受理, 办结 and 核实 without a reload
+    # (the bell asks again as the tab shows: static/js/bell.js).
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    expect(page.locator("[data-testid=unread-count]")).to_have_text("3")
     case.refresh_from_db()
     assert case.is_closed and case.verified_by == world["commander"] and case.done_by == world["jiyuan"]
     # Nothing on the phone overflows sideways, and nothing broke on the way.

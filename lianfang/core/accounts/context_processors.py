@@ -3,6 +3,7 @@
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from lianfang.core.navigation import menus_for
@@ -20,4 +21,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_second_factor": signed_in and needs_second_factor(user),
         # Called by the template only where the badge is drawn: one count per page.
         "nav_unread": partial(notification_unread_count, user) if signed_in else 0,
+        # The bell asks again for its count this often (paused while the tab is hidden: static/js/bell.js).
+        "nav_bell_poll_seconds": settings.BELL_POLL_SECONDS,
     }

@@ -32,7 +32,7 @@ from . import services
 from .filters import case_filters
 from .kinds import get_kind, kind_choices
 from .models import Case, CaseAttachment, CaseEvent, Priority
-from .selectors import case_list, case_search, case_timeline, my_work
+from .selectors import case_list, case_search, case_timeline, my_work, reported_by_me
 from .states import State
 
 
@@ -396,6 +396,13 @@ class CaseViewSet(ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixi
     @action(detail=False, methods=["get"], url_path="my-work")
     def my_work(self, request: Request) -> Response:
         page = self.paginate_queryset(my_work(request.user))
+        return self.get_paginated_response([case_data(case) for case in page or []])
+
+    @extend_schema(responses={200: CaseSerializer(many=True)})
+    @action(detail=False, methods=["get"], url_path="reported-by-me")
+    def reported_by_me(self, request: Request) -> Response:
+        """The cases you reported (我上报的), open ones first, and where each stands."""
+        page = self.paginate_queryset(reported_by_me(request.user))
         return self.get_paginated_response([case_data(case) for case in page or []])
 
     @extend_schema(request=BulkSerializer, responses={200: BulkResultSerializer, 400: ErrorSerializer})

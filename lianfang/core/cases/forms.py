@@ -17,15 +17,17 @@ from .models import Priority
 
 
 class ReportForm(forms.Form):
+    """The report page's form. Its starting values come from the reporter: the kind from their role,
+    the region when they serve exactly one (views.case_report_view)."""
+
     kind = forms.ChoiceField(label=_("kind"), choices=())
     title = forms.CharField(label=_("title"), max_length=100)
-    description = forms.CharField(label=_("description"), max_length=5000, required=False, widget=forms.Textarea)
+    # A report says what is wrong and where: an empty description or region is refused, naming it.
+    description = forms.CharField(label=_("description"), max_length=5000, widget=forms.Textarea)
     unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
         label=_("organisation"), queryset=Unit.objects.none(), required=False
     )
-    region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(
-        label=_("region"), queryset=Region.objects.none(), required=False
-    )
+    region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none())
     deadline = forms.DateField(label=_("deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     priority = forms.TypedChoiceField(
         label=_("priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL

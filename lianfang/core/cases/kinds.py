@@ -6,7 +6,7 @@ The kinds every practice shares are declared below; their keys are stored on eac
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.flows.engine import Flow, get_flow
+from lianfang.core.regions.models import Role
 
 # The flows a kind may follow (declared in workflow.py): closed by a check by someone else, or
 # closed by the owner's word.
@@ -81,12 +82,32 @@ def kind_choices() -> list[tuple[str, str]]:
 
 
 @dataclass(frozen=True)
+class OutcomeField:
+    """One figure of a case's outcome as its page shows it (workers placed: 20 persons)."""
+
+    label: Promise | str
+    value: str
+    unit: Promise | str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a practice recorded about a case's outcome, and the keys of the figures
+    (core.figures) the case counts toward once it is closed."""
+
+    fields: tuple[OutcomeField, ...] = ()
+    figures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Closing:
     """A practice's own way of closing cases of a kind: the page where the outcome's figures are
-    entered (subsidies, workers placed …), and what must be filled in before 办结 is allowed."""
+    entered (subsidies, workers placed …), what must be filled in before 办结 is allowed, and
+    what the case's page shows of the outcome (None: nothing recorded yet)."""
 
     url: Callable[[Any], str]
     missing: Callable[[Any], dict[str, list[str]]]
+    outcome: Callable[[Any], Outcome | None] | None = None
 
 
 _CLOSINGS: dict[str, Closing] = {}
@@ -109,3 +130,22 @@ RESOURCE_REQUEST = register_kind(
 RECTIFICATION = register_kind(CaseKind("rectification", _("Rectification order"), needs_evidence=True))
 FINDING = register_kind(CaseKind("finding", _("Supervision finding"), needs_evidence=True))
 NEED = register_kind(CaseKind("need", _("Resident's need"), default_days=3))
+
+
+# The kind a role's report form starts with: a field worker reports residents' needs, not
+# enterprises' problems. Other roles start with the first kind. A practice may add its own role.
+_ROLE_KINDS: dict[str, str] = {}
+
+
+def register_role_kind(role: str, kind_key: str) -> None:
+    get_kind(kind_key)  # the kind must exist
+    _ROLE_KINDS[role] = kind_key
+
+
+def default_kind_for(roles: Iterable[str]) -> str | None:
+    """The kind a user's report form starts with, from their roles (None: the first kind)."""
+    found = {_ROLE_KINDS[r] for r in roles if r in _ROLE_KINDS}
+    return found.pop() if len(found) == 1 else None
+
+
+register_role_kind(Role.FIELD_WORKER, NEED.key)

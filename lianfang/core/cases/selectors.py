@@ -112,6 +112,18 @@ def my_work(user: Any) -> QuerySet[Case]:
     )
 
 
+def reported_by_me(user: Any) -> QuerySet[Case]:
+    """What the user reported (我上报的) and where each stands: open cases first, the newest first.
+    Through the scoping layer like every list (a reporter keeps seeing their reports through it)."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    return (
+        scope_for(user)
+        .filter(Case.objects.filter(reporter_id=user.pk).select_related(*LIST_RELATED))
+        .order_by("is_closed", "-created_at", "-id")
+    )
+
+
 def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     """The case's events, oldest first (the caller has already found the case through case_list)."""
     return CaseEvent.objects.filter(case=case).order_by("at", "id")

@@ -29,6 +29,7 @@ from lianfang.core.regions.scoping import scope_for
 from lianfang.core.units.models import Unit
 
 from . import workflow
+from .announcements import announce_report
 from .kinds import CaseKind, UnknownKind, get_kind
 from .models import PRIORITIES, Case, CaseAttachment, CaseEvent, EventKind, Priority
 from .permissions import actor_scope, may_report_in, sides
@@ -203,6 +204,7 @@ def case_report(
         audit_record(actor=actor, verb="case.report", target=case, after=snapshot(case, SNAPSHOT_FIELDS))
         if on_create is not None:
             on_create(case)
+        announce_report(case, actor=actor)
         return case
 
     with transaction.atomic():

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -18,23 +18,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError as BadQuery
 
 from lianfang.core.api.params import ID_DIGITS, page_filters
+from lianfang.core.figures.registry import registry as figure_registry
 from lianfang.core.files.serving import file_response
-from lianfang.core.page_actions import Done, form_action, form_refusal, page_action
+from lianfang.core.navigation import STAFF_ROLES
+from lianfang.core.page_actions import SAID_AS_IS, Done, form_action, form_refusal, page_action
 from lianfang.core.regions.models import Department, Role
 from lianfang.core.regions.scoping import scope_for
-from lianfang.core.regions.selectors import regions_in_scope, staff_serving
+from lianfang.core.regions.selectors import default_region, regions_in_scope, staff_serving
 from lianfang.core.units.selectors import unit_list
 
 from . import services
 from .exports import case_export
 from .filters import case_filters
 from .forms import AssignForm, AttachForm, BulkForm, CommentForm, EditForm, ReportForm, TransitionForm
-from .kinds import closing_for, get_kind, kind_choices
+from .kinds import closing_for, default_kind_for, get_kind, kind_choices
 from .models import Case
 from .permissions import sides
-from .selectors import CaseFilters, case_list, case_search, case_timeline, my_work
+from .selectors import CaseFilters, case_list, case_search, case_timeline, my_work, reported_by_me
 from .states import Side, State
 
 FIELD_LABELS = {
@@ -69,14 +72,39 @@ def _filters(request: HttpRequest) -> CaseFilters:
     return page_filters(request, case_filters, labels=FIELD_LABELS)
 
 
+# Each row may offer 受理: the sides of a case need its owning office's region, read with the row.
+ROW_RELATED = ("owner_department__region",)
+
+
+def _with_row_actions(request: HttpRequest, cases: Any) -> Any:
+    """Mark each case of a page with whether this user may accept it from the list (no query more)."""
+    for case in cases:
+        case.may_accept = case.state == State.REPORTED and any(
+            t.name == "accept" for t in get_kind(case.kind).flow.offered(case, request.user)
+        )
+    return cases
+
+
+def _list_cases(request: HttpRequest, query: QueryDict) -> Any:
+    """The list a row was accepted from, with its filters (as its page read them; unreadable: none)."""
+    try:
+        filters = case_filters(query)
+    except BadQuery:
+        filters = CaseFilters()
+    return case_search(request.user, filters).select_related(*ROW_RELATED).order_by("-created_at", "-id")
+
+
 @login_required
 def case_index(request: HttpRequest) -> HttpResponse:
-    cases = case_search(request.user, _filters(request)).order_by("-created_at", "-id")
+    cases = case_search(request.user, _filters(request)).select_related(*ROW_RELATED).order_by("-created_at", "-id")
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    _with_row_actions(request, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
+        "to_accept": cases.filter(state=State.REPORTED).count(),
+        "where": "index",
         "get": request.GET,
         "query": query.urlencode(),
         "states": State.choices,
@@ -91,8 +119,68 @@ def case_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_mine(request: HttpRequest) -> HttpResponse:
-    page = Paginator(my_work(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "cases/mine.html", {"page": page, "today": timezone.localdate()})
+    cases = my_work(request.user).select_related(*ROW_RELATED)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    _with_row_actions(request, page.object_list)
+    context = {
+        "page": page,
+        "to_accept": cases.filter(state=State.REPORTED).count(),
+        "where": "mine",
+        "today": timezone.localdate(),
+        "may_report": bool(scope_for(request.user).roles & STAFF_ROLES),
+    }
+    return render(request, "cases/mine.html", context)
+
+
+@login_required
+@require_POST
+def case_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """受理 from a list's row. From htmx, the answer is the row itself (it keeps its place) and the
+    list's count of cases to accept, swapped out of band; without it, back to the list."""
+    where = "index" if request.POST.get("where") == "index" else "mine"
+    query = QueryDict(request.POST.get("back", "")) if where == "index" else QueryDict()
+    back = reverse(f"cases:{where}") + (f"?{query.urlencode()}" if query else "")
+    raw = request.POST.get("version", "")
+    version = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= ID_DIGITS else None
+    case = _visible(request, pk)
+
+    def run() -> str:
+        services.case_transition(actor=request.user, case=case, name="accept", version=version)
+        return _("Accepted: #%(id)s") % {"id": pk}
+
+    if request.headers.get("HX-Request") != "true":
+        return page_action(request, back=back, run=run, labels=FIELD_LABELS)
+    refused = ""
+    try:
+        run()
+    except ValidationError as error:
+        refused = "；".join(error.messages)
+    except (PermissionDenied, *SAID_AS_IS) as error:
+        refused = str(error) or _("You may not do this.")
+    cases = _list_cases(request, query) if where == "index" else my_work(request.user).select_related(*ROW_RELATED)
+    row = cases.filter(pk=pk).first() or case_list(request.user).select_related(*ROW_RELATED).get(pk=pk)
+    _with_row_actions(request, [row])
+    context = {
+        "c": row,
+        "where": where,
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+        "can_write": scope_for(request.user).can_write,
+        "row_error": refused,
+        "to_accept": cases.filter(state=State.REPORTED).count(),
+        "oob": True,
+    }
+    return render(request, "cases/_accept_answer.html", context)
+
+
+@login_required
+def case_reported(request: HttpRequest) -> HttpResponse:
+    """我上报的: what I reported and where each stands (state, owner, deadline)."""
+    page = Paginator(reported_by_me(request.user), 50).get_page(request.GET.get("page"))
+    may_report = bool(scope_for(request.user).roles & STAFF_ROLES)  # as the menu offers "Report a case"
+    return render(
+        request, "cases/reported.html", {"page": page, "today": timezone.localdate(), "may_report": may_report}
+    )
 
 
 @login_required
@@ -133,7 +221,13 @@ def case_report_view(request: HttpRequest) -> HttpResponse:
     if not scope.can_write:
         raise PermissionDenied(_("Your role may not report cases."))
     units = unit_list(request.user).select_related("region").order_by("name")
-    form = ReportForm(request.POST or None, units=units, regions=regions_in_scope(request.user))
+    initial: dict[str, Any] = {}
+    kind_key = default_kind_for(scope.roles)
+    if kind_key is not None:
+        initial["kind"] = kind_key
+    if not scope.sees_everything and len(scope.region_prefixes()) == 1:
+        initial["region"] = default_region(request.user)  # the one region the reporter serves
+    form = ReportForm(request.POST or None, units=units, regions=regions_in_scope(request.user), initial=initial)
 
     def report(values: dict[str, Any]) -> Done:
         data = services.clean_case(
@@ -166,9 +260,15 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actions = kind.flow.offered(case, request.user)
     closing = closing_for(case.kind)
     may_dispatch = bool(allowed & {Side.DISPATCHER, Side.OWNER})
+    # What the practice recorded of the outcome (workers placed, amounts) and the figures the case
+    # counts toward: the practice fills it in through its Closing; the core knows no practice.
+    outcome = closing.outcome(case) if closing is not None and closing.outcome is not None else None
+    counts_toward = [f for f in (figure_registry.get(k) for k in (outcome.figures if outcome else ())) if f]
     context = {
         "case": case,
         "kind": kind,
+        "outcome": outcome,
+        "counts_toward": counts_toward,
         "actions": actions,
         "close_url": closing.url(case) if closing is not None else "",
         "events": case_timeline(case),

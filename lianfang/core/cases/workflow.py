@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from lianfang.core.accounts.actors import acting_user
 from lianfang.core.flows.engine import Flow, Move, Refusal, Transition, register_flow
 
+from .announcements import announce_move
 from .kinds import UNVERIFIED, VERIFIED, closing_for, get_kind
 from .models import Case, EventKind
 from .permissions import sides
@@ -78,6 +79,11 @@ def _open_or_closed(move: Move) -> None:
         case.verified_by = None
 
 
+def _announce(move: Move) -> None:
+    """Every move: the reporter and the owners hear of those that change whose turn it is."""
+    announce_move(move)
+
+
 def _timeline(move: Move) -> None:
     """A case's status changes go on its own timeline, among its comments and evidence."""
     case: Case = move.record
@@ -131,7 +137,7 @@ def _case_flow(key: str, states: tuple[State, ...], *transitions: Transition) ->
             verb_prefix="case",
             closed_states=(states[-1],),
             snapshot_fields=SNAPSHOT_FIELDS,
-            effects=(_open_or_closed,),
+            effects=(_open_or_closed, _announce),
             timeline=_timeline,
             side_refusal=_side_refusal,
             noun=_("case"),

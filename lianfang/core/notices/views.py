@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from lianfang.core.files.serving import file_response
 from lianfang.core.page_actions import Done, form_action
@@ -37,6 +37,7 @@ from .selectors import (
     notice_list,
     notice_receipts,
     notification_list,
+    notification_unread_count,
 )
 from .services import notice_acknowledge, notice_read, notice_remind, notice_send, notification_mark_read
 from .targets import clean_target
@@ -212,3 +213,17 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     else:
         notification_mark_read(actor=request.user)
     return redirect("notifications:index")
+
+
+@require_GET
+def notification_bell(request: HttpRequest) -> HttpResponse:
+    """The bell alone, with the unread count: what every page polls for (base.html, bell.js).
+
+    Nothing for a visitor who is not signed in (204: the page keeps its bell). The poll reads the
+    session without renewing it, so that the idle timeout still ends a session nobody uses."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    request.session.renews = False  # type: ignore[attr-defined]  # lianfang.core.accounts.sessions
+    response = render(request, "notices/_bell.html", {"nav_unread": notification_unread_count(request.user)})
+    response["Cache-Control"] = "no-store"
+    return response
