@@ -36,6 +36,7 @@ from lianfang.core.regions.models import Region, RegionLevel
 from lianfang.core.regions.selectors import staff_serving
 from lianfang.core.units.models import Unit, UnitKind
 
+from .announcements import announce_invitation, announce_shift
 from .models import (
     MAX_SHIFT_HOURS,
     Availability,
@@ -358,6 +359,8 @@ def task_create(*, actor: Actor, data: TaskData) -> VolunteerTask:
             target=task,
             after={**snapshot(task, TASK_FIELDS), "invited_units": sorted(u.pk for u in data.invited_units)},
         )
+        if data.invited_units:
+            announce_invitation(task, actor=actor)
     return task
 
 
@@ -473,6 +476,7 @@ def shift_dispatch(*, actor: Actor, task: VolunteerTask, volunteers: Sequence[Vo
                 after=snapshot(shift, SHIFT_FIELDS),
                 region_code=current.region.code,
             )
+            announce_shift(shift, step="dispatched", actor=actor)
             shifts.append(shift)
         _follow_places(actor, current)
     return shifts
@@ -608,6 +612,7 @@ def _check(
             after=snapshot(current, SHIFT_FIELDS),
             region_code=task.region.code,
         )
+        announce_shift(current, step=kind, actor=actor)
         return row
 
     with transaction.atomic():

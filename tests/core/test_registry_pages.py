@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -108,10 +109,13 @@ def test_an_organisation_is_registered_with_several_kinds_and_a_registered_conta
 
 def test_dates_on_a_persons_page_read_year_month_day_in_chinese(world: World, client: Client) -> None:
     client.force_login(world["jiyuan"])
-    client.post("/registry/people/new/", _form(world))
-    person = Person.objects.get()
     moment = dt.datetime(2022, 1, 14, 9, 5, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    AuditEvent.objects.filter(target_id=str(person.pk)).update(at=moment)
+    # Registered at that moment, as the audit log records it (its rows cannot be edited afterwards).
+    with mock.patch("lianfang.core.audit.services.timezone") as clock:
+        clock.now.return_value = moment
+        client.post("/registry/people/new/", _form(world))
+    person = Person.objects.get()
+    assert AuditEvent.objects.filter(target_id=str(person.pk), at=moment).exists()
     page = client.get(f"/registry/people/{person.pk}/").content.decode()
     assert "2022年1月14日 09:05" in page and "2022-01-14" not in page
     client.force_login(world["commander"])

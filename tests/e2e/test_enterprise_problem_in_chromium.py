@@ -33,6 +33,11 @@ def _workers_placed(page: Page) -> str:
     return page.locator("[data-testid=figure-value]").inner_text()
 
 
+def _bell_asks(page: Page) -> None:
+    """What bell.js does when a hidden tab shows again: ask for the count at once, no reload."""
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+
+
 def _act(page: Page, action: str) -> None:
     page.locator(f"button[data-action={action}]").click()
     page.wait_for_load_state("load")
@@ -76,9 +81,16 @@ def test_an_enterprise_reports_a_labour_shortage_and_the_workers_placed_figure_r
 
     office = _phone(browser, live_server)
     sign_in(office, "jiyuan")
-    office.goto("/cases/mine/")
-    office.locator("[data-testid=my-work] a", has_text="缺工20人").click()
+    # The office that must accept the report was told: its bell counts it, and the notification
+    # opens the case.
+    expect(office.locator("[data-testid=unread-count]")).to_have_text("1")
+    office.goto("/notifications/")
+    office.locator("[data-testid=notifications] a", has_text="缺工20人").first.click()
+    expect(office.locator("[data-testid=state]")).to_have_text("已上报")
     _act(office, "accept")
+    # The enterprise, its page still open, hears of 受理 without a reload.
+    _bell_asks(page)
+    expect(page.locator("[data-testid=unread-count]")).to_have_text("1")
     _act(office, "start")
     office.locator("a[data-action=finish]").click()
     office.fill("textarea[name=outcome]", "协调人社部门推荐普工20人到岗")
@@ -88,6 +100,8 @@ def test_an_enterprise_reports_a_labour_shortage_and_the_workers_placed_figure_r
     office.fill("input[name=workers_placed]", "20")
     office.click("[data-testid=close-submit]")
     expect(office.locator("[data-testid=state]")).to_have_text("已办结")
+    _bell_asks(page)
+    expect(page.locator("[data-testid=unread-count]")).to_have_text("2")
 
     # Done is not yet solved: the figure waits for the verifier.
     assert _workers_placed(commander) == "0"
@@ -96,6 +110,14 @@ def test_an_enterprise_reports_a_labour_shortage_and_the_workers_placed_figure_r
     expect(commander.locator("[data-testid=state]")).to_have_text("已核实")
     assert _workers_placed(commander) == "20"
     expect(commander.locator("[data-testid=rows]")).to_contain_text("上街机械厂")
+    # 核实 reaches both the enterprise and the office that did the work.
+    _bell_asks(page)
+    expect(page.locator("[data-testid=unread-count]")).to_have_text("3")
+    office.goto("/notifications/")
+    expect(office.locator("[data-testid=notifications]")).to_contain_text("核实")
+    page.goto("/notifications/")
+    for step in ("受理", "办结", "核实"):
+        expect(page.locator("[data-testid=notifications]")).to_contain_text(step)
 
     for phone in (page, office, commander):
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1

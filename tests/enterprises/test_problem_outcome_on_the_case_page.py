@@ -24,7 +24,14 @@ def test_the_owner_the_verifier_and_the_reporter_see_the_outcome_and_the_figures
     reporter = contact_of(unit)
     verifier = make_user("jiyuan2")
     Membership.objects.create(user=verifier, role=Role.SUBDISTRICT_STAFF, region=world.jiyuan)
-    problem, _ = problem_report(actor=reporter, unit=unit, category=ProblemCategory.LABOUR, title="缺工20人")
+    problem, _ = problem_report(
+        actor=reporter,
+        unit=unit,
+        category=ProblemCategory.LABOUR,
+        title="缺工20人",
+        description="装配车间缺普工20人",
+        confirmed=True,
+    )
     solve(world, problem, workers_placed=20, subsidy_amount=Decimal("50000.00"))
     for user in (world["jiyuan"], verifier, reporter, world["commander"]):
         client.force_login(user)
@@ -40,7 +47,14 @@ def test_the_owner_the_verifier_and_the_reporter_see_the_outcome_and_the_figures
 
 def test_an_open_problem_shows_its_category_and_counts_toward_nothing_yet(world: World, client: Client) -> None:
     unit = enterprise(world)
-    problem, _ = problem_report(actor=world["jiyuan"], unit=unit, category=ProblemCategory.LOAN, title="贷款难")
+    problem, _ = problem_report(
+        actor=world["jiyuan"],
+        unit=unit,
+        category=ProblemCategory.LOAN,
+        title="贷款难",
+        description="流动资金贷款难",
+        confirmed=True,
+    )
     client.force_login(world["jiyuan"])
     html = client.get(f"/cases/{problem.pk}/").content.decode()
     assert 'data-testid="case-outcome"' in html and 'data-figure="enterprises.problems_solved"' in html
