@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from lianfang.core.accounts.models import User
 from lianfang.core.notices.models import Notification
 from lianfang.volunteers.services import shift_check_in, shift_check_out, shift_dispatch
 from tests.volunteers.conftest import Corps, new_task
@@ -16,7 +17,7 @@ from tests.volunteers.conftest import Corps, new_task
 pytestmark = pytest.mark.django_db
 
 
-def _titles(user: object) -> list[str]:
+def _titles(user: User) -> list[str]:
     return list(Notification.objects.filter(user=user).order_by("id").values_list("title", flat=True))
 
 
