@@ -66,11 +66,15 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 def _flush_past_the_audit_triggers() -> Iterator[None]:
     """Between transactional tests the test database is emptied with DELETE on SQLite (PostgreSQL
     truncates, which its row triggers ignore); the append-only triggers step aside for it."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    from django.db import connection
 
     from lianfang.core.audit.append_only import sqlite_triggers_create, sqlite_triggers_drop
 
-    flush = DatabaseOperations.execute_sql_flush
+    if connection.vendor != "sqlite":
+        yield
+        return
+    operations = type(connection.ops)
+    flush = operations.execute_sql_flush
 
     def flush_with_triggers_off(self: Any, sql_list: Iterable[str]) -> None:
         with self.connection.cursor() as cursor:
@@ -81,9 +85,9 @@ def _flush_past_the_audit_triggers() -> Iterator[None]:
             with self.connection.cursor() as cursor:
                 sqlite_triggers_create(cursor)
 
-    DatabaseOperations.execute_sql_flush = flush_with_triggers_off  # type: ignore[method-assign]
+    operations.execute_sql_flush = flush_with_triggers_off  # type: ignore[method-assign]
     yield
-    DatabaseOperations.execute_sql_flush = flush  # type: ignore[method-assign]
+    operations.execute_sql_flush = flush  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
