@@ -284,3 +284,21 @@ def test_the_sealing_lag_counts_the_waiting_rows_and_the_oldest_ones_age(world: 
     assert lag.waiting == 2 and lag.overdue == 0 and lag.oldest_seconds < 60
     settings.AUDIT_SEAL_MAX_LAG = 0
     assert sealing_lag().late and sealing_lag().overdue == 2
+
+
+def test_the_auditor_and_the_administrator_see_how_far_sealing_is_behind(world: World, settings: Any) -> None:
+    _events(world, 2)
+    auditor, admin = Client(), Client()
+    sign_in_with_second_factor(auditor, world["auditor"])
+    sign_in_with_second_factor(admin, world["admin"])
+    calm = auditor.get("/audit/").content.decode()
+    assert 'data-testid="sealing-lag"' in calm and "alert-info" in calm
+    settings.AUDIT_SEAL_MAX_LAG = 0
+    late = auditor.get("/audit/").content.decode()
+    assert "alert-danger" in late and "run_huey" in late
+    index = admin.get("/admin/")
+    assert index.status_code == 200
+    assert 'data-testid="sealing-lag"' in index.content.decode() and 'class="error"' in index.content.decode()
+    audit_seal_pending()
+    settings.AUDIT_SEAL_MAX_LAG = 300
+    assert "alert-info" in auditor.get("/audit/").content.decode()

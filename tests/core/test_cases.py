@@ -455,3 +455,16 @@ def test_an_organisations_page_counts_the_cases_about_it_within_the_viewers_scop
     assert listed["count"] == 1
     client.force_login(world["market"])  # the market bureau owns none of them
     assert client.get(f"/api/v1/cases/?unit={unit.pk}").json()["count"] == 0
+
+
+@pytest.mark.parametrize("deadline", ["9999-12-31", "2100-01-01"])
+def test_a_deadline_more_than_two_years_ahead_is_refused_naming_the_field(world: World, deadline: str) -> None:
+    client = Client()
+    client.force_login(world["jiyuan"])
+    body = {"kind": "need", "title": "代购药品", "region": "410106001001", "deadline": deadline}
+    answer = client.post("/api/v1/cases/", body, content_type="application/json")
+    assert answer.status_code == 400 and "deadline" in answer.json()["fields"]
+    assert not Case.objects.exists()
+    within = (timezone.localdate() + dt.timedelta(days=700)).isoformat()
+    answer = client.post("/api/v1/cases/", {**body, "deadline": within}, content_type="application/json")
+    assert answer.status_code == 201, answer.content

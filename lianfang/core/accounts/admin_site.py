@@ -3,9 +3,12 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from django_otp.admin import OTPAdminSite
+
+from lianfang.core.audit.selectors import sealing_lag
 
 from .permissions import is_registry_admin
 
@@ -14,6 +17,11 @@ class LianfangAdminSite(OTPAdminSite):
     site_header = _("Lianfang administration")
     site_title = _("Lianfang")
     index_title = _("Registries and accounts")
+    # The index also says how far the audit sequencer is behind (core/audit/selectors.sealing_lag).
+    index_template = "admin/lianfang_index.html"
+
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
+        return super().index(request, {**(extra_context or {}), "sealing": sealing_lag()})
 
     def has_permission(self, request: HttpRequest) -> bool:
         user: Any = request.user

@@ -11,7 +11,7 @@ from lianfang.core.api.params import page_filters
 from .filters import audit_filters
 from .labels import action_groups, record_types
 from .models import Outcome
-from .selectors import audit_accounts_matching, audit_event_search
+from .selectors import audit_accounts_matching, audit_event_search, sealing_lag
 
 PAGE_SIZE = 50
 # Accounts offered to narrow a search by name down to one person.
@@ -54,5 +54,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "action_groups": action_groups(),
         "record_types": record_types(),
         "outcomes": Outcome.choices,
+        "sealing": sealing_lag(),
     }
     return render(request, "audit/log.html", context)

@@ -40,6 +40,10 @@ from .timeline import event_add, event_row
 SNAPSHOT_FIELDS = list(workflow.SNAPSHOT_FIELDS)
 
 
+# A deadline further ahead than this is a typing slip (9999-12-31), not a plan.
+LONGEST_DEADLINE = dt.timedelta(days=731)
+
+
 @dataclass(frozen=True)
 class CaseData:
     """A validated report: what, about whom, where, by when."""
@@ -93,6 +97,8 @@ def clean_case(
         errors["region"] = [_("The region does not match the organisation's region.")]
     if deadline is not None and deadline < today:
         errors["deadline"] = [_("The deadline is in the past.")]
+    elif deadline is not None and deadline > today + LONGEST_DEADLINE:
+        errors["deadline"] = [_("The deadline is more than two years ahead.")]
     try:
         clean_priority = int(priority)
         if clean_priority not in PRIORITIES:
