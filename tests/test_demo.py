@@ -97,3 +97,18 @@ def test_the_demos_revealer_passes_a_second_factor_and_reveals_a_number_with_a_r
     assert AuditEvent.objects.filter(
         verb="person.reveal", actor_id=hecha.pk, outcome="ok", detail="document: 流调核实身份"
     ).exists()
+
+
+def test_after_the_demo_each_account_keeps_only_its_newest_notifications_unread() -> None:
+    from django.db.models import Count
+
+    from lianfang.core.notices.demo import UNREAD_KEPT
+    from lianfang.core.notices.models import Notification
+
+    load_demo()
+    unread = dict(
+        Notification.objects.filter(read_at__isnull=True).values_list("user__username").annotate(n=Count("id"))
+    )
+    assert unread.get("zhongxin", 0) > 0  # the office still has new cases to hear of
+    assert max(unread.values()) <= UNREAD_KEPT
+    assert Notification.objects.filter(read_at__isnull=False).exists()  # the history is read

@@ -56,6 +56,12 @@ def demo_modules() -> list[Any]:
 
 def load_demo(ctx: DemoContext | None = None) -> DemoContext:
     ctx = ctx or DemoContext()
-    for module in demo_modules():
+    modules = list(demo_modules())
+    for module in modules:
         module.load(ctx)
+    # Once every app has loaded: a module may tidy what the others' loads left (settle(ctx)).
+    for module in modules:
+        settle = getattr(module, "settle", None)
+        if settle is not None:
+            settle(ctx)
     return ctx

@@ -81,3 +81,21 @@ def load(ctx: DemoContext) -> None:
         f"Notices: {daily.title} → {daily.target_description}, "
         f"{ACKNOWLEDGED} acknowledged and {ONLY_READ} more read of {len(enterprises)}"
     )
+
+
+# Unread notifications a demo account keeps: the newest; the demo's history is read, as if handled.
+UNREAD_KEPT = 5
+
+
+def settle(ctx: DemoContext) -> None:
+    """The demo's cases and shifts told their people as they were loaded, two weeks of them at
+    once: leave each account its newest few unread, the rest read."""
+    from .models import Notification
+    from .services import notification_mark_read
+
+    readers = Notification.objects.filter(read_at__isnull=True).values_list("user_id", flat=True).distinct()
+    for user in User.objects.filter(pk__in=list(readers)):
+        unread = Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created_at", "-id")
+        older = list(unread[UNREAD_KEPT:])
+        if older:
+            notification_mark_read(actor=user, notifications=older)
