@@ -149,6 +149,8 @@ def test_the_forms_choose_the_region_of_a_user_who_serves_in_only_one(world: Wor
     chosen = f'<option value="{world.jiyuan_a.pk}" selected>'
     assert chosen in client.get("/registry/units/new/").content.decode()
     assert chosen in client.get("/registry/people/new/").content.decode()
-    client.force_login(world["jiyuan"])  # several regions: the user chooses
+    client.force_login(world["jiyuan"])  # a subdistrict's staff start from their subdistrict
+    assert f'<option value="{world.jiyuan.pk}" selected>' in client.get("/registry/people/new/").content.decode()
+    client.force_login(world["commander"])  # district-wide: the user chooses
     select = client.get("/registry/units/new/").content.decode().split('name="region"')[1].split("</select>")[0]
     assert " selected>" not in select

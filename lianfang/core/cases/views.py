@@ -27,7 +27,7 @@ from lianfang.core.navigation import STAFF_ROLES
 from lianfang.core.page_actions import SAID_AS_IS, Done, form_action, form_refusal, page_action
 from lianfang.core.regions.models import Department, Role
 from lianfang.core.regions.scoping import scope_for
-from lianfang.core.regions.selectors import default_region, regions_in_scope, staff_serving
+from lianfang.core.regions.selectors import regions_in_scope, sole_region, staff_serving
 from lianfang.core.units.selectors import unit_list
 
 from . import services
@@ -225,8 +225,7 @@ def case_report_view(request: HttpRequest) -> HttpResponse:
     kind_key = default_kind_for(scope.roles)
     if kind_key is not None:
         initial["kind"] = kind_key
-    if not scope.sees_everything and len(scope.region_prefixes()) == 1:
-        initial["region"] = default_region(request.user)  # the one region the reporter serves
+    initial["region"] = sole_region(request.user)
     form = ReportForm(request.POST or None, units=units, regions=regions_in_scope(request.user), initial=initial)
 
     def report(values: dict[str, Any]) -> Done:

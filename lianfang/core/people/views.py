@@ -19,7 +19,7 @@ from lianfang.core.audit.services import audit_record
 from lianfang.core.page_actions import Done, form_action
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import scope_for
-from lianfang.core.regions.selectors import default_region, regions_in_scope
+from lianfang.core.regions.selectors import default_region, regions_in_scope, sole_region
 
 from .forms import PersonForm, RevealForm
 from .holdings import person_holdings
@@ -107,9 +107,7 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         }
     regions = regions_in_scope(request.user)
     if person is None:
-        only = list(regions[:2])
-        if len(only) == 1:  # the one region the user serves in is the default
-            initial["home_region"] = only[0]
+        initial["home_region"] = sole_region(request.user)
     form = PersonForm(request.POST or None, initial=initial, regions=regions)
 
     def save(values: dict[str, Any]) -> Done:

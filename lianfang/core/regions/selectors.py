@@ -68,6 +68,15 @@ def default_region(user: Any) -> Region | None:
     return Region.objects.filter(code=prefixes[0].ljust(12, "0")).first()
 
 
+def sole_region(user: Any) -> Region | None:
+    """The one region a user serves in, when there is exactly one: a form's default region
+    (a field worker's community, a subdistrict's staff's subdistrict). None for the district-wide."""
+    scope = scope_for(user)
+    if scope.sees_everything or len(scope.region_prefixes()) != 1:
+        return None
+    return default_region(user)
+
+
 def membership_list(user: Any) -> QuerySet[Membership]:
     """Memberships visible to a user: those serving in their jurisdiction."""
     return scope_for(user).filter(Membership.objects.select_related("user", "region", "department"))

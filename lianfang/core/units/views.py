@@ -19,7 +19,7 @@ from lianfang.core.people.models import NAME_ORDER, Person
 from lianfang.core.people.selectors import person_search
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import scope_for
-from lianfang.core.regions.selectors import regions_in_scope
+from lianfang.core.regions.selectors import regions_in_scope, sole_region
 
 from .forms import UnitForm
 from .models import Unit, UnitKind
@@ -94,9 +94,7 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         }
     regions = regions_in_scope(request.user)
     if unit is None:
-        only = list(regions[:2])
-        if len(only) == 1:  # the one region the user serves in is the default
-            initial["region"] = only[0]
+        initial["region"] = sole_region(request.user)
     form = UnitForm(request.POST or None, initial=initial, regions=regions)
 
     def save(values: dict[str, Any]) -> Done:
