@@ -25,13 +25,15 @@ pytestmark = pytest.mark.django_db
 
 REGION = "410106001001"  # 济源路社区, in jiyuan's jurisdiction
 
+# A deadline the rules of a case accept (ahead, within two years), written in several ways.
+NEXT_YEAR = dt.date.today().year + 1
 CASE_BODIES: list[dict[str, Any]] = [
     {"kind": "need", "title": "代购药品", "region": REGION, "priority": "2"},
     {"kind": "need", "title": "代购药品", "region": REGION, "priority": 2.0},
     {"kind": "need", "title": "代购药品", "region": REGION, "priority": True},
     {"kind": "need", "title": 123, "region": REGION},
-    {"kind": "need", "title": "代购药品", "region": REGION, "deadline": "2030-1-5"},
-    {"kind": "need", "title": "代购药品", "region": REGION, "deadline": "2030-01-05T00:00"},
+    {"kind": "need", "title": "代购药品", "region": REGION, "deadline": f"{NEXT_YEAR}-1-5"},
+    {"kind": "need", "title": "代购药品", "region": REGION, "deadline": f"{NEXT_YEAR}-01-05T00:00"},
     {"kind": "need", "title": "代购药品", "region": REGION, "client_id": 5},
     {"kind": "need", "title": "代购药品", "region": REGION, "client_id": "5"},
     {"kind": "need", "title": "代购药品", "region": REGION, "description": None},
