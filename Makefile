@@ -26,10 +26,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# The source maps too: the minified files name them, and the production start's hashed manifest
+# (collectstatic) refuses a reference to a file that is not there.
 $(VENDOR)/.copied: node_modules/.package-lock.json Makefile
 	mkdir -p $(VENDOR)/tabler $(VENDOR)/htmx $(VENDOR)/echarts
-	# The source maps too: the minified files name them, and the production start's hashed
-	# manifest (collectstatic) refuses a reference to a file that is not there.
 	cp node_modules/@tabler/core/dist/css/tabler.min.css node_modules/@tabler/core/dist/css/tabler.min.css.map $(VENDOR)/tabler/
 	cp node_modules/@tabler/core/dist/js/tabler.min.js node_modules/@tabler/core/dist/js/tabler.min.js.map $(VENDOR)/tabler/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
