@@ -38,6 +38,8 @@ class InAppChannel:
     """The notification list in the application (/notifications/ and the badge)."""
 
     name = "in_app"
+    # The row is the delivery: nothing to hand over after the commit.
+    pushes = False
 
     def deliver(self, notifications: Sequence[Notification]) -> None:
         # The row notify() wrote is the in-app delivery; there is nothing to push.
@@ -56,9 +58,14 @@ def configured_channels() -> list[Channel]:
     return [_load(path) for path in settings.NOTIFY_CHANNELS]
 
 
+def pushing_channels() -> list[Channel]:
+    """The configured channels that send something once the rows are committed (not the in-app list)."""
+    return [channel for channel in configured_channels() if getattr(channel, "pushes", True)]
+
+
 def push(notifications: Sequence[Notification]) -> None:
-    """Hand new notifications to every configured channel; one failing channel stops no other."""
-    for channel in configured_channels():
+    """Hand new notifications to every channel that sends; one failing channel stops no other."""
+    for channel in pushing_channels():
         try:
             channel.deliver(notifications)
         except Exception:

@@ -31,7 +31,7 @@ from lianfang.core.people.models import NAME_ORDER
 from lianfang.core.regions.models import Membership
 from lianfang.core.regions.scoping import scope_for
 
-from .channels import push
+from .channels import push, pushing_channels
 from .models import Notice, NoticeReceipt, Notification
 from .selectors import notice_inbox, notice_list, sending_grant, unit_contacts
 from .targets import Target, describe, target_units
@@ -90,14 +90,23 @@ def notify(*, users: Iterable[Any], title: str, body: str = "", link: str = "", 
     key = str(key)
     if not key or len(key) > 100:
         raise ValueError("A notification key is 1 to 100 characters.")
-    ids = sorted({int(getattr(u, "pk", u)) for u in users if getattr(u, "pk", u) is not None})
-    if not ids:
+    # Users given as rows say whether they are active; only bare ids are looked up.
+    active: set[int] = set()
+    ids: set[int] = set()
+    for user in users:
+        if isinstance(user, User):
+            if user.pk is not None and user.is_active:
+                active.add(int(user.pk))
+        elif user is not None:
+            ids.add(int(user))
+    if ids:
+        active.update(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    if not active:
         return 0
-    active = list(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
     title, body, link = str(title)[:200], str(body), _safe_link(link)
     with transaction.atomic():
         created = _insert_new(sorted(active), key=key, title=title, body=body, link=link, at=timezone.now())
-        if created:
+        if created and pushing_channels():
             transaction.on_commit(lambda: push(list(Notification.objects.filter(pk__in=created))))
     return len(created)
 
