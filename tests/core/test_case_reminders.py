@@ -35,6 +35,7 @@ def test_the_owner_is_reminded_the_day_before_and_on_the_day_and_a_superior_afte
     assert send_due_reminders(today=deadline + dt.timedelta(days=2)) == 0  # escalated once, not daily
     worker = Notification.objects.filter(user=world["worker"]).order_by("id")
     assert [n.title[:4] for n in worker] == ["即将到期", "今日到期"]
+    assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in worker[0].body  # not 2022-01-14
     # The assignee's superior is the owning office: the subdistrict staff.
     escalated = Notification.objects.get(user=world["jiyuan"])
     assert escalated.title.startswith("案件逾期") and escalated.link == f"/cases/{case.pk}/"

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from lianfang.core.accounts.models import User
@@ -72,7 +73,7 @@ def _due_step(case: Case, today: dt.date) -> str | None:
 
 
 def _message(case: Case, step: str) -> tuple[str, str]:
-    deadline = case.deadline.isoformat() if case.deadline else ""
+    deadline = date_format(case.deadline) if case.deadline else ""  # 2022年1月14日
     if step == ReminderStep.OVERDUE:
         title = _("Overdue case #%(id)s: %(title)s") % {"id": case.pk, "title": case.title}
         body = _("The deadline was %(deadline)s and the case is not closed.") % {"deadline": deadline}
