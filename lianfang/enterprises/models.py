@@ -66,7 +66,7 @@ class TaskForceEnterprise(models.Model):
     created_at = models.DateTimeField(_("covered since"), default=timezone.now)
 
     class Meta:
-        ordering = ["unit__name", "id"]
+        ordering = ["unit__name_pinyin", "unit__name", "id"]
         verbose_name = _("enterprise covered")
         verbose_name_plural = _("enterprises covered")
         constraints = [models.UniqueConstraint(fields=["task_force", "unit"], name="task_force_covers_once")]
@@ -179,7 +179,7 @@ class InstructorAssignment(models.Model):
     scope_fields = {"region": "unit__region", "unit": "unit"}
 
     class Meta:
-        ordering = ["unit__name", "id"]
+        ordering = ["unit__name_pinyin", "unit__name", "id"]
         verbose_name = _("instructor assignment")
         verbose_name_plural = _("instructor assignments")
         constraints = [

@@ -119,7 +119,7 @@ class VolunteerViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Volunteer.objects.none()
         filters = volunteer_filters(self.request.query_params)
-        return volunteer_search(self.request.user, filters).order_by("person__name", "id")
+        return volunteer_search(self.request.user, filters).order_by("person__name_pinyin", "person__name", "id")
 
     @extend_schema(
         parameters=[

@@ -61,7 +61,7 @@ class Volunteer(models.Model):
     scope_fields = {"region": "region", "unit": "unit", "assignee": ("created_by", "shifts__task__organiser")}
 
     class Meta:
-        ordering = ["person__name", "id"]
+        ordering = ["person__name_pinyin", "person__name", "id"]
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
 

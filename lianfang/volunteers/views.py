@@ -27,6 +27,7 @@ from lianfang.core.accounts.models import User
 from lianfang.core.api.params import page_filters
 from lianfang.core.flows.selectors import status_changes
 from lianfang.core.page_actions import Done, form_action, page_action
+from lianfang.core.people.models import NAME_ORDER
 from lianfang.core.regions.models import RegionLevel
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import regions_in_scope, staff_serving
@@ -85,7 +86,7 @@ FIELD_LABELS = {
 def _organisation_options(user: Any) -> list[tuple[str, str]]:
     """The organisation filter: both kinds, then each enterprise and each community in view."""
     options = [("enterprise", _("Enterprise volunteers")), ("community", _("Community volunteers"))]
-    options += [(f"unit:{u.pk}", u.name) for u in unit_list(user, kind=UnitKind.ENTERPRISE).order_by("name")]
+    options += [(f"unit:{u.pk}", u.name) for u in unit_list(user, kind=UnitKind.ENTERPRISE).order_by(*NAME_ORDER)]
     communities = regions_in_scope(user).filter(level__in=[RegionLevel.COMMUNITY, RegionLevel.VILLAGE])
     options += [(f"region:{r.code}", r.name) for r in communities]
     return options
@@ -105,7 +106,7 @@ def volunteer_index(request: HttpRequest) -> HttpResponse:
     get = request.GET
     active = get.get("active", "1")  # active volunteers unless the page is asked for others
     filters = page_filters(request, volunteer_filters, defaults={"active": "1"}, labels=FIELD_LABELS)
-    volunteers = volunteer_search(request.user, filters).order_by("person__name", "id")
+    volunteers = volunteer_search(request.user, filters).order_by("person__name_pinyin", "person__name", "id")
     page = Paginator(volunteers, 50).get_page(get.get("page"))
     context = {
         "page": page,
@@ -174,7 +175,7 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def volunteer_new(request: HttpRequest) -> HttpResponse:
     if not (organises_anywhere(request.user) or contact_units(request.user)):
         raise PermissionDenied(_("Your role may not register volunteers."))
-    units = unit_list(request.user, kind=UnitKind.ENTERPRISE).order_by("name")
+    units = unit_list(request.user, kind=UnitKind.ENTERPRISE).order_by(*NAME_ORDER)
     communities = regions_in_scope(request.user).filter(level__in=[RegionLevel.COMMUNITY, RegionLevel.VILLAGE])
     form = VolunteerForm(request.POST or None, units=units, communities=communities)
 
@@ -234,7 +235,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         regions=regions_in_scope(request.user),
         organisers=_organisers(request.user),
-        units=unit_list(request.user, kind=UnitKind.ENTERPRISE).order_by("name"),
+        units=unit_list(request.user, kind=UnitKind.ENTERPRISE).order_by(*NAME_ORDER),
         initial={
             "kind": TaskKind.TESTING_SITE,
             "starts_at": now.strftime("%Y-%m-%dT%H:%M"),
@@ -277,7 +278,7 @@ def _dispatchable(user: Any, task: VolunteerTask, *, everywhere: bool) -> QueryS
     volunteers = volunteer_list(user).filter(is_active=True).exclude(pk__in=_on_task(task))
     if not everywhere:
         volunteers = volunteers.filter(region__code__startswith=task.region.code[:9])
-    return volunteers.order_by("unit__name", "person__name", "id")
+    return volunteers.order_by("unit__name_pinyin", "unit__name", "person__name_pinyin", "person__name", "id")
 
 
 def _row(shift: Shift, *, organiser: bool, mine: set[int]) -> dict[str, Any]:
@@ -316,7 +317,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         volunteer_list(request.user)
         .filter(is_active=True, unit_id__in=mine)
         .exclude(pk__in=_on_task(task))
-        .order_by("person__name")
+        .order_by("person__name_pinyin", "person__name", "id")
         if mine and active and not organiser
         else None
     )
@@ -331,7 +332,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dispatchable": dispatchable,
         "everywhere": everywhere,
         "sign_up_form": SignUpForm(volunteers=signable) if signable is not None else None,
-        "invited": task.invited_units.order_by("name"),
+        "invited": task.invited_units.order_by(*NAME_ORDER),
     }
     return render(request, "volunteers/task_detail.html", context)
 

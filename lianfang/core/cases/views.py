@@ -25,6 +25,7 @@ from lianfang.core.figures.registry import registry as figure_registry
 from lianfang.core.files.serving import file_response
 from lianfang.core.navigation import STAFF_ROLES
 from lianfang.core.page_actions import SAID_AS_IS, Done, form_action, form_refusal, page_action
+from lianfang.core.people.models import NAME_ORDER
 from lianfang.core.regions.models import Department, Role
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import regions_in_scope, sole_region, staff_serving
@@ -220,7 +221,7 @@ def case_report_view(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.can_write:
         raise PermissionDenied(_("Your role may not report cases."))
-    units = unit_list(request.user).select_related("region").order_by("name")
+    units = unit_list(request.user).select_related("region").order_by(*NAME_ORDER)
     initial: dict[str, Any] = {}
     kind_key = default_kind_for(scope.roles)
     if kind_key is not None:
