@@ -103,3 +103,17 @@ def test_an_expired_preview_is_swept_and_cannot_be_confirmed(world: World, media
     [kept] = media.rglob("*.sealed")
     os.utime(kept, (old, old))
     assert preview_sweep() == 1 and not any(media.rglob("*.sealed"))
+
+
+def test_previews_and_refused_imports_are_audited_with_their_counts(world: World, media: Path) -> None:
+    from lianfang.core.audit.models import AuditEvent
+
+    client = Client()
+    client.force_login(world["jiyuan"])
+    _preview(client)
+    preview = AuditEvent.objects.get(verb="ledger.preview", actor_id=world["jiyuan"].pk)
+    assert preview.outcome == "ok" and "2 rows, 2 created" in preview.detail
+    bad = people_file(["张三", "居民身份证", "123", "", "", ""])
+    client.post("/registry/ledgers/", {"kind": "people", "file": SimpleUploadedFile("坏.xlsx", bad)})
+    refused = AuditEvent.objects.get(verb="ledger.import", outcome="failed")
+    assert "1 rows, 1 errors" in refused.detail

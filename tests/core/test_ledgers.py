@@ -149,7 +149,10 @@ def test_one_bad_row_imports_nothing_at_all(world: World) -> None:
     report = run(data)
     assert [e.row for e in report.errors] == [4] and report.created == 0
     assert not Person.objects.exists() and not PersonLink.objects.exists()
-    assert not AuditEvent.objects.filter(verb__in=["person.create", "ledger.import"]).exists()
+    assert not AuditEvent.objects.filter(verb="person.create").exists()
+    # The refused import is on the log, as refused, with its counts.
+    [refused] = AuditEvent.objects.filter(verb="ledger.import")
+    assert refused.outcome == "failed" and "3 rows, 1 errors" in refused.detail
 
 
 def test_the_same_document_twice_in_one_file_is_refused(world: World) -> None:

@@ -8,6 +8,7 @@ register_actions(
     "ledgers",
     {
         "ledger.import": _("Import a ledger"),
+        "ledger.preview": _("Preview a ledger import"),
         "ledger.export": _("Export a ledger"),
         "ledger.export_unmasked": _("Export a ledger with full numbers"),
     },

@@ -106,22 +106,32 @@ def ledger_import(
                 if report.errors or dry_run:
                     transaction.set_rollback(True)
                 else:
-                    audit_record(
-                        actor=actor,
-                        verb="ledger.import",
-                        detail=(
-                            f"{kind} {filename}: {report.rows_total} rows, {report.created} created, "
-                            f"{report.updated} updated, {report.linked} linked, {report.unchanged} unchanged"
-                        ),
-                    )
+                    audit_record(actor=actor, verb="ledger.import", detail=_counts(kind, filename, report))
         except IntegrityError as error:
             # Someone registered the same document or credit code between our lookup and our insert.
             raise LedgerFileError(
                 _("Some of these records were registered by someone else during the import. Import the file again.")
             ) from error
+    # A preview, and an import refused for its bad rows, are audited too (after the rollback).
+    if dry_run and not report.errors:
+        audit_record(actor=actor, verb="ledger.preview", detail=_counts(kind, filename, report))
+    elif report.errors:
+        audit_record_refusal(
+            actor=actor,
+            verb="ledger.preview" if dry_run else "ledger.import",
+            outcome="failed",
+            detail=f"{kind} {filename}: {report.rows_total} rows, {len(report.errors)} errors"[:500],
+        )
     if report.errors:
         report.reset_counts()
     return report
+
+
+def _counts(kind: str, filename: str, report: ImportReport) -> str:
+    return (
+        f"{kind} {filename}: {report.rows_total} rows, {report.created} created, "
+        f"{report.updated} updated, {report.linked} linked, {report.unchanged} unchanged"
+    )[:500]
 
 
 def ledger_export(*, actor: Actor, kind: str, reveal: bool = False, reason: str = "") -> bytes:
