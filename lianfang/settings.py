@@ -376,6 +376,9 @@ DATA_KEY_PREVIOUS = os.environ.get("LIANFANG_DATA_KEY_PREVIOUS", "")
 IMPORT_MAX_BYTES = int(os.environ.get("LIANFANG_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 # Largest evidence file (photo, PDF, Word or Excel attachment) accepted, in bytes.
 UPLOAD_MAX_BYTES = int(os.environ.get("LIANFANG_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# Uploads we accept are read in memory, never spooled to a temporary file: a ledger holds plaintext
+# identity numbers and phones, and a temporary file outlives a worker that is killed.
+FILE_UPLOAD_MAX_MEMORY_SIZE = max(IMPORT_MAX_BYTES, UPLOAD_MAX_BYTES)
 # Channels that notifications go out through (dotted paths); the in-app list is always kept.
 NOTIFY_CHANNELS = env_list("LIANFANG_NOTIFY_CHANNELS", "lianfang.core.notices.channels.InAppChannel")
 # Shortest volunteer shift, in hours: a check-out sooner after the check-in is refused (a tap on

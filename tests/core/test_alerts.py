@@ -18,7 +18,7 @@ from lianfang.core.people.models import Person
 from lianfang.core.people.services import clean_person, person_register, person_reveal
 from lianfang.core.regions.models import Membership, Role
 from tests.ids import resident_id
-from tests.world import World, sign_in_with_second_factor
+from tests.world import PASSWORD, World, sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -64,12 +64,15 @@ def test_revealing_more_than_the_limit_tells_the_auditors_once_and_asks_for_the_
     page = client.get(f"/registry/people/{person.pk}/")
     assert page.status_code == 302 and page["Location"].startswith("/accounts/otp/")
     assert client.get("/accounts/otp/").status_code == 200  # the check page itself does not loop back
+    # New recovery codes (which would pass the check) are not handed out on the password alone.
+    codes = client.post("/accounts/recovery-codes/", {"password": PASSWORD})
+    assert codes.status_code == 302 and codes["Location"].startswith("/accounts/otp/")
     assert not AuthToken.objects.filter(user=revealer).exists()
-    # Once per window: more reveals raise nothing new.
+    # The auditors are told once per window; the account is sent back at every reveal past the limit.
     person_reveal(actor=revealer, person=person, field="phone", reason="核实身份")
     assert len(_alerts_to(world["auditor"])) == 1
     assert AuditEvent.objects.filter(verb="alert.raised").count() == 1
-    assert AuditEvent.objects.filter(verb="auth.second_factor_again", target_id=str(revealer.pk)).count() == 1
+    assert AuditEvent.objects.filter(verb="auth.second_factor_again", target_id=str(revealer.pk)).count() == 2
 
 
 def test_unmasked_exports_past_the_limit_tell_the_auditors(world: World, settings: Any) -> None:
@@ -105,3 +108,21 @@ def test_a_wave_of_lockouts_from_one_address_tells_the_system_administrators(wor
     [alert] = _alerts_to(world["admin"])
     assert "10.9.9.9" in alert.title
     assert _alerts_to(world["auditor"]) == []
+
+
+def test_an_alert_that_cannot_be_raised_does_not_undo_the_reveal_it_watches(
+    world: World, settings: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import lianfang.core.notices.alerts as alerts
+
+    def broken(**kwargs: Any) -> int:
+        raise RuntimeError("the notification table is gone")
+
+    monkeypatch.setattr(alerts, "notify", broken)
+    settings.LIANFANG_ALERT_REVEALS = 0
+    revealer = _revealer(world)
+    person = _person(world)
+    assert person_reveal(actor=revealer, person=person, field="document", reason="核实身份")
+    assert AuditEvent.objects.filter(verb="person.reveal", outcome="ok").count() == 1
+    assert not AuditEvent.objects.filter(verb="alert.raised").exists()  # rolled back with the failed check
+    assert "alert check failed for person.reveal" in caplog.text

@@ -117,3 +117,26 @@ def test_previews_and_refused_imports_are_audited_with_their_counts(world: World
     client.post("/registry/ledgers/", {"kind": "people", "file": SimpleUploadedFile("坏.xlsx", bad)})
     refused = AuditEvent.objects.get(verb="ledger.import", outcome="failed")
     assert "1 rows, 1 errors" in refused.detail
+
+
+def test_a_ledger_as_large_as_the_import_limit_is_read_in_memory_not_spooled_to_a_temporary_file(
+    world: World, media: Path, settings: Any
+) -> None:
+    from django.core.files.uploadedfile import InMemoryUploadedFile
+    from django.test import RequestFactory
+
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE >= settings.IMPORT_MAX_BYTES
+    big = SimpleUploadedFile("台账.xlsx", _sheet() + b"\0" * (3 * 2**20))  # past Django's default 2.5 MB
+    request = RequestFactory().post("/registry/ledgers/", {"kind": "people", "file": big})
+    assert isinstance(request.FILES["file"], InMemoryUploadedFile)
+
+
+def test_two_confirmations_of_one_preview_import_it_once(world: World, media: Path) -> None:
+    from lianfang.core.ledgers.previews import preview_take
+
+    client = Client()
+    client.force_login(world["jiyuan"])
+    token = _preview(client)
+    first, second = preview_take(token), preview_take(token)
+    assert first is not None and second is None
+    assert not any(media.rglob("*.sealed")) and not any(media.rglob("*.claimed"))

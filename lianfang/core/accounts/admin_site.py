@@ -10,6 +10,7 @@ from django_otp.admin import OTPAdminSite
 
 from lianfang.core.audit.selectors import sealing_lag
 
+from .middleware import second_factor_current
 from .permissions import is_registry_admin
 
 
@@ -25,7 +26,7 @@ class LianfangAdminSite(OTPAdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user: Any = request.user
-        return bool(is_registry_admin(user) and user.is_verified())
+        return bool(is_registry_admin(user) and second_factor_current(request))
 
 
 admin_site = LianfangAdminSite(name="admin")

@@ -1,6 +1,8 @@
 """Lockout: per account and address (django-axes: AXES_FAILURE_LIMIT failures), and per address
 alone (LIANFANG_LOCKOUT_PER_ADDRESS failures within an hour, whichever accounts they tried), so
-that one address cannot try a password against every account.
+that one address cannot try a password against every account. Accounts that signed in from that
+address in the last 30 days (axes' access log) are spared the address's lockout, so that one
+person behind a shared office or carrier address cannot lock everyone else there out.
 
 The per-address count reads axes' failure log (AXES_ENABLE_ACCESS_FAILURE_LOG), which keeps each
 failure with its time; the same check guards the sign-in page and the API's token endpoint,
@@ -13,11 +15,14 @@ from datetime import timedelta
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.models import AccessFailureLog
+from axes.helpers import get_client_username
+from axes.models import AccessFailureLog, AccessLog
 from django.conf import settings
 from django.utils import timezone
 
 ADDRESS_WINDOW = timedelta(hours=1)
+# An account that signed in from an address within this time is not locked out with the address.
+TRUSTED_FOR = timedelta(days=30)
 
 
 def address_failures(address: str | None) -> int:
@@ -28,13 +33,24 @@ def address_failures(address: str | None) -> int:
     return AccessFailureLog.objects.filter(ip_address=address, attempt_time__gte=since).count()
 
 
+def signed_in_from(username: str | None, address: str | None) -> bool:
+    """Whether this account signed in successfully from this address within TRUSTED_FOR."""
+    if not username or not address:
+        return False
+    since = timezone.now() - TRUSTED_FOR
+    return AccessLog.objects.filter(username=username, ip_address=address, attempt_time__gte=since).exists()
+
+
 class AccountAndAddressLockout(AxesDatabaseHandler):
     def get_failures(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
         """The failures axes weighs against AXES_FAILURE_LIMIT, both before a sign-in is tried and
         after one fails: the account's from this address, or the whole limit once the address has
-        reached its own."""
+        reached its own. An account that has signed in from the address before keeps its own
+        count there: one person behind an office's shared address cannot lock out the office."""
         failures = int(super().get_failures(request, credentials))
         address = getattr(request, "axes_ip_address", None)
-        if address_failures(address) >= settings.LIANFANG_LOCKOUT_PER_ADDRESS:
+        if address_failures(address) >= settings.LIANFANG_LOCKOUT_PER_ADDRESS and not signed_in_from(
+            get_client_username(request, credentials), address
+        ):
             return max(failures, int(settings.AXES_FAILURE_LIMIT))
         return failures

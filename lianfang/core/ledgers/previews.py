@@ -2,8 +2,10 @@
 
 A previewed file holds plaintext identity numbers and phones. It is kept only encrypted (under
 the data key, like those columns), only as long as the preview can be confirmed
-(PREVIEW_LIFETIME), and it goes when the preview is confirmed, replaced by a newer preview of the
-same user, or expired (ledgers/tasks.py sweeps every quarter hour).
+(PREVIEW_LIFETIME), and it goes when the preview is confirmed (taken once, so that two
+simultaneous confirmations import it once), replaced by a newer preview of the same user, or
+expired (ledgers/tasks.py sweeps every quarter hour). Uploads are read in memory up to the import
+limit (FILE_UPLOAD_MAX_MEMORY_SIZE), so no plaintext copy lands in a temporary folder either.
 """
 
 from __future__ import annotations
@@ -45,16 +47,24 @@ def preview_keep(chunks: IO[bytes] | bytes) -> str:
     return token
 
 
-def preview_open(token: str) -> IO[bytes] | None:
-    """The file kept under this token, or None when it expired or never was."""
+def preview_take(token: str) -> IO[bytes] | None:
+    """The file kept under this token, taken once: the first of two simultaneous confirmations
+    gets it (an atomic rename claims it) and the file is gone afterwards. None when it expired,
+    was taken already, or never was."""
     path = _path(token)
+    claimed = path.with_name(f"{token}.{secrets.token_hex(4)}.claimed")
     try:
-        if time.time() - path.stat().st_mtime > PREVIEW_LIFETIME.total_seconds():
-            path.unlink(missing_ok=True)
-            return None
-        return io.BytesIO(decrypt_bytes(path.read_bytes(), purpose=PURPOSE))
-    except (FileNotFoundError, DecryptionError):
+        path.rename(claimed)
+    except FileNotFoundError:
         return None
+    try:
+        if time.time() - claimed.stat().st_mtime > PREVIEW_LIFETIME.total_seconds():
+            return None
+        return io.BytesIO(decrypt_bytes(claimed.read_bytes(), purpose=PURPOSE))
+    except DecryptionError:
+        return None
+    finally:
+        claimed.unlink(missing_ok=True)
 
 
 def preview_discard(token: str) -> None:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lianfang.core.accounts.permissions import is_registry_admin
 
-from .previews import preview_discard, preview_keep, preview_open
+from .previews import preview_discard, preview_keep, preview_take
 from .reports import ImportReport, RowError
 from .services import ledger_export, ledger_import, ledger_template
 from .workbooks import LedgerFileError
@@ -60,14 +60,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
             return render(request, "registry/import.html", context, status=400)
         kind, filename = pending.pop(token)
         request.session[SESSION_PENDING] = pending
-        kept = preview_open(token)
+        kept = preview_take(token)
         if kept is None:
             context["file_error"] = _("This preview has expired; choose the file again.")
             return render(request, "registry/import.html", context, status=400)
-        try:
-            return _run(request, context, kind=kind, source=kept, filename=filename, dry_run=False)
-        finally:
-            preview_discard(token)
+        return _run(request, context, kind=kind, source=kept, filename=filename, dry_run=False)
     kind = request.POST.get("kind", "")
     upload = request.FILES.get("file")
     if kind not in dict(kinds) or upload is None:

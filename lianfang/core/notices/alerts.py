@@ -15,12 +15,14 @@ the log sees; each watched row costs one count over an index, other rows a dicti
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -34,6 +36,8 @@ from lianfang.core.audit.services import audit_record
 from lianfang.core.regions.models import Membership, Role
 
 from .services import notify
+
+log = logging.getLogger(__name__)
 
 PER_ACCOUNT = "actor_id"
 PER_ADDRESS = "ip"
@@ -99,6 +103,16 @@ def alerts_check(row: dict[str, Any]) -> None:
     thresholds = _BY_VERB.get(str(row.get("verb", "")))
     if not thresholds:
         return
+    # An alert that cannot be raised must not undo the action it watches: its own savepoint, and
+    # the error in the log (with the request's id).
+    try:
+        with transaction.atomic():
+            _check(thresholds, row)
+    except Exception:
+        log.exception("alert check failed for %s", row.get("verb"))
+
+
+def _check(thresholds: list[Threshold], row: dict[str, Any]) -> None:
     at = row.get("at") or timezone.now()
     for threshold in thresholds:
         subject = row.get(threshold.per)
@@ -125,10 +139,11 @@ def _trip(threshold: Threshold, row: dict[str, Any], subject: Any, count: int, a
         "hours": f"{window / 3600:g}",
         "limit": threshold.limit,
     }
-    if AuditEvent.objects.filter(verb="alert.raised", detail__startswith=f"{key} ").exists():
-        return  # raised already in this window
-    audit_record(actor=ALERTS, verb="alert.raised", detail=f"{key} {who} ×{count}"[:500])
-    link = f"{reverse('audit:log')}?{urlencode({'verb': threshold.verbs[0]})}"
-    notify(users=threshold.recipients(), title=title, body=body, link=link, key=key)
+    if not AuditEvent.objects.filter(verb="alert.raised", detail__startswith=f"{key} ").exists():
+        audit_record(actor=ALERTS, verb="alert.raised", detail=f"{key} {who} ×{count}"[:500])
+        link = f"{reverse('audit:log')}?{urlencode({'verb': threshold.verbs[0]})}"
+        notify(users=threshold.recipients(), title=title, body=body, link=link, key=key)
+    # The follow-up runs at every row past the limit, not once a window: an account sent back to
+    # its second factor is sent back again at its next reveal while the count stays high.
     if threshold.then is not None:
         threshold.then(row)
