@@ -48,3 +48,12 @@ def pageheader(parser: Parser, token: Token) -> PageHeaderNode:
     actions = parser.parse(("endpageheader",))
     parser.delete_first_token()
     return PageHeaderNode(title, pretitle, actions)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: Any, number: int, param: str = "page") -> str:
+    """The address of another page of a list: the request's query (every filter, and any other
+    list's page on the same screen) with this list's page number replaced."""
+    query = context["request"].GET.copy()
+    query[param] = str(number)
+    return f"?{query.urlencode()}"
