@@ -52,30 +52,31 @@ def announce_invitation(task: VolunteerTask, *, actor: Actor) -> int:
     return notify(users=users, title=title, body=body, link=_link(task), key=f"volunteer_task:{task.pk}:invited")
 
 
-def announce_shift(shift: Shift, *, step: str, actor: Actor) -> int:
-    """Tell the volunteer's enterprise that one of its volunteers was dispatched, checked in or
-    checked out; tell the task's organiser of a check-out."""
-    task = shift.task
-    name = shift.volunteer.person.name
-    users: list[int | None] = []
-    if shift.volunteer.unit_id is not None:
-        users += unit_contacts([shift.volunteer.unit_id]).get(shift.volunteer.unit_id, [])
-    if step == "dispatched":
-        title = _("%(name)s is dispatched to %(title)s") % {"name": name, "title": task.title}
-        body = _("%(place)s, %(when)s.") % {"place": task.place, "when": _when(task)}
-    elif step == CheckKind.CHECK_IN:
-        title = _("%(name)s checked in at %(title)s") % {"name": name, "title": task.title}
-        body = _("%(place)s, %(time)s.") % {
-            "place": task.place,
-            "time": f"{timezone.localtime(shift.checked_in_at):%H:%M}",
-        }
-    else:
-        users.append(task.organiser_id)
-        title = _("%(name)s checked out of %(title)s: %(hours)s hours") % {
-            "name": name,
-            "title": task.title,
-            "hours": shift.hours,
-        }
-        body = _("%(place)s, %(when)s.") % {"place": task.place, "when": _when(task)}
-    key = f"volunteer_shift:{shift.pk}:{step}:{shift.version}"
-    return notify(users=_others(users, actor), title=title, body=body, link=_link(task), key=key)
+def announce_shifts(shifts: list[Shift], *, step: str, actor: Actor) -> int:
+    """Tell each volunteer's enterprise that its volunteer was dispatched, checked in or checked
+    out; tell the task's organiser of a check-out. The contacts of every enterprise concerned are
+    looked up once, however many shifts were dispatched together."""
+    contacts = unit_contacts(sorted({s.volunteer.unit_id for s in shifts if s.volunteer.unit_id is not None}))
+    told = 0
+    for shift in shifts:
+        task = shift.task
+        name = shift.volunteer.person.name
+        users: list[int | None] = list(contacts.get(shift.volunteer.unit_id or 0, []))
+        if step == "dispatched":
+            title = _("%(name)s is dispatched to %(title)s") % {"name": name, "title": task.title}
+            body = _("%(place)s, %(when)s.") % {"place": task.place, "when": _when(task)}
+        elif step == CheckKind.CHECK_IN:
+            title = _("%(name)s checked in at %(title)s") % {"name": name, "title": task.title}
+            arrived = timezone.localtime(shift.checked_in_at)
+            body = _("%(place)s, %(time)s.") % {"place": task.place, "time": f"{arrived:%H:%M}"}
+        else:
+            users.append(task.organiser_id)
+            title = _("%(name)s checked out of %(title)s: %(hours)s hours") % {
+                "name": name,
+                "title": task.title,
+                "hours": shift.hours,
+            }
+            body = _("%(place)s, %(when)s.") % {"place": task.place, "when": _when(task)}
+        key = f"volunteer_shift:{shift.pk}:{step}:{shift.version}"
+        told += notify(users=_others(users, actor), title=title, body=body, link=_link(task), key=key)
+    return told

@@ -36,7 +36,7 @@ from lianfang.core.regions.models import Region, RegionLevel
 from lianfang.core.regions.selectors import staff_serving
 from lianfang.core.units.models import Unit, UnitKind
 
-from .announcements import announce_invitation, announce_shift
+from .announcements import announce_invitation, announce_shifts
 from .models import (
     MAX_SHIFT_HOURS,
     Availability,
@@ -476,8 +476,8 @@ def shift_dispatch(*, actor: Actor, task: VolunteerTask, volunteers: Sequence[Vo
                 after=snapshot(shift, SHIFT_FIELDS),
                 region_code=current.region.code,
             )
-            announce_shift(shift, step="dispatched", actor=actor)
             shifts.append(shift)
+        announce_shifts(shifts, step="dispatched", actor=actor)
         _follow_places(actor, current)
     return shifts
 
@@ -612,7 +612,7 @@ def _check(
             after=snapshot(current, SHIFT_FIELDS),
             region_code=task.region.code,
         )
-        announce_shift(current, step=kind, actor=actor)
+        announce_shifts([current], step=kind, actor=actor)
         return row
 
     with transaction.atomic():

@@ -9,7 +9,6 @@ import json
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.conf import settings
@@ -21,7 +20,7 @@ from lianfang.core.accounts.actors import Actor, acting_user
 from .context import current
 from .models import AuditEvent, AuditSeal, Outcome
 from .rows import write_row
-from .selectors import sealing_lag
+from .selectors import SEAL_GRACE, sealing_lag
 
 if TYPE_CHECKING:
     from lianfang.core.accounts.models import User
@@ -29,8 +28,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("lianfang.audit")
 
 GENESIS = "0" * 64
-# A row left unsealed for longer than this was not written by the application's normal path.
-SEAL_GRACE = timedelta(minutes=10)
+# SEAL_GRACE (selectors.py): a row left unsealed for longer than this was not written by the
+# application's normal path.
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
