@@ -10,7 +10,7 @@ from lianfang.core.cases.api import CaseViewSet
 from lianfang.core.figures.api import FigureListView, FigureRowsView
 from lianfang.core.files.api import FileUploadView
 from lianfang.core.notices.api import NoticeViewSet, NotificationViewSet
-from lianfang.core.people.api import PersonViewSet
+from lianfang.core.people.api import PendingRegistrationViewSet, PersonViewSet
 from lianfang.core.regions.api import DepartmentViewSet, MeView, RegionViewSet
 from lianfang.core.units.api import UnitViewSet
 from lianfang.enterprises.api import ProblemViewSet, TaskForceViewSet, VisitViewSet
@@ -29,6 +29,7 @@ def _routes(prefix: str, viewset: type[ViewSetMixin], basename: str) -> URLPatte
 _VIEWSETS: list[tuple[str, type[ViewSetMixin], str]] = [
     ("cases", CaseViewSet, "case"),
     ("people", PersonViewSet, "person"),
+    ("pending-registrations", PendingRegistrationViewSet, "pending-registration"),
     ("units", UnitViewSet, "unit"),
     ("notifications", NotificationViewSet, "notification"),
     ("notices", NoticeViewSet, "notice"),

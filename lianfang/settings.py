@@ -198,10 +198,11 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 LIANFANG_LOCKOUT_PER_ADDRESS = int(os.environ.get("LIANFANG_LOCKOUT_PER_ADDRESS", "50"))
 # Alerts on unusual access (core/notices/alerts.py): more than this many in the window notifies
 # the auditors (reveals, unmasked exports and reveals' accounts pass the second factor again;
-# links per day) or the system administrators (accounts locked out from one address in an hour).
+# registrations of people on file elsewhere per day) or the system administrators (accounts locked
+# out from one address in an hour).
 LIANFANG_ALERT_REVEALS = int(os.environ.get("LIANFANG_ALERT_REVEALS", "20"))
 LIANFANG_ALERT_UNMASKED_EXPORTS = int(os.environ.get("LIANFANG_ALERT_UNMASKED_EXPORTS", "3"))
-LIANFANG_ALERT_LINKS = int(os.environ.get("LIANFANG_ALERT_LINKS", "200"))
+LIANFANG_ALERT_PENDING = int(os.environ.get("LIANFANG_ALERT_PENDING", "200"))
 LIANFANG_ALERT_LOCKOUTS = int(os.environ.get("LIANFANG_ALERT_LOCKOUTS", "5"))
 # How many reverse proxies stand in front: the client's address is then read from X-Forwarded-For
 # (the entry the outermost trusted proxy appended), for lockout and the audit log alike.

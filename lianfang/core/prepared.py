@@ -8,10 +8,10 @@ value passes through the same field methods that save() uses (pre_save for times
 get_db_prep_save for dates, JSON and addresses).
 
 `conflict` names a unique column: a row that would duplicate it is not written (ON CONFLICT DO
-NOTHING, on SQLite and PostgreSQL alike), and the caller is told, without an error that would
-spoil the transaction. Model signals are sent as save() sends them. `row()` writes a row from
-its values without building an instance at all (the audit log's rows), unless something listens
-to the model's saves.
+NOTHING, on SQLite and PostgreSQL alike; a partial unique index is named by its condition), and
+the caller is told, without an error that would spoil the transaction. Model signals are sent as
+save() sends them. `row()` writes a row from its values without building an instance at all (the
+audit log's rows), unless something listens to the model's saves.
 
 Every statement runs through Django's cursor (`connection.cursor()`), watched or not: it refuses
 to write in a transaction already marked for rollback (TransactionManagementError, as the ORM
@@ -27,6 +27,7 @@ from typing import Any, Generic, TypeVar
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import signals
+from django.db.models.sql.query import Query
 from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
@@ -74,6 +75,24 @@ def passes_as_is(field: models.Field[Any, Any]) -> bool:
 _AS_IS, _PREPARED, _STAMPED = 0, 1, 2
 
 
+def _partial_index_condition(model: type[models.Model], db: BaseDatabaseWrapper, field_name: str) -> str:
+    """The WHERE clause of the model's partial unique constraint on the one field, which ON
+    CONFLICT must repeat to name that index; nothing where the field is unique outright."""
+    for constraint in model._meta.constraints:
+        if (
+            isinstance(constraint, models.UniqueConstraint)
+            and list(constraint.fields) == [field_name]
+            and constraint.condition is not None
+        ):
+            query = Query(model, alias_cols=False)
+            where = query.build_where(constraint.condition)
+            sql, params = where.as_sql(query.get_compiler(connection=db), db)
+            if params:
+                raise ValueError(f"{constraint.name}: a condition with parameters cannot name the index")
+            return f" WHERE {sql}"
+    return ""
+
+
 class _Statement:
     def __init__(self, model: type[models.Model], db: BaseDatabaseWrapper, conflict: str | None) -> None:
         quote = db.ops.quote_name
@@ -91,7 +110,7 @@ class _Statement:
         )
         if conflict is not None:
             column = next(f.column for f in fields if f.name == conflict)
-            sql += f" ON CONFLICT ({quote(column)}) DO NOTHING"
+            sql += f" ON CONFLICT ({quote(column)}){_partial_index_condition(model, db, conflict)} DO NOTHING"
         if self.returning:
             sql += f" RETURNING {quote(meta.pk.column)}"
         self.sql = sql

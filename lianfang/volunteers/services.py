@@ -30,8 +30,8 @@ from lianfang.core.audit.services import audit_record, audit_record_refusal, sna
 from lianfang.core.edits import VersionConflict
 from lianfang.core.idempotency import stamp, submit_once
 from lianfang.core.people.identity import DocumentType
-from lianfang.core.people.models import Person
-from lianfang.core.people.services import PersonData, clean_person, person_is_visible, person_register
+from lianfang.core.people.selectors import person_list
+from lianfang.core.people.services import PersonData, clean_person, person_register
 from lianfang.core.regions.models import Region, RegionLevel
 from lianfang.core.regions.selectors import staff_serving
 from lianfang.core.units.models import Unit, UnitKind
@@ -165,8 +165,12 @@ def volunteer_register(*, actor: Actor, data: VolunteerData) -> Volunteer:
             region_code=data.region.code,
         )
     person_data = data.person
-    existing = Person.objects.filter(document_index=person_data.document_index).first()
-    if existing is not None and not isinstance(actor, SystemActor) and person_is_visible(actor, existing):
+    existing = (
+        None
+        if isinstance(actor, SystemActor)
+        else person_list(actor).filter(document_index=person_data.document_index).first()
+    )
+    if existing is not None:
         # A known resident becomes a volunteer: what the form left blank keeps the registry's value.
         person_data = dataclasses.replace(
             person_data,

@@ -85,15 +85,15 @@ def test_unmasked_exports_past_the_limit_tell_the_auditors(world: World, setting
     assert len(_alerts_to(world["auditor"])) == 1
 
 
-def test_linking_many_existing_people_in_a_day_tells_the_auditors(world: World, settings: Any) -> None:
-    settings.LIANFANG_ALERT_LINKS = 1
+def test_registering_many_people_on_file_elsewhere_in_a_day_tells_the_auditors(world: World, settings: Any) -> None:
+    settings.LIANFANG_ALERT_PENDING = 1
     other = Membership.objects.create(user=world["nobody"], role=Role.SUBDISTRICT_STAFF, region=world.zhongxin).user
     for n in range(2):
         _person(world, n)
     for n in range(2):
         data = clean_person(name=f"张{n}", document_number=resident_id(dt.date(1980, 1, 1) + dt.timedelta(days=n)))
         person_register(actor=other, data=data, region=world.zhongxin)
-    assert AuditEvent.objects.filter(verb="person.link", actor_id=other.pk).count() == 2
+    assert AuditEvent.objects.filter(verb="person.pending", actor_id=other.pk).count() == 2
     [alert] = _alerts_to(world["auditor"])
     assert "nobody" in alert.title
 

@@ -181,13 +181,27 @@ def test_a_row_matching_a_known_person_updates_them_and_counts_as_an_update(worl
     assert AuditEvent.objects.filter(verb="person.update", target_id=str(zhang.pk)).count() == 1
 
 
-def test_a_person_registered_by_another_jurisdiction_is_linked_without_being_changed(world: World) -> None:
+def test_a_person_on_file_in_another_jurisdiction_is_counted_as_new_and_waits_without_being_changed(
+    world: World,
+) -> None:
     data = clean_person(name="张三", document_number=ID_A, address="中心路1号", home_region=world.zhongxin_a)
     person, _ = person_register(actor=CONSOLE, data=data, region=world.zhongxin)
     report = run(people_file(["张三丰", "", ID_A, "", "济源路1号", ""]), actor=world["jiyuan"])
-    assert report.ok and report.linked == 1
+    assert report.ok and (report.created, report.linked) == (1, 0)  # the words of a new number
     person.refresh_from_db()
-    assert person.name == "张三" and person.links.count() == 2
+    assert person.name == "张三" and person.links.count() == 1
+    [pending] = person.pending_records.all()
+    assert pending.name == "张三丰" and pending.address == "济源路1号"
+
+
+def test_a_person_on_file_where_the_importer_may_look_is_linked_without_being_changed_by_a_worker(
+    world: World,
+) -> None:
+    data = clean_person(name="张三", document_number=ID_A, address="济源路1号", home_region=world.jiyuan_a)
+    person, _ = person_register(actor=CONSOLE, data=data, region=world.jiyuan)
+    report = run(people_file(["张三", "", ID_A, "", "济源路1号", "410106001001"]), actor=world["jiyuan"])
+    assert report.ok and report.linked == 1 and report.created == 0
+    assert person.links.count() == 2 and not person.pending_records.exists()
 
 
 def test_a_dry_run_counts_but_writes_nothing(world: World) -> None:

@@ -34,11 +34,14 @@ GENESIS = "0" * 64
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """A JSON-safe picture of a record for before/after. Models may mask fields with
-    `audit_masked_fields = {"field": callable}` so that no personal data lands in the log in full."""
+    `audit_masked_fields = {"field": callable}` so that no personal data lands in the log in full,
+    and leave fields out with `audit_hidden_fields` (what a record's own history must not show to
+    those who may read it; the service writes it to the log in another row)."""
     masks: dict[str, Any] = getattr(instance, "audit_masked_fields", {})
+    hidden: frozenset[str] = getattr(instance, "audit_hidden_fields", frozenset())
     result: dict[str, Any] = {}
     for f in instance._meta.concrete_fields:
-        if f.name in {"password"} or (fields is not None and f.name not in fields):
+        if f.name in {"password"} or f.name in hidden or (fields is not None and f.name not in fields):
             continue
         value = getattr(instance, f.attname)
         if f.name in masks and value not in (None, ""):

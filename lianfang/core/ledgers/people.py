@@ -10,7 +10,8 @@ person is registered) and *written*:
   link and its "person.create" audit row, exactly as person_register writes them;
 - rows whose document is already registered here with the same content are counted as unchanged
   without a write (compared by blind index and content, never by ciphertext);
-- every other known document goes through person_register itself (update, link, or nothing).
+- every other known document goes through person_register itself (update, link, nothing, or a
+  pending record where the importer may not see the record on file: see people.pending).
 
 After the first bad row nothing more is written, but every row is still checked, so that the
 report lists them all; services.ledger_import then rolls the whole transaction back.
@@ -36,15 +37,17 @@ from lianfang.core.people.indexes import DOCUMENT_COLUMN, PHONE_COLUMN
 from lianfang.core.people.models import NAME_ORDER, Person, PersonLink
 from lianfang.core.people.selectors import person_list
 from lianfang.core.people.services import (
+    Holder,
     PersonData,
     clean_person,
     person_build,
     person_register,
+    registration_holder,
     same_content,
 )
 from lianfang.core.privacy.cipher import decrypt
 from lianfang.core.privacy.masking import mask_document, mask_phone
-from lianfang.core.regions.models import Department, Region, Role
+from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import Scope, scope_for
 from lianfang.core.regions.selectors import default_region
 
@@ -278,30 +281,29 @@ class PeopleLedger:
         )
         tasks = ([(row, read(cells_)) for row, cells_ in chunk] for chunk in chunked(rows, CHUNK))
         accept = _Acceptance(ctx, self._fallback_region(ctx))
-        department = self._department(ctx)
+        holders = _Holders(ctx)
         done = 0
         for prepared in parallel.map_in_order(prepare_rows, preparation, tasks, workers=workers):
             accepted = accept.chunk(prepared, report)
             # After the first bad row the file will not be imported: check the rest, write nothing.
             if not report.errors:
-                self._write(ctx, accepted, department, report)
+                self._write(ctx, accepted, holders, report)
             done += len(prepared)
             ctx.tick(done)
 
-    def _write(
-        self, ctx: ImportContext, rows: list[PersonRow], department: Department | None, report: ImportReport
-    ) -> None:
-        department_id = department.pk if department else None
+    def _write(self, ctx: ImportContext, rows: list[PersonRow], holders: _Holders, report: ImportReport) -> None:
         existing = {
             person.document_index: person
-            for person in Person.objects.filter(document_index__in=[r.index for r in rows]).only(
+            for person in Person.objects.filter(document_index__in=[r.index for r in rows], on_file__isnull=True).only(
                 "id", "name", "document_index", "phone_index", "address", "home_region_id"
             )
         }
+        # Registered here by this importer: such a row changes nothing if its content is the same.
+        # Anything else goes through person_register, which decides what the importer may see.
         registered_here = set(
-            PersonLink.objects.filter(person__in=list(existing.values()), source=SOURCE).values_list(
-                "person_id", "region_id", "department_id"
-            )
+            PersonLink.objects.filter(
+                person__in=list(existing.values()), source=SOURCE, created_by_id=ctx.actor_id
+            ).values_list("person_id", "region_id", "department_id", "unit_id")
             if existing
             else ()
         )
@@ -312,19 +314,21 @@ class PeopleLedger:
                 new.append(r)
                 continue
             data = r.data(ctx.regions)
-            if (person.pk, r.region.pk, department_id) in registered_here and same_content(person, data):
+            holder = holders.of(r.region)
+            key = (person.pk, *(holder.link(actor=ctx.actor, source=SOURCE)[k] for k in _HOLDER_COLUMNS))
+            if key in registered_here and same_content(person, data):
                 report.count("unchanged")
             else:
-                self._register_one(ctx, r, data, department, report)
-        self._create(ctx, new, department_id)
+                self._register_one(ctx, r, data, holder, report)
+        self._create(ctx, new, holders)
         report.created += len(new)
 
     def _register_one(
-        self, ctx: ImportContext, r: PersonRow, data: PersonData, department: Department | None, report: ImportReport
+        self, ctx: ImportContext, r: PersonRow, data: PersonData, holder: Holder, report: ImportReport
     ) -> None:
         try:
             _person, outcome = person_register(
-                actor=ctx.actor, data=data, region=r.region, department=department, source=SOURCE
+                actor=ctx.actor, data=data, region=r.region, source=SOURCE, holder=holder
             )
         except (ValidationError, PermissionDenied) as error:
             reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -332,7 +336,7 @@ class PeopleLedger:
             return
         report.count(outcome)
 
-    def _create(self, ctx: ImportContext, rows: Sequence[PersonRow], department_id: int | None) -> None:
+    def _create(self, ctx: ImportContext, rows: Sequence[PersonRow], holders: _Holders) -> None:
         """Insert new people, their links and their audit rows: a few statements per chunk."""
         if not rows:
             return
@@ -344,9 +348,9 @@ class PeopleLedger:
         ]
         insert_rows(Person, [vars(person) for person in people])
         ids = dict(
-            Person.objects.filter(document_index__in=[p.document_index for p in people]).values_list(
-                "document_index", "pk"
-            )
+            Person.objects.filter(
+                document_index__in=[p.document_index for p in people], on_file__isnull=True
+            ).values_list("document_index", "pk")
         )
         for person in people:
             person.pk = ids[person.document_index]
@@ -355,17 +359,15 @@ class PeopleLedger:
             PersonLink,
             [
                 {
+                    **holders.of(r.region).link(actor=ctx.actor, source=SOURCE),
                     "person_id": person.pk,
-                    "region_id": r.region.pk,
-                    "department_id": department_id,
-                    "source": SOURCE,
                     "created_by_id": ctx.actor_id,
                 }
                 for person, r in zip(people, rows, strict=True)
             ],
         )
         events = (
-            EventDetails(target=person, after=self._after(person, r), region_code=r.region.code)
+            EventDetails(target=person, after=self._after(person, r), region_code=holders.of(r.region).region_code)
             for person, r in zip(people, rows, strict=True)
         )
         insert_rows(AuditEvent, list(audit_rows(actor=ctx.actor, verb="person.create", events=events)))
@@ -384,17 +386,6 @@ class PeopleLedger:
         if ctx.is_console:
             return Region.objects.filter(parent__isnull=True).order_by("code").first()
         return default_region(ctx.actor)
-
-    @staticmethod
-    def _department(ctx: ImportContext) -> Department | None:
-        """Department staff see the people their department registered; others see by region."""
-        if ctx.is_console:
-            return None
-        grants = scope_for(ctx.actor).grants
-        if any(g.role in (Role.COMMANDER, Role.SUBDISTRICT_STAFF, Role.FIELD_WORKER) for g in grants):
-            return None
-        department_id = next((g.department_id for g in grants if g.role == Role.DEPARTMENT_STAFF), None)
-        return Department.objects.filter(pk=department_id).first() if department_id else None
 
     # Export
 
@@ -425,6 +416,24 @@ class PeopleLedger:
                 "home_region": person.home_region.code if person.home_region else "",
             }
             yield [values[column.key] for column in COLUMNS]
+
+
+_HOLDER_COLUMNS = ("region_id", "department_id", "unit_id")
+
+
+class _Holders:
+    """Whom the importer registers people for, by the region each row is registered in (worked out
+    once per region: services.registration_holder)."""
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.actor = ctx.actor
+        self._holders: dict[int, Holder] = {}
+
+    def of(self, region: Region) -> Holder:
+        holder = self._holders.get(region.pk)
+        if holder is None:
+            holder = self._holders[region.pk] = registration_holder(self.actor, region)
+        return holder
 
 
 class _Acceptance:

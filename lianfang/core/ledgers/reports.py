@@ -30,7 +30,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    linked: int = 0  # people only: known elsewhere, now also registered here
+    linked: int = 0  # people only: on file where the importer may look, now also registered by them
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 

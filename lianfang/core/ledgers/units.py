@@ -158,7 +158,8 @@ class UnitsLedger(CheckThenWrite):
                 continue
             if number:
                 numbers.add(normalise(number))
-        people = Person.objects.all() if ctx.is_console else person_list(ctx.actor)
+        # The console reads records on file (not registrations that wait on them).
+        people = Person.objects.filter(on_file__isnull=True) if ctx.is_console else person_list(ctx.actor)
         found: dict[str, Person] = {}
         for chunk in chunked(sorted(numbers), 500):
             by_index = {document_index(kind, number): number for number in chunk for kind in DocumentType.values}

@@ -43,14 +43,16 @@ register_threshold(
         then=_ask_again,
     )
 )
+# Registering numbers on file where one may not look (each waits for its home jurisdiction) is
+# how one would probe which numbers exist: many in a day tell the auditors.
 register_threshold(
     Threshold(
-        "links",
-        _("many existing people linked"),
-        verbs=("person.link",),
+        "pending-registrations",
+        _("many registrations of people on file elsewhere"),
+        verbs=("person.pending",),
         per=PER_ACCOUNT,
         window=timedelta(days=1),
-        limit_setting="LIANFANG_ALERT_LINKS",
+        limit_setting="LIANFANG_ALERT_PENDING",
         recipients=AUDITORS,
     )
 )

@@ -19,14 +19,22 @@ from lianfang.core.api.params import is_region_code, refusal, version_read
 from lianfang.core.api.serializers import FlatSerializer
 from lianfang.core.api.viewsets import ScopedRecords
 from lianfang.core.audit.services import audit_record
-from lianfang.core.regions.models import Department, Region
-from lianfang.core.regions.scoping import region_by_code, scope_for
+from lianfang.core.regions.models import Region
+from lianfang.core.regions.scoping import region_by_code
 from lianfang.core.regions.selectors import default_region
 
 from .identity import DocumentType
 from .models import NAME_ORDER, Person
-from .selectors import person_list, person_search, person_visible_to_registrant
-from .services import clean_person, person_register, person_reveal, person_update
+from .pending import person_confirm, person_return
+from .selectors import (
+    PendingRow,
+    pending_for_confirmation,
+    pending_rows,
+    person_list,
+    person_search,
+    person_visible_to_registrant,
+)
+from .services import clean_person, person_register, person_reveal, person_update, registration_holder
 
 
 class PersonSerializer(serializers.ModelSerializer[Person]):
@@ -101,12 +109,6 @@ def _region(code: Any) -> Region | None:
     return region
 
 
-def _department(user: Any) -> Any:
-    """The department a registrant works for, so department staff see whom they registered."""
-    department_id = next((g.department_id for g in scope_for(user).grants if g.department_id), None)
-    return Department.objects.filter(pk=department_id).first() if department_id is not None else None
-
-
 class PersonViewSet(
     ScopedRecords, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Person]
 ):
@@ -162,15 +164,18 @@ class PersonViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]  # plain JSON, see _json
         _values, data = self._data(request)
         region = data.home_region or default_region(request.user)
-        if region is None:
+        holder = registration_holder(request.user, region)
+        if region is None and holder.unit is None:
             raise exceptions.PermissionDenied()
-        department = _department(request.user)
-        person, outcome = person_register(
-            actor=request.user, data=data, region=region, department=department, source="api"
-        )
+        person, outcome = person_register(actor=request.user, data=data, region=region, source="api", holder=holder)
         if outcome == "created":  # its one link is the registrant's own: no query needed to tell
-            department_id = department.pk if department is not None else None
-            visible = person_visible_to_registrant(request.user, person, region=region, department_id=department_id)
+            visible = person_visible_to_registrant(
+                request.user,
+                person,
+                region_code=holder.region.code if holder.region is not None else None,
+                department_id=holder.department.pk if holder.department is not None else None,
+                unit_id=holder.unit.pk if holder.unit is not None else None,
+            )
         else:
             visible = person_list(request.user).filter(pk=person.pk).exists()
         body = {"outcome": outcome, "person": person_data(person) if visible else None}
@@ -206,3 +211,84 @@ class PersonViewSet(
 
     def visible(self) -> Any:
         return person_list(self.request.user)
+
+
+class PendingRegistrationSerializer(serializers.Serializer):
+    """A registration waiting for the home jurisdiction: what was typed, and the record on file."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    document_type = serializers.CharField()
+    document_masked = serializers.CharField()
+    phone_masked = serializers.CharField()
+    address = serializers.CharField()
+    home_region = serializers.CharField(allow_null=True)
+    registered_at = serializers.DateTimeField()
+    registered_by = serializers.ListField(child=serializers.CharField())
+    on_file = PersonSerializer()
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="Why the number is not this person's (4 to 200).")
+
+
+def _pending_data(row: PendingRow) -> dict[str, Any]:
+    pending = row.pending
+    return {
+        "id": pending.pk,
+        "name": pending.name,
+        "document_type": pending.document_type,
+        "document_masked": pending.document_masked,
+        "phone_masked": pending.phone_masked,
+        "address": pending.address,
+        "home_region": pending.home_region.code if pending.home_region else None,
+        "registered_at": pending.created_at,
+        "registered_by": row.registered_by,
+        "on_file": person_data(row.on_file),
+    }
+
+
+class PendingRegistrationViewSet(ScopedRecords, viewsets.GenericViewSet[Person]):
+    """Registrations of people on file in your jurisdiction, made where the registrant may not see
+    the record: confirm one (it joins the record on file) or return it with the reason. For the
+    staff of a jurisdiction and the commander; others see an empty list."""
+
+    serializer_class = PendingRegistrationSerializer
+    queryset = Person.objects.none()
+    http_method_names = ["get", "post", "head", "options"]
+    audit_name = "people"
+    content_negotiation_class = JSONAnswers
+
+    def visible(self) -> Any:
+        return pending_for_confirmation(self.request.user).order_by("created_at", "pk")
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Person.objects.none()
+        return self.visible()
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        rows = [_pending_data(row) for row in pending_rows(list(page if page is not None else []))]
+        return self.get_paginated_response(rows)
+
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        [row] = pending_rows([self.get_object()])
+        return Response(_pending_data(row))
+
+    @extend_schema(request=None, responses={200: PersonSerializer, 400: ErrorSerializer, 404: ErrorSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        """Join the registration to the record on file; answers the record on file."""
+        return Response(person_data(person_confirm(actor=request.user, pending=self.get_object())))
+
+    @extend_schema(
+        request=ReturnSerializer, responses={200: PersonSerializer, 400: ErrorSerializer, 404: ErrorSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str | None = None) -> Response:
+        """Return the registration to its registrants with the reason; answers what was registered."""
+        incoming = ReturnSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        pending = self.get_object()
+        return Response(person_data(person_return(actor=request.user, pending=pending, **incoming.validated_data)))

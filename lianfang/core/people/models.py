@@ -36,6 +36,11 @@ def minors_born_after(day: dt.date) -> dt.date:
         return day.replace(year=day.year - MINOR_AGE, day=28)
 
 
+class PendingState(models.TextChoices):
+    PENDING = "pending", _("Waiting for the home jurisdiction")
+    RETURNED = "returned", _("Returned by the home jurisdiction")
+
+
 class Person(models.Model):
     name = models.CharField(_("name"), max_length=64)
     name_initials = models.CharField(_("pinyin initials"), max_length=64, blank=True, db_index=True, editable=False)
@@ -44,7 +49,8 @@ class Person(models.Model):
         _("document type"), max_length=24, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID
     )
     document_cipher = models.TextField(_("document number (encrypted)"), editable=False)
-    document_index = models.CharField(_("document blind index"), max_length=64, unique=True, editable=False)
+    # Unique among records on file (see Meta); a pending record shares its record's index.
+    document_index = models.CharField(_("document blind index"), max_length=64, db_index=True, editable=False)
     document_masked = models.CharField(_("document number"), max_length=32, editable=False)
     phone_cipher = models.TextField(_("mobile (encrypted)"), blank=True, editable=False)
     phone_index = models.CharField(_("mobile blind index"), max_length=64, blank=True, db_index=True, editable=False)
@@ -58,11 +64,28 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # A registration of a document number that is on file where the registrant may not look is a
+    # record of its own, holding only what the registrant typed, until the home jurisdiction of the
+    # record on file joins the two (people.pending). The registrant is told the same either way.
+    on_file = models.ForeignKey(
+        "self",
+        verbose_name=_("record on file"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pending_records",
+    )
+    pending_state = models.CharField(
+        _("confirmation"), max_length=16, choices=PendingState.choices, blank=True, editable=False
+    )
+    pending_note = models.CharField(_("reason for returning"), max_length=200, blank=True, editable=False)
 
-    # Visible where the person lives and to the jurisdictions and departments that registered them.
+    # Visible where the person lives and to the jurisdictions, departments and organisations that
+    # registered them.
     scope_fields = {
         "region": ("home_region", "links__region"),
         "department": "links__department",
+        "unit": "links__unit",
         "assignee": "links__created_by",
     }
     # The audit log keeps neither ciphertexts nor blind indexes (a blind index is a stable
@@ -73,12 +96,25 @@ class Person(models.Model):
         "document_index": lambda v: "***",
         "phone_index": lambda v: "***",
     }
+    # Whether a record waits on another is not for its registrant's eyes (they read its history):
+    # the log keeps it in the "person.pending" row of the record on file.
+    audit_hidden_fields = frozenset({"on_file", "pending_state", "pending_note"})
 
     class Meta:
         ordering = list(NAME_ORDER)
         verbose_name = _("person")
         verbose_name_plural = _("people")
         indexes = [models.Index(fields=list(NAME_ORDER), name="person_name_order")]
+        constraints = [
+            # One person, one record (一人一档): one record on file for each document.
+            models.UniqueConstraint(
+                fields=["document_index"], condition=Q(on_file__isnull=True), name="person_document_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(on_file__isnull=True, pending_state="") | Q(on_file__isnull=False) & ~Q(pending_state=""),
+                name="person_pending_state_with_record_on_file",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.document_masked}"
@@ -92,6 +128,10 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def is_pending(self) -> bool:
+        return self.on_file_id is not None
+
+    @property
     def age(self) -> int | None:
         return age_on(self.birth_date, district_today())
 
@@ -101,18 +141,32 @@ class Person(models.Model):
 
 
 class PersonLink(models.Model):
-    """Who registered a person: a jurisdiction (and department) that may now see the core record.
+    """Who registered a person: a jurisdiction (and department), or an organisation, that may now
+    see the core record.
 
-    A link shows the person's own record to that jurisdiction and nothing that other practices or
-    jurisdictions hold about them.
+    A link shows the person's own record to its holder and nothing that other practices or
+    jurisdictions hold about them. An organisation's contact registers for the organisation: the
+    link names the organisation and its supervising department (with that department's region),
+    never the community it stands in.
     """
 
     # Both foreign keys are indexed below: the person by the leading column of person_link_once.
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="links", db_index=False)
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     department = models.ForeignKey(
         Department,
         verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("organisation"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -129,15 +183,21 @@ class PersonLink(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         # Every registration writes each of these indexes, so there are as few as will do: one
-        # unique index (a link without a department counts as department 0) that also finds a
-        # person's links, and the department's index only where there is a department.
+        # unique index (a missing region, department or organisation counts as 0) that also finds
+        # a person's links, and the department's and organisation's only where there is one.
         constraints = [
             models.UniqueConstraint(
-                F("person"), F("region"), Coalesce(F("department"), Value(0)), F("source"), name="person_link_once"
+                F("person"),
+                Coalesce(F("region"), Value(0)),
+                Coalesce(F("department"), Value(0)),
+                Coalesce(F("unit"), Value(0)),
+                F("source"),
+                name="person_link_once",
             ),
         ]
         indexes = [
             models.Index(fields=["department"], condition=Q(department__isnull=False), name="person_link_department"),
+            models.Index(fields=["unit"], condition=Q(unit__isnull=False), name="person_link_unit"),
         ]
 
     def __str__(self) -> str:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from lianfang.core.regions.models import Region
+from lianfang.core.accounts.actors import shown_name
+from lianfang.core.regions.models import Role
 from lianfang.core.regions.scoping import scope_for
 
 from .identity import DocumentType, district_today, normalise, normalise_phone
 from .indexes import document_index, phone_index
-from .models import Person, minors_born_after
+from .models import PendingState, Person, PersonLink, minors_born_after
 
 
 def person_list(user: Any) -> QuerySet[Person]:
@@ -26,10 +28,13 @@ def person_list(user: Any) -> QuerySet[Person]:
     return people
 
 
-def person_visible_to_registrant(user: Any, person: Person, *, region: Region, department_id: int | None) -> bool:
+def person_visible_to_registrant(
+    user: Any, person: Person, *, region_code: str | None, department_id: int | None, unit_id: int | None
+) -> bool:
     """Whether person_list(user) holds a person whom `user` has just created, decided without a
-    query: such a person has exactly one link, the one person_register wrote for the user (this
-    region and department, created by them), so every value the scope filter would test is in hand.
+    query: such a person has exactly one link, the one person_register wrote for the user (its
+    region, department and organisation, created by them), so every value the scope filter would
+    test is in hand.
 
     The same rules as person_list (the scoping layer's, through Scope.admits, and minors only for
     sensitive roles); a test holds the two to agree for every role.
@@ -38,7 +43,63 @@ def person_visible_to_registrant(user: Any, person: Person, *, region: Region, d
     if person.is_minor and not scope.sees_sensitive:
         return False
     home = person.home_region.code if person.home_region is not None else None
-    return scope.admits({"region": (home, region.code), "department": (department_id,), "assignee": (user.pk,)})
+    return scope.admits(
+        {
+            "region": (home, region_code),
+            "department": (department_id,),
+            "unit": (unit_id,),
+            "assignee": (user.pk,),
+        }
+    )
+
+
+def pending_for_confirmation(user: Any) -> QuerySet[Person]:
+    """Pending records the user may confirm or return: those on file in the jurisdiction they serve
+    as subdistrict or community staff (where the person lives, or, for a record without a home
+    region, where it was registered); the commander all. Minors only for sensitive roles."""
+    scope = scope_for(user)
+    pending = Person.objects.filter(pending_state=PendingState.PENDING).select_related(
+        "home_region", "on_file", "on_file__home_region"
+    )
+    if not scope.sees_everything:
+        prefixes = [g.region_prefix for g in scope.grants if g.role == Role.SUBDISTRICT_STAFF]
+        if not prefixes:
+            return pending.none()
+        condition = Q()
+        for prefix in prefixes:
+            condition |= Q(on_file__home_region__code__startswith=prefix)
+            condition |= Q(on_file__home_region__isnull=True, on_file__links__region__code__startswith=prefix)
+        pending = pending.filter(condition).distinct()
+    if not scope.sees_sensitive:
+        pending = pending.exclude(on_file__birth_date__gt=minors_born_after(district_today()))
+    return pending
+
+
+def pending_confirmer(user: Any) -> bool:
+    """Whether the user is one who confirms registrations (staff of a jurisdiction, the commander)."""
+    scope = scope_for(user)
+    return scope.sees_everything or Role.SUBDISTRICT_STAFF in scope.roles
+
+
+@dataclass(frozen=True)
+class PendingRow:
+    """A pending record as its confirmer reads it: what was typed, the record on file, and who
+    registered it (their jurisdiction or organisation, and their name)."""
+
+    pending: Person
+    on_file: Person
+    registered_by: list[str]
+
+
+def pending_rows(pending: list[Person]) -> list[PendingRow]:
+    """The rows of a page of pending records, with their registrants in one query."""
+    holders: dict[int, list[str]] = {p.pk: [] for p in pending}
+    links = PersonLink.objects.filter(person__in=pending).select_related("region", "department", "unit", "created_by")
+    for link in links.order_by("pk"):
+        where = link.unit or link.department or link.region
+        who = shown_name(link.created_by) if link.created_by is not None else ""
+        holders[link.person_id].append(" · ".join(str(part) for part in (where, who) if part))
+    return [PendingRow(p, p.on_file, holders[p.pk]) for p in pending if p.on_file is not None]
 
 
 def person_search(user: Any, query: str) -> QuerySet[Person]:

@@ -18,13 +18,16 @@ from lianfang.core.edits import VersionConflict
 from lianfang.core.prepared import PreparedInsert
 from lianfang.core.privacy.cipher import decrypt, encrypt
 from lianfang.core.privacy.masking import mask_document, mask_phone
-from lianfang.core.regions.models import Department, Region
+from lianfang.core.regions.models import Department, Region, Role
 from lianfang.core.regions.scoping import scope_for
+from lianfang.core.units.models import Unit, UnitProfile
 
+from .announcements import announce_pending
 from .identity import Document, DocumentType, normalise_phone, validate_document
 from .indexes import DOCUMENT_COLUMN, PHONE_COLUMN, document_index, phone_index
-from .models import Person, PersonLink
+from .models import PendingState, Person, PersonLink
 from .names import pinyin_key
+from .selectors import person_list
 
 _DOCUMENT_TYPES = frozenset(DocumentType.values)  # the enum builds a new list on every .values
 _insert_person = PreparedInsert(Person, conflict="document_index")
@@ -128,95 +131,187 @@ def same_content(person: Person, data: PersonData) -> bool:
     )
 
 
-def _link(*, person: Person, actor: Actor, region: Region, department: Department | None, source: str) -> bool:
-    _, created = PersonLink.objects.get_or_create(
-        person=person,
-        region=region,
-        department=department,
-        source=source,
-        defaults={"created_by": actor if getattr(actor, "pk", None) else None},
+@dataclass(frozen=True)
+class Holder:
+    """Whom a registration link shows the person to: a jurisdiction (with the registrant's
+    department, for department staff), or an organisation with its supervising department."""
+
+    region: Region | None
+    department: Department | None = None
+    unit: Unit | None = None
+
+    def link(self, *, actor: Actor, source: str) -> dict[str, Any]:
+        """The link's columns but the person's, as _insert_link.row() takes them."""
+        return {
+            "region_id": self.region.pk if self.region is not None else None,
+            "department_id": self.department.pk if self.department is not None else None,
+            "unit_id": self.unit.pk if self.unit is not None else None,
+            "source": source,
+            "created_by_id": getattr(actor, "pk", None),
+        }
+
+    @property
+    def region_code(self) -> str:
+        return self.region.code if self.region is not None else ""
+
+
+# Roles that register for a jurisdiction; without one, department staff register for their
+# department and an organisation's contact for the organisation.
+_REGION_ROLES = frozenset({Role.COMMANDER, Role.SUBDISTRICT_STAFF, Role.FIELD_WORKER})
+
+
+def registration_holder(actor: Actor, region: Region | None) -> Holder:
+    """Who the actor registers a person for, given the region the person is registered in.
+
+    Staff of a jurisdiction register for it (`region`); department staff for their department
+    (in `region`, so that the department sees whom it registered); an organisation's contact for
+    the organisation, whose link names it and its supervising department (and that department's
+    region), never the community the organisation stands in (see docs/decisions.md).
+    """
+    if not getattr(actor, "is_authenticated", False):  # the console and jobs register where told
+        return Holder(region)
+    grants = scope_for(actor).grants
+    if any(g.role in _REGION_ROLES for g in grants):
+        return Holder(region)
+    department_id = next((g.department_id for g in grants if g.role == Role.DEPARTMENT_STAFF), None)
+    if department_id is not None:
+        return Holder(region, Department.objects.filter(pk=department_id).first())
+    unit_id = next((g.unit_id for g in grants if g.role == Role.UNIT_CONTACT and g.unit_id), None)
+    if unit_id is None:
+        return Holder(region)
+    unit = Unit.objects.get(pk=unit_id)
+    supervision = (
+        UnitProfile.objects.filter(unit_id=unit_id, department__isnull=False)
+        .select_related("department__region")
+        .order_by("pk")
+        .first()
     )
-    return created
+    department = supervision.department if supervision is not None else None
+    return Holder(department.region if department is not None else None, department, unit)
+
+
+def _link(*, person: Person, link: dict[str, Any]) -> bool:
+    """Add the registration link unless the person has it; whether it was added."""
+    columns = {k: v for k, v in link.items() if k != "created_by_id"}
+    if PersonLink.objects.filter(person=person, **columns).exists():
+        return False
+    PersonLink.objects.create(person=person, created_by_id=link["created_by_id"], **columns)
+    return True
 
 
 def person_register(
     *,
     actor: Actor,
     data: PersonData,
-    region: Region,
-    department: Department | None = None,
+    region: Region | None,
     source: str = "registry",
+    holder: Holder | None = None,
 ) -> tuple[Person, str]:
-    """Register a person for a jurisdiction; the same document is the same person.
+    """Register a person; the same document is the same person.
 
-    Returns the person and what happened: "created", "updated" (the registrant may see the person
-    and the row differed), "linked" (known elsewhere: only a registration link is added, and
-    nothing of the other record is shown or changed) or "unchanged".
+    `region` is where the registrant registers them (for an organisation's contact it is ignored:
+    see registration_holder). Returns the person the registrant now holds and what happened:
+    "created" (a new record), "updated" (a record the registrant may see, changed by the row),
+    "linked" (a record the registrant may see, now registered by them too) or "unchanged".
+
+    A document on file where the registrant may not look gets a record of its own holding what
+    they typed, pending until the home jurisdiction joins it to the record on file: the answer is
+    "created", as for a new number, and nothing of the record on file is shown or changed.
     """
+    holder = holder or registration_holder(actor, region)
     scope = scope_for(actor) if getattr(actor, "is_authenticated", False) else None
-    if scope is not None and not (scope.can_write and scope.covers_region(region)):
-        audit_record_refusal(actor=actor, verb="person.register", region_code=region.code)
-        raise PermissionDenied(_("You may not register people in %(region)s.") % {"region": region.name})
+    if scope is not None and not (
+        scope.can_write and (holder.unit is not None or (region is not None and scope.covers_region(region)))
+    ):
+        audit_record_refusal(actor=actor, verb="person.register", region_code=region.code if region else "")
+        name = region.name if region is not None else "-"
+        raise PermissionDenied(_("You may not register people in %(region)s.") % {"region": name})
     # Encrypted and indexed before the transaction, which then holds the write lock only to write.
     person = Person()
     _apply(person, data)
-    link = {  # the registration link's columns, written by _insert_link.row() with the person's id
-        "region_id": region.pk,
-        "department_id": department.pk if department is not None else None,
-        "source": source,
-        "created_by_id": getattr(actor, "pk", None),
-    }
+    link = holder.link(actor=actor, source=source)
     for _attempt in range(2):
         try:
             with transaction.atomic():
-                return _register(actor=actor, data=data, person=person, link=link, region=region, department=department)
+                return _register(actor=actor, data=data, person=person, link=link, region_code=holder.region_code)
         except IntegrityError:
             continue  # another request registered the same document at the same moment: link to it
     raise ValidationError({"document_number": [_("This document is being registered by someone else; try again.")]})
 
 
 def _register(
-    *,
-    actor: Actor,
-    data: PersonData,
-    person: Person,
-    link: dict[str, Any],
-    region: Region,
-    department: Department | None,
+    *, actor: Actor, data: PersonData, person: Person, link: dict[str, Any], region_code: str
 ) -> tuple[Person, str]:
     # Insert first: a new document (the usual case) costs one statement, a known one no error.
     if _insert_person(person):
         _insert_link.row({**link, "person_id": person.pk})
-        audit_record(actor=actor, verb="person.create", target=person, after=snapshot(person), region_code=region.code)
+        audit_record(actor=actor, verb="person.create", target=person, after=snapshot(person), region_code=region_code)
         return person, "created"
-    existing = Person.objects.select_for_update().filter(document_index=data.document_index).order_by().first()
+    existing = (
+        Person.objects.select_for_update()
+        .filter(document_index=data.document_index, on_file__isnull=True)
+        .order_by()
+        .first()
+    )
     if existing is None:  # deleted since the insert met it: start again
         raise IntegrityError("person vanished during registration")
-    # Whether the registrant could already see the person decides if the row may change it;
-    # a registration from elsewhere only adds its link.
-    visible = actor is None or not getattr(actor, "is_authenticated", False) or person_is_visible(actor, existing)
-    linked = _link(person=existing, actor=actor, region=region, department=department, source=link["source"])
-    if visible and not same_content(existing, data):
-        before = snapshot(existing)
-        _apply(existing, data)
-        existing.version += 1
-        existing.save()
-        audit_record(actor=actor, verb="person.update", target=existing, before=before, after=snapshot(existing))
-        return existing, "updated"
+    console = actor is None or not getattr(actor, "is_authenticated", False)
+    if console or person_is_visible(actor, existing):
+        return _register_known(actor=actor, data=data, person=existing, link=link, region_code=region_code)
+    # On file where the registrant may not look: their own pending record, or a new one.
+    own = person_list(actor).filter(on_file=existing).order_by("pk").values_list("pk", flat=True).first()
+    if own is not None:
+        mine = Person.objects.select_for_update().get(pk=own)
+        return _register_known(actor=actor, data=data, person=mine, link=link, region_code=region_code)
+    person.on_file = existing
+    person.pending_state = PendingState.PENDING
+    person.save(force_insert=True)
+    _insert_link.row({**link, "person_id": person.pk})
+    audit_record(actor=actor, verb="person.create", target=person, after=snapshot(person), region_code=region_code)
+    _ask_home(actor, person)
+    return person, "created"
+
+
+def _ask_home(actor: Actor, pending: Person) -> None:
+    """Record, on the record on file, that a registration waits on it; tell its home jurisdiction."""
+    audit_record(actor=actor, verb="person.pending", target=pending.on_file, detail=f"#{pending.pk}")
+    announce_pending(pending)
+
+
+def _register_known(
+    *, actor: Actor, data: PersonData, person: Person, link: dict[str, Any], region_code: str
+) -> tuple[Person, str]:
+    """A record the registrant may see (or their own pending one): link it, and change it to the
+    row's values where they differ."""
+    linked = _link(person=person, link=link)
+    returned = person.pending_state == PendingState.RETURNED
+    if returned or not same_content(person, data):
+        before = snapshot(person)
+        _apply(person, data)
+        if returned:  # registered again after it was returned: ask the home jurisdiction again
+            person.pending_state, person.pending_note = PendingState.PENDING, ""
+        person.version += 1
+        person.save()
+        audit_record(actor=actor, verb="person.update", target=person, before=before, after=snapshot(person))
+        if returned:
+            _ask_home(actor, person)
+        return person, "updated"
     if linked:
-        audit_record(actor=actor, verb="person.link", target=existing, region_code=region.code, detail=link["source"])
-        return existing, "linked"
-    return existing, "unchanged"
+        audit_record(actor=actor, verb="person.link", target=person, region_code=region_code, detail=link["source"])
+        return person, "linked"
+    return person, "unchanged"
 
 
 def person_is_visible(actor: Actor, person: Person) -> bool:
-    from .selectors import person_list
-
     return person_list(actor).filter(pk=person.pk).exists()
 
 
 def person_update(*, actor: Actor, person: Person, data: PersonData, version: int) -> Person:
-    """Change a person the actor may see; `version` is the one the editor read (409 if stale)."""
+    """Change a person the actor may see; `version` is the one the editor read (409 if stale).
+
+    A new document number that is on file where the editor may not look makes the record pending
+    on that one, as a registration would: the editor is told "Saved." either way.
+    """
     if not person_is_visible(actor, person) or not scope_for(actor).can_write:
         audit_record_refusal(actor=actor, verb="person.update", target=person)
         raise PermissionDenied(_("You may not change this person."))
@@ -224,15 +319,40 @@ def person_update(*, actor: Actor, person: Person, data: PersonData, version: in
         current = Person.objects.select_for_update().get(pk=person.pk)
         if current.version != version:
             raise VersionConflict(_("Someone else changed this person since you opened it. Reload and try again."))
-        other = Person.objects.filter(document_index=data.document_index).exclude(pk=person.pk).exists()
-        if other:
+        renumbered = current.document_index != data.document_index
+        if renumbered and current.pending_records.exists():
+            raise ValidationError(
+                {"document_number": [_("Registrations of this record wait for confirmation; settle them first.")]}
+            )
+        on_file = (
+            Person.objects.filter(document_index=data.document_index, on_file__isnull=True)
+            .exclude(pk=current.pk)
+            .first()
+        )
+        if on_file is not None and on_file.pk != current.on_file_id and person_is_visible(actor, on_file):
             raise ValidationError({"document_number": [_("Another person already has this document number.")]})
         before = snapshot(current)
         _apply(current, data)
+        asked = _settle_pending(current, on_file)
         current.version += 1
         current.save()
         audit_record(actor=actor, verb="person.update", target=current, before=before, after=snapshot(current))
+        if asked:
+            _ask_home(actor, current)
     return current
+
+
+def _settle_pending(person: Person, on_file: Person | None) -> bool:
+    """After an edit: the record is on file if its number is free, else pending on the record that
+    holds it (asked again if it had been returned). Whether the home jurisdiction is to be asked."""
+    if on_file is None:
+        person.on_file, person.pending_state, person.pending_note = None, "", ""
+        return False
+    ask = person.on_file_id != on_file.pk or person.pending_state == PendingState.RETURNED
+    person.on_file, person.pending_state = on_file, PendingState.PENDING
+    if ask:
+        person.pending_note = ""
+    return ask
 
 
 def person_reveal(*, actor: Actor, person: Person, field: str, reason: str) -> str:
@@ -258,7 +378,8 @@ def person_reveal(*, actor: Actor, person: Person, field: str, reason: str) -> s
 def person_build(data: PersonData) -> Person:
     """An unsaved Person holding `data` exactly as person_register stores it (encrypted, indexed,
     masked). For bulk imports that insert many new people at once (core.ledgers); they check the
-    registrant's jurisdiction, add the registration link and audit each person themselves."""
+    registrant's jurisdiction, add the registration link (registration_holder) and audit each
+    person themselves."""
     person = Person()
     _apply(person, data)
     return person

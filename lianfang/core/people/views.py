@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from lianfang.core.audit.selectors import record_history
 from lianfang.core.audit.services import audit_record
-from lianfang.core.page_actions import Done, form_action
+from lianfang.core.page_actions import Done, form_action, page_action
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import default_region, regions_in_scope, sole_region
@@ -24,15 +25,14 @@ from lianfang.core.regions.selectors import default_region, regions_in_scope, so
 from .forms import PersonForm, RevealForm
 from .holdings import person_holdings
 from .models import NAME_ORDER, Person
-from .selectors import person_list, person_search
+from .pending import person_confirm, person_return
+from .selectors import pending_confirmer, pending_for_confirmation, pending_rows, person_list, person_search
 from .services import clean_person, person_register, person_reveal, person_update
 
 REGISTRATION_OUTCOMES = {
     "created": gettext_lazy("Registered."),
     "updated": gettext_lazy("This person was already registered; the record was updated."),
-    "linked": gettext_lazy(
-        "This person was already registered elsewhere; your jurisdiction is now linked to the record."
-    ),
+    "linked": gettext_lazy("This person was already in your records; your registration is now linked to the record."),
     "unchanged": gettext_lazy("This person was already registered with the same details."),
 }
 
@@ -121,8 +121,6 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         )
         if person is None:
             region = data.home_region or default_region(request.user)
-            if region is None:
-                raise PermissionDenied
             saved, outcome = person_register(actor=request.user, data=data, region=region, source="registry")
             said: Promise | str = REGISTRATION_OUTCOMES[outcome]
         else:
@@ -134,3 +132,45 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
     done = form_action(request, form, save)
     return done or render(request, "registry/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+def pending_index(request: HttpRequest) -> HttpResponse:
+    """Registrations waiting for the home jurisdiction: what was typed beside the record on file."""
+    if not scope_for(request.user).can_write or not pending_confirmer(request.user):
+        raise PermissionDenied(_("Only the staff of a jurisdiction confirm registrations."))
+    pending = pending_for_confirmation(request.user)
+    page = Paginator(pending.order_by("created_at", "pk"), 20).get_page(request.GET.get("page"))
+    rows = pending_rows(list(page.object_list))
+    return render(request, "registry/pending_list.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_POST
+def pending_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    pending = _pending(request, pk)
+
+    def run() -> str:
+        person_confirm(actor=request.user, pending=pending)
+        return _("Confirmed: joined to the record on file.")
+
+    return page_action(request, back=reverse("people:pending"), run=run)
+
+
+@login_required
+@require_POST
+def pending_return(request: HttpRequest, pk: int) -> HttpResponse:
+    pending = _pending(request, pk)
+
+    def run() -> str:
+        person_return(actor=request.user, pending=pending, reason=request.POST.get("reason", ""))
+        return _("Returned to the registrant.")
+
+    return page_action(request, back=reverse("people:pending"), run=run, labels={"reason": _("reason")})
+
+
+def _pending(request: HttpRequest, pk: int) -> Person:
+    pending = pending_for_confirmation(request.user).filter(pk=pk).first()
+    if pending is None:
+        raise Http404
+    return pending
