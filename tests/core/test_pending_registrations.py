@@ -298,3 +298,65 @@ def test_the_confirmation_page_shows_both_records_and_confirms_from_a_phone(worl
     answer = client.post(reverse("people:pending-return", args=[pending.pk]), {"reason": "号码不符"}, follow=True)
     assert answer.status_code == 200 and "已退回登记人" in answer.content.decode()
     assert Person.objects.get(pk=pending.pk).pending_state == PendingState.RETURNED
+
+
+def _edit_to(staff: Any, world: World, number: str) -> str:
+    """Register a dummy, then change its number to `number`: what the editor is told."""
+    dummy, _ = person_register(
+        actor=staff, data=_typed(number=resident_id(dt.date(1970, 3, 3), serial=77)), region=world.zhongxin
+    )
+    try:
+        person_update(actor=staff, person=dummy, data=_typed(number=number), version=dummy.version)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return "saved"
+
+
+def test_editing_a_number_one_registered_oneself_answers_the_same_whether_it_was_new_or_on_file(
+    world: World,
+) -> None:
+    _on_file(world)
+    staff = _zhongxin_staff(world)
+    person_register(actor=staff, data=_typed(number=NEW), region=world.zhongxin)
+    person_register(actor=staff, data=_typed(number=ON_FILE), region=world.zhongxin)
+    answers = {_edit_to(staff, world, number) for number in (NEW, ON_FILE)}
+    assert len(answers) == 1 and answers != {"saved"}  # both a duplicate of their own record
+
+
+def _minor(serial: int) -> str:
+    return resident_id(dt.date.today() - dt.timedelta(days=365 * 8), serial=serial)
+
+
+def test_a_minors_number_imported_twice_answers_as_any_number_would(world: World) -> None:
+    data = clean_person(name="小明", document_number=_minor(5), home_region=world.jiyuan_a)
+    person_register(actor=CONSOLE, data=data, region=world.jiyuan)
+    staff = _zhongxin_staff(world)
+    reports = {}
+    for number in (_minor(5), _minor(6)):  # on file elsewhere, and new
+        sheet = people_file(["小明", "", number, "", "", ""])
+        reports[number] = [
+            (r.created, r.updated, r.unchanged, r.linked)
+            for r in (
+                ledger_import(actor=staff, kind="people", file=io.BytesIO(sheet), filename="a.xlsx") for _ in range(2)
+            )
+        ]
+    assert reports[_minor(5)] == reports[_minor(6)] == [(1, 0, 0, 0), (0, 0, 1, 0)]
+    assert Person.objects.filter(pending_state=PendingState.PENDING).count() == 1
+    assert not Notification.objects.filter(user=staff).exists()  # never asked to confirm their own
+
+
+def test_a_minors_registration_is_told_to_staff_who_see_minors_or_else_to_the_commander(world: World) -> None:
+    data = clean_person(name="小明", document_number=_minor(5), home_region=world.jiyuan_a)
+    person_register(actor=CONSOLE, data=data, region=world.jiyuan)
+    staff = _zhongxin_staff(world)
+    person_register(actor=staff, data=_typed(number=_minor(5), name="小明"), region=world.zhongxin)
+    assert not Notification.objects.filter(user=world["jiyuan"]).exists()  # jiyuan does not see minors
+    assert Notification.objects.filter(user=world["commander"], link=reverse("people:pending")).exists()
+
+
+def test_a_registration_confirmed_twice_is_refused_the_second_time_with_a_message(world: World) -> None:
+    _on_file(world)
+    pending, _ = person_register(actor=_zhongxin_staff(world), data=_typed(), region=world.zhongxin)
+    person_confirm(actor=world["jiyuan"], pending=pending)
+    with pytest.raises(PermissionDenied):
+        person_confirm(actor=world["jiyuan"], pending=pending)

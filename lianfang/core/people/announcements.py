@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lianfang.core.accounts.actors import Actor, acting_user
+from lianfang.core.accounts.models import User
 from lianfang.core.notices.services import notify
 from lianfang.core.regions.models import Region, Role
 from lianfang.core.regions.selectors import staff_serving
@@ -32,18 +33,25 @@ def confirming_regions(on_file: Person) -> list[Region]:
 
 def announce_pending(pending: Person) -> int:
     """Tell the staff of the home jurisdiction that a registration waits for them."""
+    from .selectors import pending_for_confirmation
+
     on_file = pending.on_file
     assert on_file is not None
-    users: dict[int, object] = {}
+    candidates: dict[int, User] = {}
     for region in confirming_regions(on_file):
         for user in staff_serving(roles=[Role.SUBDISTRICT_STAFF], covering=region):
-            users[user.pk] = user
+            candidates[user.pk] = user
+    # Only those who will find it to confirm (a minor's only the staff who see minors); the
+    # commander, who may confirm any, when nobody in the jurisdiction can.
+    users = [u for u in candidates.values() if pending_for_confirmation(u).filter(pk=pending.pk).exists()]
+    if not users:
+        users = list(staff_serving(roles=[Role.COMMANDER]))
     title = _("A registration waits for your confirmation: %(name)s") % {"name": pending.name}
     body = _("The document number %(number)s was registered elsewhere; it is on file in your jurisdiction.") % {
         "number": pending.document_masked
     }
     key = f"person:{pending.pk}:pending:{pending.version}"
-    return notify(users=users.values(), title=title, body=body, link=reverse("people:pending"), key=key)
+    return notify(users=users, title=title, body=body, link=reverse("people:pending"), key=key)
 
 
 def announce_confirmed(pending: Person, on_file: Person, *, registrants: list[int]) -> int:

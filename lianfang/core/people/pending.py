@@ -45,9 +45,10 @@ def _may_settle(actor: Actor, pending: Person, verb: str) -> None:
 
 
 def _locked(pending: Person) -> Person:
-    """The pending record under lock, still waiting."""
-    current = Person.objects.select_for_update().get(pk=pending.pk)
-    if current.pending_state != PendingState.PENDING:
+    """The pending record under lock, still waiting (settled by someone else at the same moment:
+    refused with a message)."""
+    current = Person.objects.select_for_update().filter(pk=pending.pk).first()
+    if current is None or current.pending_state != PendingState.PENDING:
         raise ValidationError({"pending_state": [_("This registration was settled already.")]})
     return current
 
@@ -61,9 +62,9 @@ def person_confirm(*, actor: Actor, pending: Person) -> Person:
         on_file = Person.objects.select_for_update().get(pk=current.on_file_id)
         registrants = registrants_of(current, actor)
         moved = _join(current, on_file)
-        detail = f"#{current.pk} {current.name} {current.document_masked}; " + ", ".join(
-            f"{label} {count}" for label, count in moved.items()
-        )
+        # The registration by its id only: whoever may read this record's history (its registrants,
+        # from now on) is not told what other registrants typed.
+        detail = f"#{current.pk}; " + ", ".join(f"{label} {count}" for label, count in moved.items())
         audit_record(actor=actor, verb="person.confirm", target=on_file, detail=detail[:500])
         joined = Person(pk=current.pk, name=current.name)
         current.delete()

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
@@ -32,6 +33,7 @@ from .selectors import person_list
 _DOCUMENT_TYPES = frozenset(DocumentType.values)  # the enum builds a new list on every .values
 _insert_person = PreparedInsert(Person, conflict="document_index")
 _insert_link = PreparedInsert(PersonLink)
+_PERSON_FIELDS = tuple(f for f in Person._meta.concrete_fields if not f.primary_key)
 
 
 @dataclass(frozen=True)
@@ -227,10 +229,12 @@ def person_register(
         name = region.name if region is not None else "-"
         raise PermissionDenied(_("You may not register people in %(region)s.") % {"region": name})
     # Encrypted and indexed before the transaction, which then holds the write lock only to write.
-    person = Person()
-    _apply(person, data)
+    built = Person()
+    _apply(built, data)
     link = holder.link(actor=actor, source=source)
     for _attempt in range(2):
+        person = Person(**{f.attname: getattr(built, f.attname) for f in _PERSON_FIELDS})  # a fresh row each try
+        person.home_region = data.home_region  # the region in hand, not looked up again for the answer
         try:
             with transaction.atomic():
                 return _register(actor=actor, data=data, person=person, link=link, region_code=holder.region_code)
@@ -256,10 +260,12 @@ def _register(
     if existing is None:  # deleted since the insert met it: start again
         raise IntegrityError("person vanished during registration")
     console = actor is None or not getattr(actor, "is_authenticated", False)
-    if console or person_is_visible(actor, existing):
-        return _register_known(actor=actor, data=data, person=existing, link=link, region_code=region_code)
+    if console or _holds(actor, existing):
+        return _register_known(
+            actor=actor, data=data, person=existing, link=link, region_code=region_code, may_change=console or None
+        )
     # On file where the registrant may not look: their own pending record, or a new one.
-    own = person_list(actor).filter(on_file=existing).order_by("pk").values_list("pk", flat=True).first()
+    own = _held(actor, Person.objects.filter(on_file=existing)).order_by("pk").values_list("pk", flat=True).first()
     if own is not None:
         mine = Person.objects.select_for_update().get(pk=own)
         return _register_known(actor=actor, data=data, person=mine, link=link, region_code=region_code)
@@ -278,14 +284,37 @@ def _ask_home(actor: Actor, pending: Person) -> None:
     announce_pending(pending)
 
 
+def _held(actor: Actor, people: QuerySet[Person]) -> QuerySet[Person]:
+    """The records among `people` that the registrant holds: in their scope, minors included.
+
+    Whether a registration links to a record or waits on it is decided by this, not by what the
+    registrant may look at (person_list leaves minors out for most roles): a minor whom they
+    registered themselves is theirs, and registering the number again answers as for any number.
+    """
+    return scope_for(actor).filter(people)
+
+
+def _holds(actor: Actor, person: Person) -> bool:
+    return _held(actor, Person.objects.filter(pk=person.pk)).exists()
+
+
 def _register_known(
-    *, actor: Actor, data: PersonData, person: Person, link: dict[str, Any], region_code: str
+    *,
+    actor: Actor,
+    data: PersonData,
+    person: Person,
+    link: dict[str, Any],
+    region_code: str,
+    may_change: bool | None = None,
 ) -> tuple[Person, str]:
-    """A record the registrant may see (or their own pending one): link it, and change it to the
-    row's values where they differ."""
+    """A record the registrant holds (or their own pending one): link it, and change it to the
+    row's values where they differ and the registrant may look at it (a minor only for the roles
+    that see minors)."""
     linked = _link(person=person, link=link)
     returned = person.pending_state == PendingState.RETURNED
-    if returned or not same_content(person, data):
+    if may_change is None:
+        may_change = person_is_visible(actor, person)
+    if returned or (may_change and not same_content(person, data)):
         before = snapshot(person)
         _apply(person, data)
         if returned:  # registered again after it was returned: ask the home jurisdiction again
@@ -324,18 +353,23 @@ def person_update(*, actor: Actor, person: Person, data: PersonData, version: in
             raise ValidationError(
                 {"document_number": [_("Registrations of this record wait for confirmation; settle them first.")]}
             )
-        on_file = (
-            Person.objects.filter(document_index=data.document_index, on_file__isnull=True)
-            .exclude(pk=current.pk)
-            .first()
-        )
-        if on_file is not None and on_file.pk != current.on_file_id and person_is_visible(actor, on_file):
+        # Any record the editor holds with this number, on file or pending, is a duplicate they
+        # may be told of; a record on file out of their sight is not, and makes this one pending.
+        numbered = Person.objects.filter(document_index=data.document_index).exclude(pk=current.pk)
+        if renumbered and _held(actor, numbered).exists():
             raise ValidationError({"document_number": [_("Another person already has this document number.")]})
+        on_file = numbered.filter(on_file__isnull=True).first()
         before = snapshot(current)
         _apply(current, data)
         asked = _settle_pending(current, on_file)
         current.version += 1
-        current.save()
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError as error:  # the number was registered at the same moment
+            raise ValidationError(
+                {"document_number": [_("This document is being registered by someone else; try again.")]}
+            ) from error
         audit_record(actor=actor, verb="person.update", target=current, before=before, after=snapshot(current))
         if asked:
             _ask_home(actor, current)
