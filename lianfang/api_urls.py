@@ -7,6 +7,7 @@ from rest_framework.viewsets import ViewSetMixin
 from lianfang.core.accounts.api import TokenLoginView, TokenLogoutView
 from lianfang.core.audit.api import AuditEventViewSet
 from lianfang.core.cases.api import CaseViewSet
+from lianfang.core.duties.api import DutyViewSet, ExemptionViewSet, SubmissionViewSet
 from lianfang.core.figures.api import FigureListView, FigureRowsView
 from lianfang.core.files.api import FileUploadView
 from lianfang.core.notices.api import NoticeViewSet, NotificationViewSet
@@ -31,6 +32,9 @@ _VIEWSETS: list[tuple[str, type[ViewSetMixin], str]] = [
     ("people", PersonViewSet, "person"),
     ("pending-registrations", PendingRegistrationViewSet, "pending-registration"),
     ("units", UnitViewSet, "unit"),
+    ("duty-submissions", SubmissionViewSet, "duty-submission"),
+    ("duties", DutyViewSet, "duty"),
+    ("duty-exemptions", ExemptionViewSet, "duty-exemption"),
     ("notifications", NotificationViewSet, "notification"),
     ("notices", NoticeViewSet, "notice"),
     ("volunteers", VolunteerViewSet, "volunteer"),

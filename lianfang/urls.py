@@ -23,6 +23,8 @@ urlpatterns = [
     path("enterprises/", include("lianfang.enterprises.urls")),
     path("command/", include("lianfang.command.urls")),
     path("audit/", include("lianfang.core.audit.urls")),
+    path("calendar/", include("lianfang.core.calendar.urls")),
+    path("duties/", include("lianfang.core.duties.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",

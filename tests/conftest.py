@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from lianfang.core.calendar.days import calendar_changed
 from lianfang.core.regions.scoping import clear_scope_cache
 from tests.world import World, build_world
 
@@ -100,10 +101,12 @@ def _audit_checkpoints(settings: Any, tmp_path: Path) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _fresh_scope_cache() -> Iterator[None]:
     # Test databases reuse primary keys after each rollback; a scope cached in one test must not
-    # answer for a different user of the same id in the next.
+    # answer for a different user of the same id in the next, nor one test's calendar in another.
     clear_scope_cache()
+    calendar_changed()
     yield
     clear_scope_cache()
+    calendar_changed()
 
 
 @pytest.fixture(autouse=True)

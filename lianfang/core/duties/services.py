@@ -1,0 +1,384 @@
+"""Writes of the duties engine: the roster, exemptions, events and submissions. Each is checked,
+atomic and audited; a submission is resent safely with its client id."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianfang.core.accounts.actors import Actor, SystemActor, acting_user
+from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
+from lianfang.core.calendar.days import district_calendar
+from lianfang.core.idempotency import stamp, submit_once
+from lianfang.core.regions.models import Department, Region
+from lianfang.core.regions.scoping import scope_for
+
+from .models import DutyEvent, DutyExemption, DutySubject, ExemptionReason, Submission
+from .periods import DISTRICT_TIME, due_at, event_due, period_day
+from .rules import AfterEvent, Duty, get_duty
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _duty(key: Any) -> Duty:
+    duty = get_duty(str(key or ""))
+    if duty is None:
+        raise ValidationError({"duty": [_("Unknown duty.")]})
+    return duty
+
+
+def _may_keep_roster(actor: Actor, region: Region, verb: str) -> None:
+    if isinstance(actor, SystemActor):
+        return
+    scope = scope_for(actor)
+    if not (scope.can_write and scope.covers_region(region)):
+        audit_record_refusal(actor=actor, verb=verb, region_code=region.code)
+        raise PermissionDenied(_("You may not keep the roster of %(region)s.") % {"region": region.name})
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """What a roster row says, but its dates: the subject, its name, where and who answers."""
+
+    subject_type: str
+    subject_id: int
+    name: str
+    region: Region
+    responsible_user: Any = None
+    responsible_unit: Any = None
+    responsible_department: Department | None = None
+
+    def same_as(self, row: DutySubject) -> bool:
+        return (
+            row.name == self.name
+            and row.region_id == self.region.pk
+            and row.responsible_user_id == getattr(self.responsible_user, "pk", None)
+            and row.responsible_unit_id == getattr(self.responsible_unit, "pk", None)
+            and row.responsible_department_id == getattr(self.responsible_department, "pk", None)
+        )
+
+
+def duty_roster_set(*, actor: Actor, duty: str, entry: RosterEntry, from_day: dt.date) -> DutySubject:
+    """Put a subject on a duty's roster from a day, or change its entry from that day (a transfer:
+    the row valid the day before ends then, and a new row starts). Changes nothing if the entry
+    valid that day already says the same."""
+    _duty(duty)
+    _may_keep_roster(actor, entry.region, "duty.roster_set")
+    with transaction.atomic():
+        rows = DutySubject.objects.select_for_update().filter(
+            duty=duty, subject_type=entry.subject_type, subject_id=entry.subject_id
+        )
+        current = (
+            rows.filter(valid_from__lte=from_day)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=from_day))
+            .first()
+        )
+        if current is not None and entry.same_as(current):
+            return current
+        later = rows.filter(valid_from__gt=from_day).order_by("valid_from").first()
+        if current is not None:
+            before = snapshot(current)
+            if current.valid_from == from_day:
+                current.delete()  # replaced on the day it began: no day of it remains
+            else:
+                current.valid_until = from_day - ONE_DAY
+                current.save(update_fields=["valid_until"])
+            audit_record(actor=actor, verb="duty.roster_end", target=current, before=before)
+        row = DutySubject.objects.create(
+            duty=duty,
+            subject_type=entry.subject_type,
+            subject_id=entry.subject_id,
+            name=entry.name[:120],
+            region=entry.region,
+            responsible_user=entry.responsible_user,
+            responsible_unit=entry.responsible_unit,
+            responsible_department=entry.responsible_department,
+            valid_from=from_day,
+            valid_until=later.valid_from - ONE_DAY if later is not None else None,
+        )
+        audit_record(
+            actor=actor, verb="duty.roster_set", target=row, after=snapshot(row), region_code=entry.region.code
+        )
+    return row
+
+
+def duty_roster_end(*, actor: Actor, duty: str, subject_type: str, subject_id: int, last_day: dt.date) -> int:
+    """Take a subject off a duty's roster after `last_day` (it left, closed, moved away)."""
+    with transaction.atomic():
+        rows = DutySubject.objects.select_for_update().filter(
+            duty=duty, subject_type=subject_type, subject_id=subject_id
+        )
+        ended = 0
+        for row in rows.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=last_day)):
+            _may_keep_roster(actor, row.region, "duty.roster_end")
+            before = snapshot(row)
+            if row.valid_from > last_day:
+                row.delete()
+            else:
+                row.valid_until = last_day
+                row.save(update_fields=["valid_until"])
+            audit_record(actor=actor, verb="duty.roster_end", target=row, before=before)
+            ended += 1
+    return ended
+
+
+def _visible_subject(actor: Actor, subject: Any, verb: str) -> DutySubject:
+    """The roster row by id, if the actor may see it and write; refused (and audited) if not."""
+    try:
+        pk = int(subject)
+    except (TypeError, ValueError):
+        raise ValidationError({"subject": [_("Unknown subject.")]}) from None
+    rows = DutySubject.objects.filter(pk=pk)
+    if not isinstance(actor, SystemActor):
+        scope = scope_for(actor)
+        rows = scope.filter(rows) if scope.can_write else rows.none()
+    row = rows.select_related("region").first()
+    if row is None:
+        audit_record_refusal(actor=actor, verb=verb, detail=f"subject {pk}")
+        raise PermissionDenied(_("This subject is not yours to report for."))
+    return row
+
+
+def _exemption_dates(starts_on: Any, ends_on: Any) -> tuple[dt.date, dt.date]:
+    errors: dict[str, list[str]] = {}
+    days: list[dt.date | None] = []
+    for field, value in (("starts_on", starts_on), ("ends_on", ends_on)):
+        try:
+            days.append(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
+        except ValueError:
+            errors[field] = [_("Give the date as YYYY-MM-DD.")]
+            days.append(None)
+    first, last = days
+    if first and last and last < first:
+        errors["ends_on"] = [_("The last day comes before the first.")]
+    if first and last and (last - first).days > 366:
+        errors["ends_on"] = [_("An exemption lasts a year at most; give another one after it.")]
+    if errors:
+        raise ValidationError(errors)
+    assert first is not None and last is not None
+    return first, last
+
+
+def duty_exempt(
+    *, actor: Actor, subject: Any, starts_on: Any, ends_on: Any, reason: Any, note: Any = ""
+) -> DutyExemption:
+    """Exempt a subject from its duty for a span of days, with the reason (请假, 歇业, 转学, 住院)."""
+    row = _visible_subject(actor, subject, "duty.exempt")
+    first, last = _exemption_dates(starts_on, ends_on)
+    if reason not in ExemptionReason.values:
+        raise ValidationError({"reason": [_("Choose the reason.")]})
+    clean_note = " ".join(str(note or "").split())
+    if len(clean_note) > 200:
+        raise ValidationError({"note": [_("At most %(limit)d characters.") % {"limit": 200}]})
+    with transaction.atomic():
+        exemption = DutyExemption.objects.create(
+            duty=row.duty,
+            subject_type=row.subject_type,
+            subject_id=row.subject_id,
+            region=row.region,
+            starts_on=first,
+            ends_on=last,
+            reason=str(reason),
+            note=clean_note,
+            created_by=acting_user(actor),
+        )
+        audit_record(actor=actor, verb="duty.exempt", target=exemption, after=snapshot(exemption))
+    return exemption
+
+
+def is_exempt(row: DutySubject, day: dt.date) -> bool:
+    return DutyExemption.objects.filter(
+        duty=row.duty, subject_type=row.subject_type, subject_id=row.subject_id, starts_on__lte=day, ends_on__gte=day
+    ).exists()
+
+
+def duty_event_record(*, actor: Actor, subject: Any, occurred_at: dt.datetime, note: Any = "") -> DutyEvent:
+    """Record an event that calls for one report after it; its due time follows the rule."""
+    row = _visible_subject(actor, subject, "duty.event")
+    duty = _duty(row.duty)
+    if not isinstance(duty.cadence, AfterEvent):
+        raise ValidationError({"duty": [_("This duty is not owed after events.")]})
+    with transaction.atomic():
+        event = DutyEvent.objects.create(
+            duty=row.duty,
+            subject=row,
+            occurred_at=occurred_at,
+            due_at=event_due(duty.cadence, occurred_at, district_calendar()),
+            note=" ".join(str(note or "").split())[:200],
+            created_by=acting_user(actor),
+        )
+        audit_record(actor=actor, verb="duty.event", target=event, after=snapshot(event))
+    return event
+
+
+@dataclass(frozen=True)
+class Period:
+    day: dt.date
+    session: str
+    event: DutyEvent | None
+    due: dt.datetime
+
+
+def _period(duty: Duty, row: DutySubject, day: Any, session: Any, event: Any) -> Period:
+    """The obligation a submission fulfils; refused where the rule or the roster expects none."""
+    if isinstance(duty.cadence, AfterEvent):
+        found = None
+        if str(event or "").isdigit():
+            found = DutyEvent.objects.select_related("subject").filter(pk=int(str(event)), duty=duty.key).first()
+        if found is None or (found.subject.subject_type, found.subject.subject_id) != (
+            row.subject_type,
+            row.subject_id,
+        ):
+            raise ValidationError({"event": [_("No such event calls for a report from this subject.")]})
+        return Period(found.due_at.astimezone(DISTRICT_TIME).date(), "", found, found.due_at)
+    try:
+        date = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+    except ValueError:
+        raise ValidationError({"day": [_("Give the date as YYYY-MM-DD.")]}) from None
+    calendar = district_calendar()
+    named = period_day(duty, date, calendar)
+    if named is None:
+        raise ValidationError({"day": [_("Nothing is owed on this day (a holiday or a day off).")]})
+    key = str(session or "")
+    due = due_at(duty, named, key, calendar)
+    if due is None:
+        raise ValidationError({"session": [_("This duty has no such session.")]})
+    if row.valid_from > named or (row.valid_until is not None and row.valid_until < named):
+        raise ValidationError({"day": [_("The subject was not on the roster that day.")]})
+    if is_exempt(row, named):
+        raise ValidationError({"day": [_("The subject is exempt that day: nothing is owed.")]})
+    return Period(named, key, None, due)
+
+
+def duty_submit(
+    *,
+    actor: Actor,
+    subject: Any,
+    day: Any = None,
+    session: Any = "",
+    event: Any = None,
+    zero_report: bool = False,
+    content: Any = None,
+    client_id: uuid.UUID | None = None,
+) -> tuple[Submission, bool]:
+    """Submit a subject's report for one obligation; returns it and whether this call wrote it.
+
+    The same client id with the same content returns the first submission; with other content it
+    is a conflict (409). A second submission for the same obligation is a correction: the earlier
+    version stays, no longer current, and the lateness stays the first one's.
+    """
+    row = _visible_subject(actor, subject, "duty.submit")
+    duty = _duty(row.duty)
+    if content is not None and not isinstance(content, dict):
+        raise ValidationError({"content": [_("The content is a set of named values.")]})
+    clean = duty.content(content or {})
+    period = _period(duty, row, day, session, event)
+    payload = {
+        "subject": row.pk,
+        "day": period.day.isoformat(),
+        "session": period.session,
+        "event": period.event.pk if period.event else None,
+        "zero_report": bool(zero_report),
+        "content": clean,
+    }
+
+    def create() -> Submission:
+        return _write(
+            actor=actor,
+            row=row,
+            period=period,
+            zero_report=bool(zero_report),
+            content=clean,
+            stamp_with=(client_id, payload),
+        )
+
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return submit_once(Submission, client_id=client_id, content=payload, create=create)
+        except IntegrityError:
+            continue  # another version of the same obligation arrived at the same moment: correct it
+    raise ValidationError({"day": [_("This report is being submitted by someone else; try again.")]})
+
+
+def _write(
+    *,
+    actor: Actor,
+    row: DutySubject,
+    period: Period,
+    zero_report: bool,
+    content: dict[str, Any],
+    stamp_with: tuple[uuid.UUID | None, dict[str, Any]],
+) -> Submission:
+    now = timezone.now()
+    current = Submission.objects.select_for_update().filter(is_current=True, subject=row)
+    current = (
+        current.filter(event=period.event)
+        if period.event
+        else current.filter(event__isnull=True, day=period.day, session=period.session)
+    )
+    earlier = current.first()
+    submission = Submission(
+        duty=row.duty,
+        subject=row,
+        region_id=row.region_id,
+        day=period.day,
+        session=period.session,
+        event=period.event,
+        zero_report=zero_report,
+        content=content,
+        submitted_by=acting_user(actor),
+        submitted_at=earlier.submitted_at if earlier else now,
+        recorded_at=now,
+        late=earlier.late if earlier else now > period.due,
+        version=earlier.version + 1 if earlier else 1,
+    )
+    stamp(submission, client_id=stamp_with[0], content=stamp_with[1])
+    if earlier is not None:
+        Submission.objects.filter(pk=earlier.pk).update(is_current=False)
+    submission.save(force_insert=True)
+    verb = "duty.correct" if earlier is not None else "duty.submit"
+    audit_record(
+        actor=actor,
+        verb=verb,
+        target=submission,
+        before=snapshot(earlier, ["zero_report", "content"]) if earlier else None,
+        after=snapshot(submission, ["day", "session", "zero_report", "content", "late"]),
+        region_code=row.region.code,
+    )
+    return submission
+
+
+def duty_remind(*, actor: Actor, subject: Any, day: Any, session: Any = "") -> int:
+    """Remind the responsible party of one missing obligation now (from the missing list); at
+    most once an hour for each. Returns how many people were told."""
+    from .reminders import remind_now
+    from .selectors import missing
+
+    row = _visible_subject(actor, subject, "duty.remind")
+    duty = _duty(row.duty)
+    try:
+        date = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+    except ValueError:
+        raise ValidationError({"day": [_("Give the date as YYYY-MM-DD.")]}) from None
+    items = [
+        m
+        for m in missing(actor, duty, date)
+        if m.subject.pk == row.pk and (m.event is not None or m.session == str(session or ""))
+    ]
+    if not items:
+        raise ValidationError({"subject": [_("Nothing of this subject is missing for that day.")]})
+    with transaction.atomic():
+        told = remind_now(items, duty, day=date, at=timezone.localtime())
+        audit_record(
+            actor=actor, verb="duty.remind", target=row, detail=f"{date} {session}", region_code=row.region.code
+        )
+    return told
