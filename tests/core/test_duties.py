@@ -220,7 +220,7 @@ def test_bad_submissions_are_refused_with_the_field_named_and_nothing_written(we
     a, b, c = week.rows["一班"], week.rows["二班"], week.rows["三班"]
     teacher = week.world["worker"]
     before = Submission.objects.count()
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         (dict(subject=a.pk, day=D(2022, 1, 31), session="morning"), "day"),  # a holiday
         (dict(subject=b.pk, day=D(2022, 1, 28), session="morning"), "day"),  # exempt
         (dict(subject=a.pk, day=D(2022, 1, 28), session="evening"), "session"),
