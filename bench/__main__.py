@@ -13,6 +13,8 @@ BENCHMARKS = {
     "people-import": "bench.people_import",
     "case-create": "bench.case_create",
     "my-work": "bench.my_work",
+    "checkin-submit": "bench.checkin_submit",
+    "completeness-day": "bench.completeness_day",
 }
 
 

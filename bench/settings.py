@@ -12,3 +12,5 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 ROOT_URLCONF = "bench.urls"
+# This package as an app: its duties.py declares the duty the duties benchmarks measure.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

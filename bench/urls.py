@@ -38,6 +38,26 @@ def baseline_insert(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"id": row_id}, status=201)
 
 
+_json_table_ready = False
+
+
+@csrf_exempt
+def baseline_insert_json(request: HttpRequest) -> HttpResponse:
+    # A bare insert of a JSON submission as it came: parse it, write one row, answer its id.
+    # No auth, no scope, no validation, no idempotency, no audit.
+    global _json_table_ready
+    data = json.loads(request.body)
+    with connection.cursor() as cursor:
+        with _table_lock:
+            if not _json_table_ready:
+                key = "SERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY"
+                cursor.execute(f"CREATE TABLE IF NOT EXISTS bench_submission (id {key}, body TEXT)")
+                _json_table_ready = True
+        cursor.execute("INSERT INTO bench_submission (body) VALUES (%s) RETURNING id", [json.dumps(data)])
+        row_id = cursor.fetchone()[0]
+    return JsonResponse({"id": row_id}, status=201)
+
+
 MY_WORK_WHERE = """
     FROM cases_case c
     JOIN regions_region r ON r.id = c.region_id
@@ -88,10 +108,59 @@ def baseline_my_work(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"count": count, "results": rows})
 
 
+COMPLETENESS_VALID = """
+    s.duty = %(duty)s AND s.valid_from <= %(day)s AND (s.valid_until IS NULL OR s.valid_until >= %(day)s)
+"""
+COMPLETENESS_EXEMPT = """
+    EXISTS (SELECT 1 FROM duties_dutyexemption e WHERE e.duty = s.duty AND e.subject_type = s.subject_type
+            AND e.subject_id = s.subject_id AND e.starts_on <= %(day)s AND e.ends_on >= %(day)s)
+"""
+
+
+def baseline_completeness(request: HttpRequest) -> HttpResponse:
+    # One day's completeness by subdistrict and its missing list as hand-written SQL: the roster
+    # valid that day without the exempt, the current submissions by lateness, and the roster rows
+    # without a submission; no authentication, scoping, rules or calendar.
+    params = {"duty": request.GET["duty"], "day": request.GET["day"], "session": request.GET["session"]}
+    totals = {"expected": 0, "on_time": 0, "late": 0, "missing": 0, "exempt": 0}
+    by_region: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT substr(r.code, 1, 9), " + COMPLETENESS_EXEMPT + ", COUNT(*) FROM duties_dutysubject s"
+            " JOIN regions_region r ON r.id = s.region_id WHERE " + COMPLETENESS_VALID + " GROUP BY 1, 2",
+            params,
+        )
+        for subdistrict, exempt, n in cursor.fetchall():
+            if exempt:
+                totals["exempt"] += n
+            else:
+                totals["expected"] += n
+                by_region[subdistrict.ljust(12, "0")] = by_region.get(subdistrict.ljust(12, "0"), 0) + n
+        cursor.execute(
+            "SELECT late, COUNT(*) FROM duties_submission WHERE duty = %(duty)s AND day = %(day)s"
+            " AND session = %(session)s AND is_current AND event_id IS NULL GROUP BY late",
+            params,
+        )
+        for late, n in cursor.fetchall():
+            totals["late" if late else "on_time"] += n
+        cursor.execute(
+            "SELECT s.id, s.name, r.code, r.name FROM duties_dutysubject s JOIN regions_region r ON r.id = s.region_id"
+            " WHERE " + COMPLETENESS_VALID + " AND NOT " + COMPLETENESS_EXEMPT + " AND NOT EXISTS (SELECT 1 FROM"
+            " duties_submission x WHERE x.subject_id = s.id AND x.day = %(day)s AND x.session = %(session)s"
+            " AND x.is_current AND x.event_id IS NULL) ORDER BY r.code, s.name, s.id",
+            params,
+        )
+        missing = [{"subject": i, "name": n, "region": c, "region_name": rn} for i, n, c, rn in cursor.fetchall()]
+    totals["missing"] = len(missing)
+    return JsonResponse({"total": totals, "by_region": by_region, "missing": missing})
+
+
 urlpatterns = [
+    path("bench/completeness-sql/", baseline_completeness, name="bench-completeness-sql"),
     path("bench/my-work-sql/", baseline_my_work, name="bench-my-work-sql"),
     path("bench/baseline/", baseline, name="bench-baseline"),
     path("bench/insert/", baseline_insert, name="bench-insert"),
+    path("bench/insert-json/", baseline_insert_json, name="bench-insert-json"),
     *lianfang_urls.urlpatterns,
 ]
 handler403 = lianfang_urls.handler403

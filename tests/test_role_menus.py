@@ -23,15 +23,17 @@ STAFF_WORK = ["/cases/mine/", "/cases/reported/", "/cases/", "/cases/new/", "/no
 # What each demo account must reach from its menus (README: "The demo").
 MUST_REACH = {
     "zhihui": [*STAFF_WORK, "/enterprises/", "/volunteers/", "/registry/people/", "/registry/units/",
-               "/registry/ledgers/", "/command/figures/", "/audit/"],
+               "/registry/ledgers/", "/command/figures/", "/audit/", "/calendar/epidemic/",
+               "/registry/people/pending/"],
     "shijian": [*STAFF_WORK, "/registry/units/", "/command/figures/"],
     "jiwei": [*STAFF_WORK, "/registry/units/", "/command/figures/"],
     "zhongxin": [*STAFF_WORK, "/volunteers/", "/registry/people/", "/registry/units/", "/command/figures/"],
-    "gongye": [*STAFF_WORK, "/enterprises/", "/volunteers/", "/registry/people/", "/command/figures/"],
+    "gongye": [*STAFF_WORK, "/enterprises/", "/volunteers/", "/registry/people/", "/command/figures/",
+               "/registry/people/pending/"],
     "hecha": [*STAFF_WORK, "/registry/people/", "/registry/units/", "/registry/ledgers/"],
     "wangge": ["/cases/mine/", "/cases/reported/", "/cases/new/", "/volunteers/", "/registry/people/", "/notices/"],
     "shenji": ["/audit/", "/cases/", "/command/figures/"],
-    "admin": ["/admin/", "/registry/ledgers/"],
+    "admin": ["/admin/", "/registry/ledgers/", "/calendar/"],
     "dns": ["/cases/mine/", "/notices/", "unit:丹尼斯"],
     "qiye": ["/cases/mine/", "/cases/reported/", "/enterprises/", "/volunteers/", "/notices/", "unit:上街机械厂"],
 }  # fmt: skip
@@ -39,8 +41,8 @@ MUST_REACH = {
 NEVER = {
     "dns": ["/command/figures/", "/registry/people/", "/registry/ledgers/", "/cases/new/", "/enterprises/", "/audit/"],
     "qiye": ["/command/figures/", "/registry/people/", "/registry/ledgers/", "/cases/new/", "/audit/"],
-    "admin": ["/cases/", "/cases/mine/", "/registry/people/", "/command/figures/", "/notices/"],
-    "wangge": ["/audit/", "/registry/ledgers/", "/command/figures/"],
+    "admin": ["/cases/", "/cases/mine/", "/registry/people/", "/command/figures/", "/notices/", "/calendar/epidemic/"],
+    "wangge": ["/audit/", "/registry/ledgers/", "/command/figures/", "/registry/people/pending/", "/calendar/"],
     "shenji": ["/cases/new/", "/registry/ledgers/"],
 }
 MENU = re.compile(r'data-testid="main-nav">(.*?)</ul>', re.S)

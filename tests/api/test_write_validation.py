@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from lianfang.core.cases.api import CaseReportSerializer
 from lianfang.core.cases.models import Case
+from lianfang.core.duties.api import SubmissionSerializer
 from lianfang.core.people.api import PersonWriteSerializer
 from tests.ids import resident_id
 from tests.world import World
@@ -214,10 +215,22 @@ PEOPLE_HINTS = {
 }
 
 
+SUBMISSION_HINTS = {
+    "subject": st.one_of(st.integers(-2, 2**64), st.sampled_from(["7", 7.0, 7.5, True])),
+    "zero_report": st.sampled_from([True, False, "true", "1", 0, "yes", None]),
+    "content": st.one_of(_json, st.dictionaries(st.text(max_size=5), _json, max_size=3)),
+    "client_id": st.one_of(st.uuids().map(str), st.integers(0, 9)),
+}
+
+
 @pytest.mark.parametrize(
     ("flat", "hints"),
-    [(CaseReportSerializer, CASE_HINTS), (PersonWriteSerializer, PEOPLE_HINTS)],
-    ids=["case", "person"],
+    [
+        (CaseReportSerializer, CASE_HINTS),
+        (PersonWriteSerializer, PEOPLE_HINTS),
+        (SubmissionSerializer, SUBMISSION_HINTS),
+    ],
+    ids=["case", "person", "duty-submission"],
 )
 def test_a_flat_serializer_decides_every_generated_body_as_a_plain_serializer_does(
     world: World, flat: type[Any], hints: dict[str, Any]

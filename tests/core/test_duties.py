@@ -196,7 +196,7 @@ def test_a_correction_keeps_the_first_version_and_its_lateness_and_counts_once(
 
 def test_the_missing_list_of_a_day_names_each_missing_session_with_its_region(week: Week) -> None:
     found = missing(week.world["commander"], CHECKS, D(2022, 1, 30), now=at(D(2022, 3, 1), 0))
-    assert sorted((m.subject.name, m.session, m.subject.region.name) for m in found) == [
+    assert sorted((m.name, m.session, m.region_name) for m in found) == [
         ("三班", "noon", "中心路社区"),
         ("二班", "noon", "济源路社区"),
         ("四班", "morning", "中心路社区"),
@@ -205,7 +205,7 @@ def test_the_missing_list_of_a_day_names_each_missing_session_with_its_region(we
     assert missing(week.world["commander"], CHECKS, D(2022, 1, 31), now=at(D(2022, 3, 1), 0)) == []  # a holiday
     # Before the noon check's due time only the morning's count as missing; the rest wait.
     early = missing(week.world["commander"], CHECKS, D(2022, 1, 30), now=at(D(2022, 1, 30), 9))
-    assert sorted(m.subject.name for m in early) == ["四班"]
+    assert sorted(m.name for m in early) == ["四班"]
     day = completeness(week.world["commander"], CHECKS, D(2022, 1, 30), D(2022, 1, 30), now=at(D(2022, 1, 30), 9))
     assert (day.total.expected, day.total.waiting, day.total.missing) == (8, 3, 1)
 
@@ -279,7 +279,9 @@ def test_an_event_obligation_falls_due_on_the_fifth_working_day_across_the_holid
     event = duty_event_record(actor=week.world["worker"], subject=row.pk, occurred_at=at(D(2022, 1, 27), 10))
     # 28 (1), 29 (2, 调休), 30 (3, 调休), the holiday to 6 February, 7 (4), 8 (5).
     assert event.due_at.astimezone(SHANGHAI) == at(D(2022, 2, 8), 23, 59)
-    assert [m.event for m in missing(week.world["worker"], RELIEF, D(2022, 2, 8), now=at(D(2022, 2, 9), 0))] == [event]
+    assert [m.event_id for m in missing(week.world["worker"], RELIEF, D(2022, 2, 8), now=at(D(2022, 2, 9), 0))] == [
+        event.pk
+    ]
     monkeypatch.setattr(timezone, "now", lambda: at(D(2022, 2, 8), 20))
     duty_submit(actor=week.world["worker"], subject=row.pk, event=event.pk)
     monkeypatch.undo()
@@ -360,3 +362,25 @@ def test_the_api_submits_lists_completeness_and_the_missing_list(week: Week) -> 
     listed = api.get(f"/api/v1/duties/{CHECKS.key}/missing/?day=2022-01-30").json()
     assert sorted((m["name"], m["session"]) for m in listed) == [("四班", "morning"), ("四班", "noon")]
     assert api.get("/api/v1/duties/test.unknown/missing/").status_code == 404
+
+
+def test_completeness_is_a_figure_with_a_drill_down_to_the_missing_and_their_teachers(week: Week) -> None:
+    from lianfang.core.duties.figures import completeness_figure
+    from lianfang.core.figures.registry import Period, registry
+    from lianfang.core.figures.selectors import figure_drill_down
+    from lianfang.core.regions.scoping import scope_for
+
+    figure = registry.register(
+        completeness_figure(CHECKS, key="test.checks_completeness", label="晨午检完成率", practice="test")
+    )
+    try:
+        scope = scope_for(week.world["commander"])
+        value = figure.compute(Period(D(2022, 1, 27), D(2022, 2, 1)), week.world.district, scope)
+        assert (str(value.value), value.numerator, value.denominator) == ("60.7", 17, 28)
+        drill = figure_drill_down(
+            scope=scope, key=figure.key, period=Period(D(2022, 1, 30), D(2022, 1, 30)), region=week.world.district
+        )
+        assert drill is not None
+        assert sorted(row[0] for row in drill.table(drill.rows)) == ["三班", "二班", "四班"]
+    finally:
+        registry.figures.pop(figure.key)

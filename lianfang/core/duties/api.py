@@ -20,6 +20,7 @@ from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.api.fields import ClientIdField
 from lianfang.core.api.params import day as day_param
 from lianfang.core.api.params import refusal, region_prefix
+from lianfang.core.api.serializers import FlatSerializer
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import scope_for
 
@@ -101,26 +102,27 @@ class MissingSerializer(serializers.Serializer):
     responsible = serializers.CharField()
 
 
-def responsible_name(item: Missing) -> str:
-    s = item.subject
-    names = [str(x) for x in (s.responsible_unit, s.responsible_department) if x is not None]
-    if s.responsible_user is not None:
-        names.append(s.responsible_user.full_name or s.responsible_user.get_username())
-    return "、".join(names)
-
-
-def missing_data(item: Missing) -> dict[str, Any]:
-    return {
-        "subject": item.subject.pk,
-        "name": item.subject.name,
-        "region": item.subject.region.code,
-        "region_name": item.subject.region.name,
-        "day": item.day.isoformat(),
-        "session": item.session,
-        "event": item.event.pk if item.event else None,
-        "due": timezone.localtime(item.due).isoformat(),
-        "responsible": responsible_name(item),
-    }
+def missing_data(items: list[Missing]) -> list[dict[str, Any]]:
+    dues: dict[dt.datetime, str] = {}  # rows share a handful of due times: each written once
+    out = []
+    for item in items:
+        due = dues.get(item.due)
+        if due is None:
+            due = dues[item.due] = timezone.localtime(item.due).isoformat()
+        out.append(
+            {
+                "subject": item.subject_id,
+                "name": item.name,
+                "region": item.region_code,
+                "region_name": item.region_name,
+                "day": item.day.isoformat(),
+                "session": item.session,
+                "event": item.event_id,
+                "due": due,
+                "responsible": item.responsible,
+            }
+        )
+    return out
 
 
 class RemindSerializer(serializers.Serializer):
@@ -207,7 +209,7 @@ class DutyViewSet(viewsets.ViewSet):
         """What is due and not submitted now, by region and responsible party."""
         duty = self._duty(key)
         when = day_param(request.query_params, "day") or timezone.localdate()
-        return Response([missing_data(m) for m in missing(request.user, duty, when, region=_region(request))])
+        return Response(missing_data(missing(request.user, duty, when, region=_region(request))))
 
     @extend_schema(
         request=RemindSerializer,
@@ -223,7 +225,7 @@ class DutyViewSet(viewsets.ViewSet):
         return Response({"told": told})
 
 
-class SubmissionSerializer(serializers.Serializer):
+class SubmissionSerializer(FlatSerializer):
     id = serializers.IntegerField(read_only=True)
     duty = serializers.CharField(read_only=True)
     subject = serializers.IntegerField(help_text="The roster entry (from the missing list or the roster).")

@@ -23,7 +23,6 @@ from lianfang.core.regions.models import Membership, Region, Role
 from lianfang.core.regions.scoping import Scope
 from lianfang.core.regions.selectors import staff_serving
 
-from .models import DutySubject
 from .periods import DISTRICT_TIME
 from .rules import Duty, all_duties
 from .selectors import Missing, missing
@@ -33,12 +32,13 @@ from .selectors import Missing, missing
 LOOKBACK = dt.timedelta(hours=12)
 
 
-def responsible_users(subjects: list[DutySubject], day: dt.date) -> dict[int, list[User]]:
-    """The staff accounts answering for each roster row: its responsible person, the contacts of
-    its responsible organisation, the staff of its responsible office (three queries at most)."""
-    unit_ids = {s.responsible_unit_id for s in subjects if s.responsible_unit_id}
-    department_ids = {s.responsible_department_id for s in subjects if s.responsible_department_id}
-    user_ids = {s.responsible_user_id for s in subjects if s.responsible_user_id}
+def responsible_users(items: list[Missing], day: dt.date) -> dict[int, list[User]]:
+    """The staff accounts answering for each missing row (by roster row id): its responsible person,
+    the contacts of its responsible organisation, the staff of its responsible office (three
+    queries at most)."""
+    unit_ids = {s.responsible_unit_id for s in items if s.responsible_unit_id}
+    department_ids = {s.responsible_department_id for s in items if s.responsible_department_id}
+    user_ids = {s.responsible_user_id for s in items if s.responsible_user_id}
     memberships = Membership.objects.active_on(day).filter(user__is_active=True).select_related("user")
     by_unit: dict[int, list[User]] = defaultdict(list)
     by_department: dict[int, list[User]] = defaultdict(list)
@@ -52,13 +52,13 @@ def responsible_users(subjects: list[DutySubject], day: dt.date) -> dict[int, li
     if user_ids:  # a person answers only while they hold a membership: staff, not a private account
         staff = {m.user_id: m.user for m in memberships.filter(user_id__in=user_ids)}
     out: dict[int, list[User]] = {}
-    for s in subjects:
+    for s in items:
         users = list(by_unit.get(s.responsible_unit_id or 0, [])) + list(
             by_department.get(s.responsible_department_id or 0, [])
         )
         if s.responsible_user_id in staff:
             users.append(staff[s.responsible_user_id])
-        out[s.pk] = users
+        out[s.subject_id] = users
     return out
 
 
@@ -73,18 +73,18 @@ def _link(duty: Duty, day: dt.date) -> str:
 
 def remind_missing(items: list[Missing], duty: Duty, *, step: str, day: dt.date) -> int:
     """Tell the responsible party of each missing obligation, once per step."""
-    people = responsible_users([m.subject for m in items], day)
+    people = responsible_users(items, day)
     sent = 0
     for item in items:
         title = _("Not yet submitted: %(duty)s, %(subject)s") % {
             "duty": _label(duty, item.session),
-            "subject": item.subject.name,
+            "subject": item.name,
         }
         body = _("Due at %(due)s.") % {"due": item.due.astimezone(DISTRICT_TIME).strftime("%m-%d %H:%M")}
-        period = f"e{item.event.pk}" if item.event else f"{item.day:%Y%m%d}:{item.session}"
-        key = f"duty:{duty.key}:{item.subject.pk}:{period}:{step}"
+        period = f"e{item.event_id}" if item.event_id else f"{item.day:%Y%m%d}:{item.session}"
+        key = f"duty:{duty.key}:{item.subject_id}:{period}:{step}"
         sent += notify(
-            users=people.get(item.subject.pk, []), title=title, body=body, link=_link(duty, item.day), key=key
+            users=people.get(item.subject_id, []), title=title, body=body, link=_link(duty, item.day), key=key
         )
     return sent
 
@@ -94,11 +94,12 @@ def _escalate(items: list[Missing], duty: Duty, *, day: dt.date) -> int:
     supervisors_of: dict[int, list[User]] = {}
     counts: dict[tuple[int, str], int] = defaultdict(int)
     users: dict[int, User] = {}
+    regions = Region.objects.in_bulk({item.region_id for item in items})
     for item in items:
-        region: Region = item.subject.region
-        if region.pk not in supervisors_of:
-            supervisors_of[region.pk] = list(staff_serving(roles=duty.supervisor_roles, covering=region))
-        for user in supervisors_of[region.pk]:
+        if item.region_id not in supervisors_of:
+            covering = regions[item.region_id]
+            supervisors_of[item.region_id] = list(staff_serving(roles=duty.supervisor_roles, covering=covering))
+        for user in supervisors_of[item.region_id]:
             users[user.pk] = user
             counts[(user.pk, item.session)] += 1
     sent = 0

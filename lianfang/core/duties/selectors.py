@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from lianfang.core.calendar.days import ONE_DAY, district_calendar
@@ -136,7 +136,7 @@ def completeness(
     if isinstance(duty.cadence, AfterEvent):
         per_region = _event_counts(duty, rows, start, end, now)
     else:
-        per_region = _period_counts(duty, rows, start, end, now)
+        per_region = _period_counts(user, duty, rows, start, end, now, region)
     children, codes = _children(region)
     by_child: dict[int, Counts] = {child.pk: Counts() for child in children}
     for region_id, counts in per_region.items():
@@ -163,8 +163,42 @@ def _children(region: Region | None) -> tuple[list[Region], dict[int, str]]:
     return children, codes
 
 
+# A submission counts through the roster row it was made for, scoped as the roster is.
+_SUBMISSION_SCOPE = {
+    "region": "region",  # the row's region, copied: rows never change region
+    "department": "subject__responsible_department",
+    "unit": "subject__responsible_unit",
+    "assignee": "subject__responsible_user",
+}
+
+
+def _counted_submissions(
+    user: Any, duty: Duty, start: dt.date, end: dt.date, region: Region | None
+) -> QuerySet[Submission]:
+    """Current submissions of the period for roster rows that were valid on their day and that the
+    user may see: a join on the row, not a subquery of the whole roster."""
+    found = Submission.objects.filter(
+        duty=duty.key,
+        is_current=True,
+        event__isnull=True,
+        day__gte=start,
+        day__lte=end,
+        subject__valid_from__lte=F("day"),
+    ).filter(Q(subject__valid_until__isnull=True) | Q(subject__valid_until__gte=F("day")))
+    if region is not None:
+        found = found.filter(region__code__startswith=region.prefix)
+    scope = user if isinstance(user, Scope) else scope_for(user)
+    return scope.filter(found, _SUBMISSION_SCOPE)
+
+
 def _period_counts(
-    duty: Duty, rows: QuerySet[DutySubject], start: dt.date, end: dt.date, now: dt.datetime
+    user: Any,
+    duty: Duty,
+    rows: QuerySet[DutySubject],
+    start: dt.date,
+    end: dt.date,
+    now: dt.datetime,
+    region: Region | None,
 ) -> dict[int, Counts]:
     calendar = district_calendar()
     pairs = _Pairs(dues(duty, start, end, calendar), now)
@@ -180,10 +214,9 @@ def _period_counts(
         counts[region_id].expected -= total
         counts[region_id].waiting -= waiting
         counts[region_id].exempt += total
-    submissions = Submission.objects.filter(
-        duty=duty.key, is_current=True, event__isnull=True, day__gte=start, day__lte=end, subject__in=rows.values("pk")
+    submissions = _counted_submissions(user, duty, start, end, region).filter(
+        day__in=pairs.days, session__in=[s.key for s in duty.sessions]
     )
-    submissions = submissions.filter(day__in=pairs.days, session__in=[s.key for s in duty.sessions])
     for group in submissions.order_by().values("region_id", "late").annotate(n=Count("id")):
         target = counts[group["region_id"]]
         if group["late"]:
@@ -196,7 +229,7 @@ def _period_counts(
             early |= Q(day=day, session=session)
         for group in submissions.filter(early).order_by().values("region_id").annotate(n=Count("id")):
             counts[group["region_id"]].waiting -= group["n"]
-    for region_id, late in exempt.submitted(submissions):  # a report kept from before an exemption
+    for region_id, late in exempt.submitted(duty, start, end):  # a report kept from before an exemption
         target = counts[region_id]
         if late:
             target.late -= 1
@@ -210,13 +243,19 @@ class _Exempt:
     per_region: dict[int, tuple[int, int]]
     spans: dict[int, list[tuple[dt.date, dt.date]]]  # roster row id -> exempt spans inside it
 
-    def submitted(self, submissions: QuerySet[Submission]) -> Iterable[tuple[int, bool]]:
-        """(region id, late) of each counted submission on an exempt day."""
+    def submitted(self, duty: Duty, start: dt.date, end: dt.date) -> Iterable[tuple[int, bool]]:
+        """(region id, late) of each counted submission on an exempt day (the rows are in scope)."""
         if not self.spans:
             return []
-        found = submissions.filter(subject_id__in=list(self.spans)).values_list(
-            "subject_id", "day", "region_id", "late"
-        )
+        found = Submission.objects.filter(
+            duty=duty.key,
+            subject_id__in=list(self.spans),
+            day__gte=start,
+            day__lte=end,
+            session__in=[s.key for s in duty.sessions],
+            is_current=True,
+            event__isnull=True,
+        ).values_list("subject_id", "day", "region_id", "late")
         return [
             (region_id, late)
             for subject_id, day, region_id, late in found
@@ -287,15 +326,45 @@ def _event_counts(
     return counts
 
 
+# What a missing list shows of a roster row and the records it names, read as plain values.
+_MISSING_VALUES = (
+    "pk", "name", "region_id", "region__code", "region__name",
+    "responsible_user_id", "responsible_unit_id", "responsible_department_id",
+    "responsible_user__full_name", "responsible_user__username",
+    "responsible_unit__name", "responsible_department__name",
+)  # fmt: skip
+_MISSING_ORDER = ("region__code", "responsible_unit__name", "responsible_user__full_name", "name", "pk")
+
+
 @dataclass(frozen=True)
 class Missing:
     """A subject's obligation that is due and not submitted: what the missing list shows."""
 
-    subject: DutySubject
+    subject_id: int
+    name: str
+    region_id: int
+    region_code: str
+    region_name: str
+    responsible_user_id: int | None
+    responsible_unit_id: int | None
+    responsible_department_id: int | None
+    responsible: str  # the responsible organisation, office and person, as the list names them
     day: dt.date
     session: str
     due: dt.datetime
-    event: DutyEvent | None = None
+    event_id: int | None = None
+
+    @classmethod
+    def of(
+        cls, v: dict[str, Any], day: dt.date, session: str, due: dt.datetime, event_id: int | None = None
+    ) -> Missing:
+        person = v["responsible_user__full_name"] or v["responsible_user__username"]
+        names = [n for n in (v["responsible_unit__name"], v["responsible_department__name"], person) if n]
+        return cls(
+            v["pk"], v["name"], v["region_id"], v["region__code"], v["region__name"],
+            v["responsible_user_id"], v["responsible_unit_id"], v["responsible_department_id"],
+            "、".join(names), day, session, due, event_id,
+        )  # fmt: skip
 
 
 def missing(
@@ -304,20 +373,26 @@ def missing(
     """What is missing now for the period that `day` falls in: due, not submitted, not exempt.
 
     One query per session of the day (an event duty: one query), each row with its region and
-    responsible party joined, ordered by region, responsible party and name.
+    responsible party, ordered by region, responsible party and name.
     """
     now = now or timezone.now()
     calendar = district_calendar()
-    related = ("region", "responsible_user", "responsible_unit", "responsible_department")
-    order = ("region__code", "responsible_unit__name", "responsible_user__full_name", "name", "pk")
     if isinstance(duty.cadence, AfterEvent):
         first = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
         events = DutyEvent.objects.filter(duty=duty.key, due_at__gte=first, due_at__lt=first + ONE_DAY, due_at__lte=now)
         events = events.filter(subject__in=roster(user, duty, day, day, region).values("pk")).exclude(
             Exists(Submission.objects.filter(event=OuterRef("pk"), is_current=True))
         )
-        found = events.select_related(*(f"subject__{r}" for r in related)).order_by(*(f"subject__{o}" for o in order))
-        return [Missing(e.subject, day, "", e.due_at, e) for e in found]
+        values = events.values("pk", "due_at", *(f"subject__{v}" for v in _MISSING_VALUES)).order_by(
+            *(f"subject__{o}" for o in _MISSING_ORDER)
+        )
+        prefix = len("subject__")
+        return [
+            Missing.of(
+                {k[prefix:]: v for k, v in e.items() if k.startswith("subject__")}, day, "", e["due_at"], e["pk"]
+            )
+            for e in values
+        ]
     named = period_day(duty, day, calendar)
     if named is None:
         return []
@@ -336,8 +411,44 @@ def missing(
             subject=OuterRef("pk"), day=named, session=due.session, is_current=True, event__isnull=True
         )
         rows = roster(user, duty, named, named, region).exclude(Exists(done)).exclude(Exists(exempt))
-        out.extend(Missing(row, named, due.session, due.at) for row in rows.select_related(*related).order_by(*order))
+        out.extend(
+            Missing.of(v, named, due.session, due.at) for v in rows.values(*_MISSING_VALUES).order_by(*_MISSING_ORDER)
+        )
     return out
+
+
+def missing_subjects(
+    duty: Duty, day: dt.date, region: Region, *, now: dt.datetime | None = None
+) -> QuerySet[DutySubject]:
+    """The roster rows with something due on `day` and not submitted (unscoped: a figure's
+    drill-down scopes it): one query, for the figures' drill-down of a completeness."""
+    now = now or timezone.now()
+    calendar = district_calendar()
+    rows = DutySubject.objects.filter(duty=duty.key, region__code__startswith=region.prefix)
+    if isinstance(duty.cadence, AfterEvent):
+        first = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+        events = DutyEvent.objects.filter(duty=duty.key, due_at__gte=first, due_at__lt=first + ONE_DAY, due_at__lte=now)
+        events = events.exclude(Exists(Submission.objects.filter(event=OuterRef("pk"), is_current=True)))
+        return rows.filter(pk__in=events.values("subject_id"))
+    named = period_day(duty, day, calendar)
+    due = [d for d in dues(duty, named, named, calendar) if d.at <= now] if named is not None else []
+    if not due or named is None:
+        return rows.none()
+    rows = rows.filter(valid_from__lte=named).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=named))
+    exempt = DutyExemption.objects.filter(
+        duty=duty.key,
+        subject_type=OuterRef("subject_type"),
+        subject_id=OuterRef("subject_id"),
+        starts_on__lte=named,
+        ends_on__gte=named,
+    )
+    undone = Q()
+    for d in due:
+        done = Submission.objects.filter(
+            subject=OuterRef("pk"), day=named, session=d.session, is_current=True, event__isnull=True
+        )
+        undone |= Q(~Exists(done))
+    return rows.exclude(Exists(exempt)).filter(undone)
 
 
 def submission_list(user: Any) -> QuerySet[Submission]:

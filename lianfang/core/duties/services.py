@@ -10,22 +10,25 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianfang.core.accounts.actors import Actor, SystemActor, acting_user
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 from lianfang.core.calendar.days import district_calendar
-from lianfang.core.idempotency import stamp, submit_once
+from lianfang.core.idempotency import SubmissionConflict, content_digest
+from lianfang.core.prepared import PreparedInsert
 from lianfang.core.regions.models import Department, Region
 from lianfang.core.regions.scoping import scope_for
 
+from .lookups import submitted_for
 from .models import DutyEvent, DutyExemption, DutySubject, ExemptionReason, Submission
 from .periods import DISTRICT_TIME, due_at, event_due, period_day
 from .rules import AfterEvent, Duty, get_duty
 
 ONE_DAY = dt.timedelta(days=1)
+_insert_submission = PreparedInsert(Submission)
 
 
 def _duty(key: Any) -> Duty:
@@ -130,13 +133,16 @@ def duty_roster_end(*, actor: Actor, duty: str, subject_type: str, subject_id: i
     return ended
 
 
-def _visible_subject(actor: Actor, subject: Any, verb: str) -> DutySubject:
-    """The roster row by id, if the actor may see it and write; refused (and audited) if not."""
+def _visible_subject(actor: Actor, subject: Any, verb: str, rows: QuerySet[DutySubject] | None = None) -> DutySubject:
+    """The roster row by id, if the actor may see it and write; refused (and audited) if not.
+    `rows` may carry annotations the caller needs in the same query."""
     try:
         pk = int(subject)
     except (TypeError, ValueError):
         raise ValidationError({"subject": [_("Unknown subject.")]}) from None
-    rows = DutySubject.objects.filter(pk=pk)
+    if not 0 < pk < 2**63:
+        raise ValidationError({"subject": [_("Unknown subject.")]})
+    rows = (rows if rows is not None else DutySubject.objects.all()).filter(pk=pk)
     if not isinstance(actor, SystemActor):
         scope = scope_for(actor)
         rows = scope.filter(rows) if scope.can_write else rows.none()
@@ -227,7 +233,9 @@ class Period:
     due: dt.datetime
 
 
-def _period(duty: Duty, row: DutySubject, day: Any, session: Any, event: Any) -> Period:
+def _period(
+    duty: Duty, row: DutySubject, day: Any, session: Any, event: Any, exempt_on: dt.date | None = None
+) -> Period:
     """The obligation a submission fulfils; refused where the rule or the roster expects none."""
     if isinstance(duty.cadence, AfterEvent):
         found = None
@@ -253,9 +261,20 @@ def _period(duty: Duty, row: DutySubject, day: Any, session: Any, event: Any) ->
         raise ValidationError({"session": [_("This duty has no such session.")]})
     if row.valid_from > named or (row.valid_until is not None and row.valid_until < named):
         raise ValidationError({"day": [_("The subject was not on the roster that day.")]})
-    if is_exempt(row, named):
+    # Whether the subject is exempt on the day asked was read with the row; another day of the
+    # same period (an N-day rule) is looked up.
+    if getattr(row, "exempt_that_day", False) if named == exempt_on else is_exempt(row, named):
         raise ValidationError({"day": [_("The subject is exempt that day: nothing is owed.")]})
     return Period(named, key, None, due)
+
+
+def _day(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError({"day": [_("Give the date as YYYY-MM-DD.")]}) from None
 
 
 def duty_submit(
@@ -274,39 +293,73 @@ def duty_submit(
     The same client id with the same content returns the first submission; with other content it
     is a conflict (409). A second submission for the same obligation is a correction: the earlier
     version stays, no longer current, and the lateness stays the first one's.
+
+    The common path is one read (the roster row with its scope, whether it is exempt that day and
+    whether the client id was seen) and two inserts (the submission, its audit row).
     """
-    row = _visible_subject(actor, subject, "duty.submit")
-    duty = _duty(row.duty)
-    if content is not None and not isinstance(content, dict):
-        raise ValidationError({"content": [_("The content is a set of named values.")]})
-    clean = duty.content(content or {})
-    period = _period(duty, row, day, session, event)
-    payload = {
-        "subject": row.pk,
-        "day": period.day.isoformat(),
-        "session": period.session,
-        "event": period.event.pk if period.event else None,
-        "zero_report": bool(zero_report),
-        "content": clean,
-    }
-
-    def create() -> Submission:
-        return _write(
-            actor=actor,
-            row=row,
-            period=period,
-            zero_report=bool(zero_report),
-            content=clean,
-            stamp_with=(client_id, payload),
-        )
-
-    for _attempt in range(2):
+    asked = _day(day)
+    for _attempt in range(3):
+        row, seen = _submitting_for(actor, subject, asked, client_id)
+        duty = _duty(row.duty)
+        if content is not None and not isinstance(content, dict):
+            raise ValidationError({"content": [_("The content is a set of named values.")]})
+        clean = duty.content(content or {})
+        period = _period(duty, row, asked, session, event, exempt_on=asked)
+        payload = {
+            "subject": row.pk,
+            "day": period.day.isoformat(),
+            "session": period.session,
+            "event": period.event.pk if period.event else None,
+            "zero_report": bool(zero_report),
+            "content": clean,
+        }
+        digest = content_digest(payload) if client_id is not None else ""
+        if seen is not None:  # a resend: the first answer, or a conflict
+            first = Submission.objects.get(pk=seen)
+            if first.client_digest != digest:
+                raise SubmissionConflict()
+            return first, False
         try:
             with transaction.atomic():
-                return submit_once(Submission, client_id=client_id, content=payload, create=create)
+                return _write(
+                    actor=actor,
+                    row=row,
+                    period=period,
+                    zero_report=bool(zero_report),
+                    content=clean,
+                    client=(client_id, digest),
+                ), True
         except IntegrityError:
-            continue  # another version of the same obligation arrived at the same moment: correct it
+            continue  # the same id or obligation written at the same moment: look again
     raise ValidationError({"day": [_("This report is being submitted by someone else; try again.")]})
+
+
+def _submitting_for(
+    actor: Actor, subject: Any, day: dt.date | None, client_id: uuid.UUID | None
+) -> tuple[DutySubject, int | None]:
+    """The roster row a submission is for (exempt that day or not, kept on the row), and the
+    submission its client id wrote already: one read (lookups.py); refused outside the scope."""
+    try:
+        pk = int(subject)
+    except (TypeError, ValueError):
+        raise ValidationError({"subject": [_("Unknown subject.")]}) from None
+    found = submitted_for(pk, day, client_id) if 0 < pk < 2**63 else None
+    if found is not None and not isinstance(actor, SystemActor):
+        row = found.row
+        scope = scope_for(actor)
+        values = {
+            "region": (row.region.code,),
+            "department": (row.responsible_department_id,),
+            "unit": (row.responsible_unit_id,),
+            "assignee": (row.responsible_user_id,),
+        }
+        if not (scope.can_write and scope.admits(values)):
+            found = None
+    if found is None:
+        audit_record_refusal(actor=actor, verb="duty.submit", detail=f"subject {pk}")
+        raise PermissionDenied(_("This subject is not yours to report for."))
+    found.row.exempt_that_day = found.exempt  # type: ignore[attr-defined]  # read by _period
+    return found.row, found.seen
 
 
 def _write(
@@ -316,39 +369,46 @@ def _write(
     period: Period,
     zero_report: bool,
     content: dict[str, Any],
-    stamp_with: tuple[uuid.UUID | None, dict[str, Any]],
+    client: tuple[uuid.UUID | None, str],
 ) -> Submission:
+    """Insert the submission as the obligation's first version; if it has one, as a correction."""
     now = timezone.now()
-    current = Submission.objects.select_for_update().filter(is_current=True, subject=row)
-    current = (
-        current.filter(event=period.event)
-        if period.event
-        else current.filter(event__isnull=True, day=period.day, session=period.session)
-    )
-    earlier = current.first()
     submission = Submission(
         duty=row.duty,
         subject=row,
-        region_id=row.region_id,
+        region=row.region,  # in hand: the audit row reads its code
         day=period.day,
         session=period.session,
         event=period.event,
         zero_report=zero_report,
         content=content,
         submitted_by=acting_user(actor),
-        submitted_at=earlier.submitted_at if earlier else now,
+        submitted_at=now,
         recorded_at=now,
-        late=earlier.late if earlier else now > period.due,
-        version=earlier.version + 1 if earlier else 1,
+        late=now > period.due,
+        client_id=client[0],
+        client_digest=client[1],
     )
-    stamp(submission, client_id=stamp_with[0], content=stamp_with[1])
-    if earlier is not None:
+    try:
+        with transaction.atomic():
+            _insert_submission(submission)  # the usual case: the first version
+        earlier = None
+    except IntegrityError:
+        current = Submission.objects.select_for_update().filter(is_current=True, subject=row)
+        if period.event is not None:
+            current = current.filter(event=period.event)
+        else:
+            current = current.filter(event__isnull=True, day=period.day, session=period.session)
+        earlier = current.first()
+        if earlier is None:
+            raise  # not the obligation's constraint: the client id's, met at the same moment
         Submission.objects.filter(pk=earlier.pk).update(is_current=False)
-    submission.save(force_insert=True)
-    verb = "duty.correct" if earlier is not None else "duty.submit"
+        submission.submitted_at, submission.late = earlier.submitted_at, earlier.late
+        submission.version = earlier.version + 1
+        _insert_submission(submission)
     audit_record(
         actor=actor,
-        verb=verb,
+        verb="duty.correct" if earlier is not None else "duty.submit",
         target=submission,
         before=snapshot(earlier, ["zero_report", "content"]) if earlier else None,
         after=snapshot(submission, ["day", "session", "zero_report", "content", "late"]),
@@ -372,7 +432,7 @@ def duty_remind(*, actor: Actor, subject: Any, day: Any, session: Any = "") -> i
     items = [
         m
         for m in missing(actor, duty, date)
-        if m.subject.pk == row.pk and (m.event is not None or m.session == str(session or ""))
+        if m.subject_id == row.pk and (m.event_id is not None or m.session == str(session or ""))
     ]
     if not items:
         raise ValidationError({"subject": [_("Nothing of this subject is missing for that day.")]})

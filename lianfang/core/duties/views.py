@@ -25,7 +25,6 @@ from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import regions_in_scope
 
-from .api import responsible_name
 from .models import DutySubject, ExemptionReason
 from .rules import Duty, all_duties, get_duty
 from .selectors import completeness, missing
@@ -61,13 +60,10 @@ def missing_index(request: HttpRequest) -> HttpResponse:
     result = completeness(request.user, duty, day, day, region=region)
     page = Paginator(missing(request.user, duty, day, region=region), 100).get_page(request.GET.get("page"))
     sessions = {s.key: s.label for s in duty.sessions}
-    rows = [
-        {"item": m, "session": sessions.get(m.session, ""), "responsible": responsible_name(m)}
-        for m in page.object_list
-    ]
+    rows = [{"item": m, "session": sessions.get(m.session, "")} for m in page.object_list]
     groups = [
         {"region": key[0], "responsible": key[1], "rows": list(members)}
-        for key, members in groupby(rows, key=lambda r: (r["item"].subject.region.name, r["responsible"]))
+        for key, members in groupby(rows, key=lambda r: (r["item"].region_name, r["item"].responsible))
     ]
     context = {
         "duty": duty,

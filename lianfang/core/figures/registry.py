@@ -80,6 +80,9 @@ class Period:
 
 
 RowsQuery = Callable[[Period, Region], "models.QuerySet[Any]"]
+# A figure whose number is worked out rather than counted from rows (the completeness of a duty:
+# its expected obligations are not rows): (value, numerator, denominator) for the viewer's scope.
+Computed = Callable[["Period", Region, Scope], tuple[int | Decimal | None, int | None, int | None]]
 
 
 @dataclass(frozen=True)
@@ -112,9 +115,14 @@ class Figure:
     scale: Decimal = Decimal(1)  # SUM: the stored amount divided by this (元 -> 万元: 10000)
     denominator: RowsQuery | None = None  # RATE: the rows the numerator is a share of
     description: Promise | str = ""
+    # Worked out instead of counted (the drill-down still lists `rows`: for a completeness, what
+    # is missing on the period's last day).
+    computed: Computed | None = None
 
     def __post_init__(self) -> None:
-        needs = {Kind.DISTINCT: self.subject, Kind.SUM: self.amount, Kind.RATE: self.denominator}
+        needs: dict[Kind, object] = {Kind.DISTINCT: self.subject, Kind.SUM: self.amount}
+        if self.computed is None:
+            needs[Kind.RATE] = self.denominator
         if self.kind in needs and needs[self.kind] is None:
             raise ValueError(f"figure {self.key}: a {self.kind} figure needs its {self.kind} part")
 
@@ -132,6 +140,9 @@ class Figure:
         return scope.filter(self.denominator(period, region))
 
     def compute(self, period: Period, region: Region, scope: Scope) -> FigureValue:
+        if self.computed is not None:
+            value, numerator, denominator = self.computed(period, region, scope)
+            return FigureValue(self, value, numerator=numerator, denominator=denominator)
         rows = self.numerator_rows(period, region, scope)
         if self.kind in (Kind.COUNT, Kind.SNAPSHOT):
             return FigureValue(self, rows.count())
