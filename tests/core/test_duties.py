@@ -384,3 +384,53 @@ def test_completeness_is_a_figure_with_a_drill_down_to_the_missing_and_their_tea
         assert sorted(row[0] for row in drill.table(drill.rows)) == ["三班", "二班", "四班"]
     finally:
         registry.figures.pop(figure.key)
+
+
+def test_a_weekly_visit_is_owed_once_a_week_and_a_visit_any_day_of_the_week_fulfils_it(world: World) -> None:
+    from lianfang.core.duties.rules import EveryNDays
+
+    weekly = Duty(
+        key="test.weekly_visit", label="每周探访", subject_label="老人", cadence=EveryNDays(7, anchor=D(2022, 1, 3))
+    )
+    register_duty(weekly)
+    try:
+        row = duty_roster_set(
+            actor=SYSTEM,
+            duty=weekly.key,
+            entry=RosterEntry("test.elder", 1, "王奶奶", world.jiyuan_a, responsible_user=world["worker"]),
+            from_day=D(2022, 1, 1),
+        )
+        # Visited on Wednesday the 5th: the week of 3–9 January, due on Sunday the 9th.
+        visit, _ = duty_submit(actor=world["worker"], subject=row.pk, day=D(2022, 1, 5))
+        assert visit.day == D(2022, 1, 9)
+        result = completeness(world["commander"], weekly, D(2022, 1, 3), D(2022, 1, 23), now=at(D(2022, 2, 1), 0))
+        # Three weeks end in the period (the 9th, 16th and 23rd): one visited.
+        assert (result.total.expected, result.total.submitted, result.total.missing) == (3, 1, 2)
+        assert [m.day for m in missing(world["commander"], weekly, D(2022, 1, 12), now=at(D(2022, 2, 1), 0))] == [
+            D(2022, 1, 16)
+        ]
+    finally:
+        unregister_duty(weekly.key)
+
+
+def test_an_obligation_after_an_event_in_hours_falls_due_that_many_hours_later(world: World) -> None:
+    revisit = Duty(
+        key="test.revisit",
+        label="回访",
+        subject_label="家庭",
+        cadence=AfterEvent(hours=24),
+        reminders=(),
+        escalate_after=None,
+    )
+    register_duty(revisit)
+    try:
+        row = duty_roster_set(
+            actor=SYSTEM,
+            duty=revisit.key,
+            entry=RosterEntry("test.household", 9, "李家", world.jiyuan_a, responsible_user=world["worker"]),
+            from_day=D(2022, 1, 1),
+        )
+        event = duty_event_record(actor=world["worker"], subject=row.pk, occurred_at=at(D(2022, 1, 14), 23, 30))
+        assert event.due_at.astimezone(SHANGHAI) == at(D(2022, 1, 15), 23, 30)
+    finally:
+        unregister_duty(revisit.key)
