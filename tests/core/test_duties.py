@@ -434,3 +434,99 @@ def test_an_obligation_after_an_event_in_hours_falls_due_that_many_hours_later(w
         assert event.due_at.astimezone(SHANGHAI) == at(D(2022, 1, 15), 23, 30)
     finally:
         unregister_duty(revisit.key)
+
+
+def test_an_early_report_then_an_exemption_is_counted_once_as_exempt(
+    week: Week, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = week.rows["三班"]
+    _submit(monkeypatch, at(D(2022, 1, 28), 11), week.zhongxin_teacher, c, D(2022, 1, 28), "noon")  # before 15:00
+    duty_exempt(
+        actor=week.zhongxin_staff, subject=c.pk, starts_on=D(2022, 1, 28), ends_on=D(2022, 1, 28), reason="leave"
+    )
+    day = completeness(week.world["commander"], CHECKS, D(2022, 1, 28), D(2022, 1, 28), now=at(D(2022, 1, 28), 12))
+    by = {r.name: c for r, c in day.by_region}["中心路街道"]
+    # 三班 exempt (2); 四班 still in 济源路 that day: nothing of 中心路 is expected.
+    assert (by.expected, by.waiting, by.missing, by.exempt) == (0, 0, 0, 2)
+
+
+def test_a_transfer_takes_the_reports_already_made_for_its_days_along(week: Week) -> None:
+    # 一班 moves to 中心路 from the 29th, recorded late: its reports of the 29th and 30th move with it.
+    a = week.rows["一班"]
+    moved = RosterEntry("test.class", 1, "一班", week.world.zhongxin_a, responsible_user=week.zhongxin_teacher)
+    row = duty_roster_set(actor=SYSTEM, duty=CHECKS.key, entry=moved, from_day=D(2022, 1, 29))
+    assert Submission.objects.filter(subject=row).count() == 4 and Submission.objects.filter(subject=a).count() == 4
+    result = completeness(week.world["commander"], CHECKS, D(2022, 1, 27), D(2022, 2, 1), now=at(D(2022, 3, 1), 0))
+    assert (result.total.expected, result.total.submitted) == (28, 17)  # as before the move
+    by = {r.name: c for r, c in result.by_region}
+    assert (by["济源路街道"].submitted, by["中心路街道"].submitted) == (8, 9)
+
+
+def test_after_a_transfer_the_old_row_exempts_nothing_of_the_new_region(week: Week) -> None:
+    old = week.rows["四班"]  # in 济源路 until the 28th
+    with pytest.raises(ValidationError):
+        duty_exempt(
+            actor=week.world["jiyuan"], subject=old.pk, starts_on=D(2022, 1, 29), ends_on=D(2022, 1, 30), reason="leave"
+        )
+    clipped = duty_exempt(
+        actor=week.world["jiyuan"], subject=old.pk, starts_on=D(2022, 1, 28), ends_on=D(2022, 1, 30), reason="leave"
+    )
+    assert (clipped.starts_on, clipped.ends_on) == (D(2022, 1, 28), D(2022, 1, 28))
+
+
+def test_dates_outside_the_years_kept_are_refused_not_a_server_error(week: Week) -> None:
+    client = Client()
+    client.force_login(week.zhongxin_staff)
+    assert client.get(f"{reverse('duties:missing')}?duty={CHECKS.key}&day=9999-12-31").status_code == 200
+    answer = client.post(reverse("duties:remind"), {"subject": week.rows["三班"].pk, "day": "9999-12-31"})
+    assert answer.status_code == 302
+    _, token = AuthToken.objects.create(user=week.zhongxin_staff)
+    api = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    body = {"subject": week.rows["三班"].pk, "day": "9999-12-31", "session": "noon"}
+    assert api.post("/api/v1/duty-submissions/", body, content_type="application/json").status_code == 400
+    remind = api.post(f"/api/v1/duties/{CHECKS.key}/remind/", body, content_type="application/json")
+    assert remind.status_code == 400
+    assert api.get(f"/api/v1/duties/{CHECKS.key}/completeness/?from=2022-01-01&to=2022-12-31").status_code == 200
+
+
+def test_a_report_for_a_day_to_come_is_refused_and_one_in_the_due_minute_is_on_time(
+    week: Week, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = week.rows["三班"]
+    monkeypatch.setattr(timezone, "now", lambda: at(D(2022, 1, 27), 9))
+    with pytest.raises(ValidationError) as refused:
+        duty_submit(actor=week.zhongxin_teacher, subject=c.pk, day=D(2022, 1, 28), session="morning")
+    assert "day" in refused.value.message_dict
+    monkeypatch.undo()
+    in_time = _submit(
+        monkeypatch, at(D(2022, 1, 27), 15) + dt.timedelta(seconds=40), week.zhongxin_teacher, c, D(2022, 1, 27), "noon"
+    )
+    assert not in_time.late
+
+
+def test_a_resend_after_an_exemption_still_gets_the_first_answer(week: Week) -> None:
+    c = week.rows["三班"]
+    client_id = uuid.uuid4()
+    first, _ = duty_submit(
+        actor=week.zhongxin_teacher, subject=c.pk, day=D(2022, 1, 28), session="noon", client_id=client_id
+    )
+    duty_exempt(
+        actor=week.zhongxin_staff, subject=c.pk, starts_on=D(2022, 1, 28), ends_on=D(2022, 1, 28), reason="leave"
+    )
+    again, created = duty_submit(
+        actor=week.zhongxin_teacher, subject=c.pk, day=D(2022, 1, 28), session="noon", client_id=client_id
+    )
+    assert again.pk == first.pk and not created
+
+
+def test_an_office_is_reminded_only_through_staff_serving_where_the_subject_is(week: Week) -> None:
+    world = week.world
+    jiyuan_team = make_user("team_jy")
+    Membership.objects.create(
+        user=jiyuan_team, role=Role.DEPARTMENT_STAFF, region=world.jiyuan, department=world.market
+    )
+    entry = RosterEntry("test.shop", 1, "好邻居", world.zhongxin_a, responsible_department=world.market)
+    duty_roster_set(actor=SYSTEM, duty=CHECKS.key, entry=entry, from_day=D(2022, 1, 1))
+    send_duty_reminders(now=at(D(2022, 1, 30), 8, 40))
+    assert Notification.objects.filter(user=world["market"], title__contains="好邻居").exists()  # district-wide
+    assert not Notification.objects.filter(user=jiyuan_team).exists()  # serves 济源路 only

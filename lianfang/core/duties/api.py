@@ -218,10 +218,10 @@ class DutyViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, key: str | None = None) -> Response:
         """Remind the responsible party of one missing obligation (at most once an hour each)."""
-        self._duty(key)
+        duty = self._duty(key)
         incoming = RemindSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        told = duty_remind(actor=request.user, **incoming.validated_data)
+        told = duty_remind(actor=request.user, duty_key=duty.key, **incoming.validated_data)
         return Response({"told": told})
 
 

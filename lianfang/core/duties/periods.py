@@ -32,9 +32,11 @@ def _admits(days: str, calendar: Calendar, day: dt.date) -> bool:
 
 
 def _at(day: dt.date, due: dt.time, epidemic_due: dt.time | None, calendar: Calendar) -> dt.datetime:
+    """The last instant of the due minute: "by 08:30" takes a report at 08:30:40, and "by 23:59"
+    one at 23:59:59."""
     if epidemic_due is not None and calendar.epidemic_level(day) is not None:
         due = epidemic_due
-    return dt.datetime.combine(day, due, tzinfo=DISTRICT_TIME)
+    return dt.datetime.combine(day, due.replace(second=59, microsecond=999999), tzinfo=DISTRICT_TIME)
 
 
 def period_day(duty: Duty, day: dt.date, calendar: Calendar) -> dt.date | None:

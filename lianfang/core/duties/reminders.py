@@ -41,21 +41,26 @@ def responsible_users(items: list[Missing], day: dt.date) -> dict[int, list[User
     user_ids = {s.responsible_user_id for s in items if s.responsible_user_id}
     memberships = Membership.objects.active_on(day).filter(user__is_active=True).select_related("user")
     by_unit: dict[int, list[User]] = defaultdict(list)
-    by_department: dict[int, list[User]] = defaultdict(list)
+    by_department: dict[int, list[tuple[str, User]]] = defaultdict(list)  # with the region they serve
     staff: dict[int, User] = {}
     if unit_ids:
         for m in memberships.filter(role=Role.UNIT_CONTACT, unit_id__in=unit_ids):
             by_unit[m.unit_id or 0].append(m.user)
     if department_ids:
-        for m in memberships.filter(role=Role.DEPARTMENT_STAFF, department_id__in=department_ids):
-            by_department[m.department_id or 0].append(m.user)
+        staff_of = memberships.filter(role=Role.DEPARTMENT_STAFF, department_id__in=department_ids)
+        for m in staff_of.select_related("region"):
+            by_department[m.department_id or 0].append((m.region.prefix, m.user))
     if user_ids:  # a person answers only while they hold a membership: staff, not a private account
         staff = {m.user_id: m.user for m in memberships.filter(user_id__in=user_ids)}
     out: dict[int, list[User]] = {}
     for s in items:
-        users = list(by_unit.get(s.responsible_unit_id or 0, [])) + list(
-            by_department.get(s.responsible_department_id or 0, [])
-        )
+        users = list(by_unit.get(s.responsible_unit_id or 0, []))
+        # An office's staff who serve where the subject is (a bureau's district, a team's subdistrict).
+        users += [
+            u
+            for prefix, u in by_department.get(s.responsible_department_id or 0, [])
+            if s.region_code.startswith(prefix)
+        ]
         if s.responsible_user_id in staff:
             users.append(staff[s.responsible_user_id])
         out[s.subject_id] = users
@@ -92,7 +97,7 @@ def remind_missing(items: list[Missing], duty: Duty, *, step: str, day: dt.date)
 def _escalate(items: list[Missing], duty: Duty, *, day: dt.date) -> int:
     """Tell each supervisor once how many obligations of the period are overdue in their area."""
     supervisors_of: dict[int, list[User]] = {}
-    counts: dict[tuple[int, str], int] = defaultdict(int)
+    counts: dict[tuple[int, str], int] = defaultdict(int)  # (supervisor, period of the day)
     users: dict[int, User] = {}
     regions = Region.objects.in_bulk({item.region_id for item in items})
     for item in items:
@@ -101,10 +106,14 @@ def _escalate(items: list[Missing], duty: Duty, *, day: dt.date) -> int:
             supervisors_of[item.region_id] = list(staff_serving(roles=duty.supervisor_roles, covering=covering))
         for user in supervisors_of[item.region_id]:
             users[user.pk] = user
-            counts[(user.pk, item.session)] += 1
+            # An event's report is its own period: each overdue one is escalated (once).
+            counts[(user.pk, f"#{item.event_id}" if item.event_id else item.session)] += 1
     sent = 0
     for (user_id, session), n in counts.items():
-        title = _("%(n)d overdue: %(duty)s") % {"n": n, "duty": _label(duty, session)}
+        title = _("%(n)d overdue: %(duty)s") % {
+            "n": n,
+            "duty": _label(duty, "" if session.startswith("#") else session),
+        }
         body = _("Reports of %(day)s not submitted in your area after their due time.") % {"day": day.isoformat()}
         key = f"duty:{duty.key}:{day:%Y%m%d}:{session}:escalated"
         sent += notify(users=[users[user_id]], title=title, body=body, link=_link(duty, day), key=key)

@@ -223,13 +223,14 @@ def _period_counts(
             target.late += group["n"]
         else:
             target.on_time += group["n"]
-    if pairs.waiting_pairs:  # submitted before they fall due: no longer waiting
-        early = Q()
-        for day, session in pairs.waiting_pairs:
-            early |= Q(day=day, session=session)
-        for group in submissions.filter(early).order_by().values("region_id").annotate(n=Count("id")):
-            counts[group["region_id"]].waiting -= group["n"]
-    for region_id, late in exempt.submitted(duty, start, end):  # a report kept from before an exemption
+    not_yet_due = set(pairs.waiting_pairs)
+    if not_yet_due:  # submitted before they fall due: no longer waiting (read as rows: they are few)
+        first_waiting = min(d for d, _ in not_yet_due)
+        early = submissions.filter(day__gte=first_waiting).values_list("region_id", "subject_id", "day", "session")
+        for region_id, subject_id, day, session in early:
+            if (day, session) in not_yet_due and not exempt.covers(subject_id, day):
+                counts[region_id].waiting -= 1
+    for region_id, late in exempt.submitted(duty, start, end, pairs):  # a report kept from before an exemption
         target = counts[region_id]
         if late:
             target.late -= 1
@@ -243,7 +244,10 @@ class _Exempt:
     per_region: dict[int, tuple[int, int]]
     spans: dict[int, list[tuple[dt.date, dt.date]]]  # roster row id -> exempt spans inside it
 
-    def submitted(self, duty: Duty, start: dt.date, end: dt.date) -> Iterable[tuple[int, bool]]:
+    def covers(self, subject_id: int, day: dt.date) -> bool:
+        return any(first <= day <= last for first, last in self.spans.get(subject_id, ()))
+
+    def submitted(self, duty: Duty, start: dt.date, end: dt.date, pairs: _Pairs) -> Iterable[tuple[int, bool]]:
         """(region id, late) of each counted submission on an exempt day (the rows are in scope)."""
         if not self.spans:
             return []

@@ -87,14 +87,6 @@ def duty_roster_set(*, actor: Actor, duty: str, entry: RosterEntry, from_day: dt
         if current is not None and entry.same_as(current):
             return current
         later = rows.filter(valid_from__gt=from_day).order_by("valid_from").first()
-        if current is not None:
-            before = snapshot(current)
-            if current.valid_from == from_day:
-                current.delete()  # replaced on the day it began: no day of it remains
-            else:
-                current.valid_until = from_day - ONE_DAY
-                current.save(update_fields=["valid_until"])
-            audit_record(actor=actor, verb="duty.roster_end", target=current, before=before)
         row = DutySubject.objects.create(
             duty=duty,
             subject_type=entry.subject_type,
@@ -107,10 +99,29 @@ def duty_roster_set(*, actor: Actor, duty: str, entry: RosterEntry, from_day: dt
             valid_from=from_day,
             valid_until=later.valid_from - ONE_DAY if later is not None else None,
         )
+        if current is not None:
+            before = snapshot(current)
+            _hand_over(current, row)
+            if current.valid_from == from_day:
+                current.delete()  # replaced on the day it began: no day of it remains
+            else:
+                current.valid_until = from_day - ONE_DAY
+                current.save(update_fields=["valid_until"])
+            audit_record(actor=actor, verb="duty.roster_end", target=current, before=before)
         audit_record(
             actor=actor, verb="duty.roster_set", target=row, after=snapshot(row), region_code=entry.region.code
         )
     return row
+
+
+def _hand_over(old: DutySubject, new: DutySubject) -> None:
+    """What was submitted or is owed for the days the new row takes over (from its first day,
+    even before today: a transfer recorded late) belongs to the new row, so that it is counted
+    where the subject is counted on those days."""
+    first = new.valid_from
+    Submission.objects.filter(subject=old, day__gte=first).update(subject=new, region=new.region)
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=DISTRICT_TIME)
+    DutyEvent.objects.filter(subject=old, due_at__gte=start).update(subject=new)
 
 
 def duty_roster_end(*, actor: Actor, duty: str, subject_type: str, subject_id: int, last_day: dt.date) -> int:
@@ -124,6 +135,10 @@ def duty_roster_end(*, actor: Actor, duty: str, subject_type: str, subject_id: i
             _may_keep_roster(actor, row.region, "duty.roster_end")
             before = snapshot(row)
             if row.valid_from > last_day:
+                if Submission.objects.filter(subject=row).exists():
+                    raise ValidationError(
+                        {"last_day": [_("Reports were submitted after that day; the subject stays on the roster.")]}
+                    )
                 row.delete()
             else:
                 row.valid_until = last_day
@@ -158,10 +173,13 @@ def _exemption_dates(starts_on: Any, ends_on: Any) -> tuple[dt.date, dt.date]:
     days: list[dt.date | None] = []
     for field, value in (("starts_on", starts_on), ("ends_on", ends_on)):
         try:
-            days.append(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
-        except ValueError:
-            errors[field] = [_("Give the date as YYYY-MM-DD.")]
+            days.append(_day(value))
+        except ValidationError:
+            errors[field] = [_("Give the date as YYYY-MM-DD, between 2000 and 2099.")]
             days.append(None)
+        else:
+            if days[-1] is None:
+                errors[field] = [_("This date is required.")]
     first, last = days
     if first and last and last < first:
         errors["ends_on"] = [_("The last day comes before the first.")]
@@ -179,6 +197,10 @@ def duty_exempt(
     """Exempt a subject from its duty for a span of days, with the reason (请假, 歇业, 转学, 住院)."""
     row = _visible_subject(actor, subject, "duty.exempt")
     first, last = _exemption_dates(starts_on, ends_on)
+    # Only the days of this roster row: after a transfer, the subject is another region's to exempt.
+    first, last = max(first, row.valid_from), min(last, row.valid_until or last)
+    if last < first:
+        raise ValidationError({"starts_on": [_("The subject is not on this roster on these days.")]})
     if reason not in ExemptionReason.values:
         raise ValidationError({"reason": [_("Choose the reason.")]})
     clean_note = " ".join(str(note or "").split())
@@ -241,16 +263,14 @@ def _period(
         found = None
         if str(event or "").isdigit():
             found = DutyEvent.objects.select_related("subject").filter(pk=int(str(event)), duty=duty.key).first()
-        if found is None or (found.subject.subject_type, found.subject.subject_id) != (
-            row.subject_type,
-            row.subject_id,
-        ):
+        if found is None or found.subject_id != row.pk:
             raise ValidationError({"event": [_("No such event calls for a report from this subject.")]})
         return Period(found.due_at.astimezone(DISTRICT_TIME).date(), "", found, found.due_at)
-    try:
-        date = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
-    except ValueError:
-        raise ValidationError({"day": [_("Give the date as YYYY-MM-DD.")]}) from None
+    date = _day(day)
+    if date is None:
+        raise ValidationError({"day": [_("Give the day the report is for.")]})
+    if date > timezone.now().astimezone(DISTRICT_TIME).date():
+        raise ValidationError({"day": [_("A report is for today or a day before.")]})
     calendar = district_calendar()
     named = period_day(duty, date, calendar)
     if named is None:
@@ -268,13 +288,20 @@ def _period(
     return Period(named, key, None, due)
 
 
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
 def _day(value: Any) -> dt.date | None:
+    """A day of the years the system keeps (2000–2099), or None."""
     if value in (None, ""):
         return None
     try:
-        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     except ValueError:
         raise ValidationError({"day": [_("Give the date as YYYY-MM-DD.")]}) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError({"day": [_("The date must lie between 2000 and 2099.")]})
+    return day
 
 
 def duty_submit(
@@ -304,21 +331,13 @@ def duty_submit(
         if content is not None and not isinstance(content, dict):
             raise ValidationError({"content": [_("The content is a set of named values.")]})
         clean = duty.content(content or {})
+        if seen is not None:  # a resend, answered before anything that may have changed since
+            return _resent(seen, row, duty, asked, session, event, bool(zero_report), clean), False
         period = _period(duty, row, asked, session, event, exempt_on=asked)
-        payload = {
-            "subject": row.pk,
-            "day": period.day.isoformat(),
-            "session": period.session,
-            "event": period.event.pk if period.event else None,
-            "zero_report": bool(zero_report),
-            "content": clean,
-        }
+        payload = _payload(
+            row, period.day, period.session, period.event.pk if period.event else None, bool(zero_report), clean
+        )
         digest = content_digest(payload) if client_id is not None else ""
-        if seen is not None:  # a resend: the first answer, or a conflict
-            first = Submission.objects.get(pk=seen)
-            if first.client_digest != digest:
-                raise SubmissionConflict()
-            return first, False
         try:
             with transaction.atomic():
                 return _write(
@@ -332,6 +351,46 @@ def duty_submit(
         except IntegrityError:
             continue  # the same id or obligation written at the same moment: look again
     raise ValidationError({"day": [_("This report is being submitted by someone else; try again.")]})
+
+
+def _payload(
+    row: DutySubject, day: dt.date, session: str, event: int | None, zero_report: bool, content: dict[str, Any]
+) -> dict[str, Any]:
+    """What a client id's digest is taken over: the obligation and what was said of it."""
+    return {
+        "subject": row.pk,
+        "day": day.isoformat(),
+        "session": session,
+        "event": event,
+        "zero_report": zero_report,
+        "content": content,
+    }
+
+
+def _resent(
+    seen: int,
+    row: DutySubject,
+    duty: Duty,
+    day: dt.date | None,
+    session: Any,
+    event: Any,
+    zero_report: bool,
+    content: dict[str, Any],
+) -> Submission:
+    """The submission a client id wrote, if this is the same report again; else a conflict. The
+    obligation is named as the first time (an exemption or a transfer since does not matter)."""
+    first = Submission.objects.get(pk=seen)
+    named: dt.date | None
+    if first.event_id is not None:
+        named, key, event_id = first.day, "", int(event) if str(event or "").isdigit() else None
+    else:
+        named = period_day(duty, day, district_calendar()) if day is not None else None
+        key, event_id = str(session or ""), None
+    if named is None or first.client_digest != content_digest(
+        _payload(row, named, key, event_id, zero_report, content)
+    ):
+        raise SubmissionConflict()
+    return first
 
 
 def _submitting_for(
@@ -417,18 +476,19 @@ def _write(
     return submission
 
 
-def duty_remind(*, actor: Actor, subject: Any, day: Any, session: Any = "") -> int:
+def duty_remind(*, actor: Actor, subject: Any, day: Any, session: Any = "", duty_key: str | None = None) -> int:
     """Remind the responsible party of one missing obligation now (from the missing list); at
     most once an hour for each. Returns how many people were told."""
     from .reminders import remind_now
     from .selectors import missing
 
     row = _visible_subject(actor, subject, "duty.remind")
+    if duty_key is not None and row.duty != duty_key:
+        raise ValidationError({"subject": [_("This subject owes another duty.")]})
     duty = _duty(row.duty)
-    try:
-        date = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
-    except ValueError:
-        raise ValidationError({"day": [_("Give the date as YYYY-MM-DD.")]}) from None
+    date = _day(day)
+    if date is None:
+        raise ValidationError({"day": [_("Give the day the report is for.")]})
     items = [
         m
         for m in missing(actor, duty, date)

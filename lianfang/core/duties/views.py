@@ -45,6 +45,8 @@ def _chosen(request: HttpRequest) -> tuple[Duty, dt.date, Region | None]:
         day = dt.date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         day = timezone.localdate()
+    if not 2000 <= day.year <= 2099:  # the years the system keeps
+        day = timezone.localdate()
     code = request.GET.get("region", "")
     region = Region.objects.filter(code=code).first() if code.isdigit() else None
     if region is not None and not scope_for(request.user).covers_region(region):
