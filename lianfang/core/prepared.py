@@ -7,7 +7,8 @@ Here the statement is built once per model and database from the model's own fie
 value passes through the same field methods that save() uses (pre_save for timestamps,
 get_db_prep_save for dates, JSON and addresses).
 
-`conflict` names a unique column: a row that would duplicate it is not written (ON CONFLICT DO
+`conflict` names a unique column (or the columns of one unique constraint): a row that would
+duplicate it is not written (ON CONFLICT DO
 NOTHING, on SQLite and PostgreSQL alike; a partial unique index is named by its condition), and
 the caller is told, without an error that would spoil the transaction. Model signals are sent as
 save() sends them. `row()` writes a row from its values without building an instance at all (the
@@ -75,13 +76,13 @@ def passes_as_is(field: models.Field[Any, Any]) -> bool:
 _AS_IS, _PREPARED, _STAMPED = 0, 1, 2
 
 
-def _partial_index_condition(model: type[models.Model], db: BaseDatabaseWrapper, field_name: str) -> str:
-    """The WHERE clause of the model's partial unique constraint on the one field, which ON
-    CONFLICT must repeat to name that index; nothing where the field is unique outright."""
+def _partial_index_condition(model: type[models.Model], db: BaseDatabaseWrapper, field_names: tuple[str, ...]) -> str:
+    """The WHERE clause of the model's partial unique constraint on these fields, which ON
+    CONFLICT must repeat to name that index; nothing where they are unique outright."""
     for constraint in model._meta.constraints:
         if (
             isinstance(constraint, models.UniqueConstraint)
-            and list(constraint.fields) == [field_name]
+            and tuple(constraint.fields) == field_names
             and constraint.condition is not None
         ):
             query = Query(model, alias_cols=False)
@@ -94,7 +95,7 @@ def _partial_index_condition(model: type[models.Model], db: BaseDatabaseWrapper,
 
 
 class _Statement:
-    def __init__(self, model: type[models.Model], db: BaseDatabaseWrapper, conflict: str | None) -> None:
+    def __init__(self, model: type[models.Model], db: BaseDatabaseWrapper, conflict: tuple[str, ...] | None) -> None:
         quote = db.ops.quote_name
         meta = model._meta
         fields = [f for f in meta.concrete_fields if not f.primary_key]
@@ -109,8 +110,8 @@ class _Statement:
             f" VALUES ({', '.join(['%s'] * len(fields))})"
         )
         if conflict is not None:
-            column = next(f.column for f in fields if f.name == conflict)
-            sql += f" ON CONFLICT ({quote(column)}){_partial_index_condition(model, db, conflict)} DO NOTHING"
+            columns = ", ".join(quote(next(f.column for f in fields if f.name == name)) for name in conflict)
+            sql += f" ON CONFLICT ({columns}){_partial_index_condition(model, db, conflict)} DO NOTHING"
         if self.returning:
             sql += f" RETURNING {quote(meta.pk.column)}"
         self.sql = sql
@@ -160,9 +161,9 @@ class _Statement:
 class PreparedInsert(Generic[M]):
     """Insert a new instance of `model`, as instance.save() would, or nothing on a `conflict`."""
 
-    def __init__(self, model: type[M], *, conflict: str | None = None) -> None:
+    def __init__(self, model: type[M], *, conflict: str | tuple[str, ...] | None = None) -> None:
         self.model = model
-        self.conflict = conflict
+        self.conflict = (conflict,) if isinstance(conflict, str) else conflict
         self._statements: dict[str, _Statement] = {}
 
     def _statement(self, alias: str) -> _Statement:

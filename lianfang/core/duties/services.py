@@ -29,6 +29,8 @@ from .rules import AfterEvent, Duty, get_duty
 
 ONE_DAY = dt.timedelta(days=1)
 _insert_submission = PreparedInsert(Submission)
+# The first version of an obligation's report, or nothing where it has one (then it is corrected).
+_insert_first_version = PreparedInsert(Submission, conflict=("subject", "day", "session"))
 
 
 def _duty(key: Any) -> Duty:
@@ -448,22 +450,21 @@ def _write(
         client_id=client[0],
         client_digest=client[1],
     )
-    try:
-        with transaction.atomic():
-            _insert_submission(submission)  # the usual case: the first version
-        earlier = None
-    except IntegrityError:
+    earlier = None
+    # The usual case, a first version, is one statement; an event's report is looked up first.
+    if period.event is not None or not _insert_first_version(submission):
         current = Submission.objects.select_for_update().filter(is_current=True, subject=row)
         if period.event is not None:
             current = current.filter(event=period.event)
         else:
             current = current.filter(event__isnull=True, day=period.day, session=period.session)
         earlier = current.first()
-        if earlier is None:
-            raise  # not the obligation's constraint: the client id's, met at the same moment
-        Submission.objects.filter(pk=earlier.pk).update(is_current=False)
-        submission.submitted_at, submission.late = earlier.submitted_at, earlier.late
-        submission.version = earlier.version + 1
+        if earlier is not None:
+            Submission.objects.filter(pk=earlier.pk).update(is_current=False)
+            submission.submitted_at, submission.late = earlier.submitted_at, earlier.late
+            submission.version = earlier.version + 1
+        elif period.event is None:
+            raise IntegrityError("the report this one corrects is gone")  # start again
         _insert_submission(submission)
     audit_record(
         actor=actor,
