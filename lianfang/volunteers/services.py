@@ -30,6 +30,7 @@ from lianfang.core.audit.services import audit_record, audit_record_refusal, sna
 from lianfang.core.edits import VersionConflict
 from lianfang.core.idempotency import stamp, submit_once
 from lianfang.core.people.identity import DocumentType
+from lianfang.core.people.models import with_document
 from lianfang.core.people.selectors import person_list
 from lianfang.core.people.services import PersonData, clean_person, person_register
 from lianfang.core.regions.models import Region, RegionLevel
@@ -168,7 +169,7 @@ def volunteer_register(*, actor: Actor, data: VolunteerData) -> Volunteer:
     existing = (
         None
         if isinstance(actor, SystemActor)
-        else person_list(actor).filter(document_index=person_data.document_index).first()
+        else person_list(actor).filter(with_document([person_data.document_index])).first()
     )
     if existing is not None:
         # A known resident becomes a volunteer: what the form left blank keeps the registry's value.

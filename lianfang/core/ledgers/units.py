@@ -20,7 +20,7 @@ from lianfang.core.accounts.actors import Actor, SystemActor
 from lianfang.core.audit.services import audit_record_refusal
 from lianfang.core.people.identity import DocumentType, normalise
 from lianfang.core.people.indexes import DOCUMENT_COLUMN, document_index
-from lianfang.core.people.models import NAME_ORDER, Person
+from lianfang.core.people.models import NAME_ORDER, Person, with_document
 from lianfang.core.people.selectors import person_list
 from lianfang.core.privacy.cipher import decrypt
 from lianfang.core.privacy.masking import mask_document
@@ -163,7 +163,7 @@ class UnitsLedger(CheckThenWrite):
         found: dict[str, Person] = {}
         for chunk in chunked(sorted(numbers), 500):
             by_index = {document_index(kind, number): number for number in chunk for kind in DocumentType.values}
-            for person in people.filter(document_index__in=list(by_index)):
+            for person in people.filter(with_document(list(by_index))):
                 found[by_index[person.document_index]] = person
         return found
 

@@ -50,7 +50,7 @@ class Person(models.Model):
     )
     document_cipher = models.TextField(_("document number (encrypted)"), editable=False)
     # Unique among records on file (see Meta); a pending record shares its record's index.
-    document_index = models.CharField(_("document blind index"), max_length=64, db_index=True, editable=False)
+    document_index = models.CharField(_("document blind index"), max_length=64, editable=False)
     document_masked = models.CharField(_("document number"), max_length=32, editable=False)
     phone_cipher = models.TextField(_("mobile (encrypted)"), blank=True, editable=False)
     phone_index = models.CharField(_("mobile blind index"), max_length=64, blank=True, db_index=True, editable=False)
@@ -104,7 +104,12 @@ class Person(models.Model):
         ordering = list(NAME_ORDER)
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=list(NAME_ORDER), name="person_name_order")]
+        # The document's two partial indexes: the unique one of records on file (every new person
+        # writes it) and one of the few pending records; with_document() asks both.
+        indexes = [
+            models.Index(fields=list(NAME_ORDER), name="person_name_order"),
+            models.Index(fields=["document_index"], condition=Q(on_file__isnull=False), name="person_pending_document"),
+        ]
         constraints = [
             # One person, one record (一人一档): one record on file for each document.
             models.UniqueConstraint(
@@ -138,6 +143,12 @@ class Person(models.Model):
     @property
     def is_minor(self) -> bool:
         return self.birth_date is not None and self.birth_date > minors_born_after(district_today())
+
+
+def with_document(indexes: list[str]) -> Q:
+    """People whose blind index is one of these, on file or pending: written as two conditions,
+    each of which one of the document's partial indexes answers."""
+    return Q(document_index__in=indexes, on_file__isnull=True) | Q(document_index__in=indexes, on_file__isnull=False)
 
 
 class PersonLink(models.Model):

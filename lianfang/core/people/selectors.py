@@ -16,7 +16,7 @@ from lianfang.core.regions.scoping import scope_for
 
 from .identity import DocumentType, district_today, normalise, normalise_phone
 from .indexes import document_index, phone_index
-from .models import PendingState, Person, PersonLink, minors_born_after
+from .models import PendingState, Person, PersonLink, minors_born_after, with_document
 
 
 def person_list(user: Any) -> QuerySet[Person]:
@@ -116,7 +116,7 @@ def person_search(user: Any, query: str) -> QuerySet[Person]:
     if re.search(r"\d", number):
         condition = Q(pk__in=[])
         if re.fullmatch(r"[0-9A-Z]{5,18}", number):
-            condition |= Q(document_index__in=[document_index(kind, number) for kind in DocumentType.values])
+            condition |= with_document([document_index(kind, number) for kind in DocumentType.values])
         with contextlib.suppress(ValidationError):  # not a phone number: nothing to add
             condition |= Q(phone_index=phone_index(normalise_phone(text)))
         return people.filter(condition)

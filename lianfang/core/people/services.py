@@ -26,7 +26,7 @@ from lianfang.core.units.models import Unit, UnitProfile
 from .announcements import announce_pending
 from .identity import Document, DocumentType, normalise_phone, validate_document
 from .indexes import DOCUMENT_COLUMN, PHONE_COLUMN, document_index, phone_index
-from .models import PendingState, Person, PersonLink
+from .models import PendingState, Person, PersonLink, with_document
 from .names import pinyin_key
 from .selectors import person_list
 
@@ -355,7 +355,7 @@ def person_update(*, actor: Actor, person: Person, data: PersonData, version: in
             )
         # Any record the editor holds with this number, on file or pending, is a duplicate they
         # may be told of; a record on file out of their sight is not, and makes this one pending.
-        numbered = Person.objects.filter(document_index=data.document_index).exclude(pk=current.pk)
+        numbered = Person.objects.filter(with_document([data.document_index])).exclude(pk=current.pk)
         if renumbered and _held(actor, numbered).exists():
             raise ValidationError({"document_number": [_("Another person already has this document number.")]})
         on_file = numbered.filter(on_file__isnull=True).first()
