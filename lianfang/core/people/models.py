@@ -74,6 +74,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="pending_records",
+        db_index=False,  # indexed below for pending records only: a new person writes no entry
     )
     pending_state = models.CharField(
         _("confirmation"), max_length=16, choices=PendingState.choices, blank=True, editable=False
@@ -109,6 +110,7 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=list(NAME_ORDER), name="person_name_order"),
             models.Index(fields=["document_index"], condition=Q(on_file__isnull=False), name="person_pending_document"),
+            models.Index(fields=["on_file"], condition=Q(on_file__isnull=False), name="person_pending_on_file"),
         ]
         constraints = [
             # One person, one record (一人一档): one record on file for each document.
