@@ -92,6 +92,17 @@ def test_one_address_trying_many_accounts_is_locked_out_whatever_account_it_trie
     assert _login(Client(), "commander", PASSWORD).status_code == 302
 
 
+def test_ipv6_addresses_of_one_slash_64_are_locked_out_together(world: World, settings: Any) -> None:
+    settings.LIANFANG_LOCKOUT_PER_ADDRESS = 4
+    for n, username in enumerate(("market", "jiyuan", "worker", "nobody"), start=1):
+        # Each guess from another address of the same /64, as one subscriber may.
+        assert _login(Client(), username, "wrong-password-x", ip=f"2001:db8:1:2::{n}").status_code == 200
+    assert _login(Client(), "auditor", "wrong-password-x", ip="2001:db8:1:2:ffff::9").status_code == 429
+    # Another /64, and an IPv4 address, are counted on their own.
+    assert _login(Client(), "jiyuan", PASSWORD, ip="2001:db8:1:3::1").status_code == 302
+    assert _login(Client(), "jiyuan", PASSWORD, ip="10.0.0.9").status_code == 302
+
+
 def test_sessions_end_after_thirty_idle_minutes_with_safe_cookies(world: World, client: Client) -> None:
     assert django_settings.SESSION_COOKIE_AGE == 1800 and django_settings.SESSION_SAVE_EVERY_REQUEST
     _login(client, "jiyuan", PASSWORD)

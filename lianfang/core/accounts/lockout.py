@@ -2,7 +2,8 @@
 alone (LIANFANG_LOCKOUT_PER_ADDRESS failures within an hour, whichever accounts they tried), so
 that one address cannot try a password against every account. Accounts that signed in from that
 address in the last 30 days (axes' access log) are spared the address's lockout, so that one
-person behind a shared office or carrier address cannot lock everyone else there out.
+person behind a shared office or carrier address cannot lock everyone else there out. An IPv6
+address is counted with the rest of its /64.
 
 The per-address count reads axes' failure log (AXES_ENABLE_ACCESS_FAILURE_LOG), which keeps each
 failure with its time; the same check guards the sign-in page and the API's token endpoint,
@@ -11,6 +12,7 @@ because axes asks it for both.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from typing import Any
 
@@ -26,11 +28,35 @@ TRUSTED_FOR = timedelta(days=30)
 
 
 def address_failures(address: str | None) -> int:
-    """Failed sign-ins from this address within the last hour, whatever the account."""
+    """Failed sign-ins from this address within the last hour, whatever the account. An IPv6
+    address counts with its /64: one subscriber is given a whole /64 and may use any address in it."""
     if not address:
         return 0
     since = timezone.now() - ADDRESS_WINDOW
-    return AccessFailureLog.objects.filter(ip_address=address, attempt_time__gte=since).count()
+    network = _ipv6_network(address)
+    if network is None:
+        return AccessFailureLog.objects.filter(ip_address=address, attempt_time__gte=since).count()
+    # Stored addresses are written in one form, but a /64 is no prefix of that text: the hour's
+    # IPv6 failures are read and matched (they are few but for an attack, which this is for).
+    recent = AccessFailureLog.objects.filter(attempt_time__gte=since, ip_address__contains=":")
+    return sum(1 for other in recent.values_list("ip_address", flat=True).iterator() if _in(other, network))
+
+
+def _ipv6_network(address: str) -> ipaddress.IPv6Network | None:
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if not isinstance(parsed, ipaddress.IPv6Address) or parsed.ipv4_mapped is not None:
+        return None
+    return ipaddress.IPv6Network((parsed, 64), strict=False)
+
+
+def _in(address: str | None, network: ipaddress.IPv6Network) -> bool:
+    try:
+        return ipaddress.ip_address(address or "") in network
+    except ValueError:
+        return False
 
 
 def signed_in_from(username: str | None, address: str | None) -> bool:
