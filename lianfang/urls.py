@@ -1,3 +1,5 @@
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -5,10 +7,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from lianfang.core.accounts.admin_site import admin_site
 from lianfang.core.accounts.views import home
 
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico where a page names no icon (the admin site, the API's docs)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
     # First: every API call resolves its path, and the API is where the traffic is.
     path("api/v1/", include(("lianfang.api_urls", "api"), namespace="api")),
     path("", home, name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("lianfang.core.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -86,3 +86,10 @@ def test_a_query_with_a_nul_character_is_a_bad_request_after_authentication(clie
     assert answer.json()["fields"]["query"] == ["地址中含有不允许的字符。"]
     page = client.get("/registry/units/?q=a%00")
     assert page.status_code == 400 and page.content.decode() == "地址中含有不允许的字符。"
+
+
+def test_the_icon_browsers_ask_for_on_pages_that_name_none_is_found() -> None:
+    from django.test import Client
+
+    answer = Client().get("/favicon.ico")
+    assert answer.status_code == 301 and answer["Location"].endswith("favicon.svg")
