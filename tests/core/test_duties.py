@@ -530,3 +530,35 @@ def test_an_office_is_reminded_only_through_staff_serving_where_the_subject_is(w
     send_duty_reminders(now=at(D(2022, 1, 30), 8, 40))
     assert Notification.objects.filter(user=world["market"], title__contains="好邻居").exists()  # district-wide
     assert not Notification.objects.filter(user=jiyuan_team).exists()  # serves 济源路 only
+
+
+def test_the_submit_paths_scope_decision_on_the_row_agrees_with_the_scoped_query_for_every_role(week: Week) -> None:
+    """lookups.submitted_for + Scope.admits (the one read of a submission) must refuse and admit
+    exactly the rows scope_for(user).filter() would, for writers; the rest are refused."""
+    from lianfang.core.duties.services import _submitting_for
+    from lianfang.core.regions.scoping import scope_for
+    from lianfang.core.units.models import Unit
+
+    world = week.world
+    shop = Unit.objects.create(name="好邻居", region=world.zhongxin_a)
+    contact = make_user("shop_contact")
+    Membership.objects.create(user=contact, role=Role.UNIT_CONTACT, region=world.zhongxin_a, unit=shop)
+    extra = [
+        RosterEntry("test.shop", 1, "好邻居", world.zhongxin_a, responsible_unit=shop),
+        RosterEntry("test.shop", 2, "市场", world.jiyuan_b, responsible_department=world.market),
+        RosterEntry("test.shop", 3, "办事处", world.jiyuan_a, responsible_department=world.jiyuan_office),
+    ]
+    rows = list(week.rows.values()) + [
+        duty_roster_set(actor=SYSTEM, duty=CHECKS.key, entry=e, from_day=D(2022, 1, 1)) for e in extra
+    ]
+    users = [world[u] for u in ("commander", "market", "jiyuan", "worker", "auditor", "admin", "expired", "nobody")]
+    for user in [*users, week.zhongxin_teacher, week.zhongxin_staff, contact]:
+        scope = scope_for(user)
+        for row in rows:
+            expected = scope.can_write and scope.filter(DutySubject.objects.filter(pk=row.pk)).exists()
+            try:
+                _submitting_for(user, row.pk, D(2022, 1, 27), None)
+                admitted = True
+            except PermissionDenied:
+                admitted = False
+            assert admitted is expected, (user.username, row.name, row.region.name)

@@ -340,6 +340,31 @@ _MISSING_VALUES = (
 _MISSING_ORDER = ("region__code", "responsible_unit__name", "responsible_user__full_name", "name", "pk")
 
 
+def _exempt_on(duty: Duty, day: dt.date) -> QuerySet[DutyExemption]:
+    """The exemptions of the outer roster row's subject that cover `day` (for Exists)."""
+    return DutyExemption.objects.filter(
+        duty=duty.key,
+        subject_type=OuterRef("subject_type"),
+        subject_id=OuterRef("subject_id"),
+        starts_on__lte=day,
+        ends_on__gte=day,
+    )
+
+
+def _submitted_for(day: dt.date, session: str) -> QuerySet[Submission]:
+    """The outer roster row's current report of (day, session) (for Exists)."""
+    return Submission.objects.filter(
+        subject=OuterRef("pk"), day=day, session=session, is_current=True, event__isnull=True
+    )
+
+
+def _events_missing(duty: Duty, day: dt.date, now: dt.datetime) -> QuerySet[DutyEvent]:
+    """Events whose report fell due on `day` by `now` and has not been submitted."""
+    first = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+    events = DutyEvent.objects.filter(duty=duty.key, due_at__gte=first, due_at__lt=first + ONE_DAY, due_at__lte=now)
+    return events.exclude(Exists(Submission.objects.filter(event=OuterRef("pk"), is_current=True)))
+
+
 @dataclass(frozen=True)
 class Missing:
     """A subject's obligation that is due and not submitted: what the missing list shows."""
@@ -382,11 +407,7 @@ def missing(
     now = now or timezone.now()
     calendar = district_calendar()
     if isinstance(duty.cadence, AfterEvent):
-        first = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
-        events = DutyEvent.objects.filter(duty=duty.key, due_at__gte=first, due_at__lt=first + ONE_DAY, due_at__lte=now)
-        events = events.filter(subject__in=roster(user, duty, day, day, region).values("pk")).exclude(
-            Exists(Submission.objects.filter(event=OuterRef("pk"), is_current=True))
-        )
+        events = _events_missing(duty, day, now).filter(subject__in=roster(user, duty, day, day, region).values("pk"))
         values = events.values("pk", "due_at", *(f"subject__{v}" for v in _MISSING_VALUES)).order_by(
             *(f"subject__{o}" for o in _MISSING_ORDER)
         )
@@ -401,19 +422,11 @@ def missing(
     if named is None:
         return []
     out: list[Missing] = []
-    exempt = DutyExemption.objects.filter(
-        duty=duty.key,
-        subject_type=OuterRef("subject_type"),
-        subject_id=OuterRef("subject_id"),
-        starts_on__lte=named,
-        ends_on__gte=named,
-    )
+    exempt = _exempt_on(duty, named)
     for due in dues(duty, named, named, calendar):
         if due.at > now:
             continue
-        done = Submission.objects.filter(
-            subject=OuterRef("pk"), day=named, session=due.session, is_current=True, event__isnull=True
-        )
+        done = _submitted_for(named, due.session)
         rows = roster(user, duty, named, named, region).exclude(Exists(done)).exclude(Exists(exempt))
         out.extend(
             Missing.of(v, named, due.session, due.at) for v in rows.values(*_MISSING_VALUES).order_by(*_MISSING_ORDER)
@@ -430,29 +443,16 @@ def missing_subjects(
     calendar = district_calendar()
     rows = DutySubject.objects.filter(duty=duty.key, region__code__startswith=region.prefix)
     if isinstance(duty.cadence, AfterEvent):
-        first = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
-        events = DutyEvent.objects.filter(duty=duty.key, due_at__gte=first, due_at__lt=first + ONE_DAY, due_at__lte=now)
-        events = events.exclude(Exists(Submission.objects.filter(event=OuterRef("pk"), is_current=True)))
-        return rows.filter(pk__in=events.values("subject_id"))
+        return rows.filter(pk__in=_events_missing(duty, day, now).values("subject_id"))
     named = period_day(duty, day, calendar)
     due = [d for d in dues(duty, named, named, calendar) if d.at <= now] if named is not None else []
     if not due or named is None:
         return rows.none()
     rows = rows.filter(valid_from__lte=named).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=named))
-    exempt = DutyExemption.objects.filter(
-        duty=duty.key,
-        subject_type=OuterRef("subject_type"),
-        subject_id=OuterRef("subject_id"),
-        starts_on__lte=named,
-        ends_on__gte=named,
-    )
     undone = Q()
     for d in due:
-        done = Submission.objects.filter(
-            subject=OuterRef("pk"), day=named, session=d.session, is_current=True, event__isnull=True
-        )
-        undone |= Q(~Exists(done))
-    return rows.exclude(Exists(exempt)).filter(undone)
+        undone |= Q(~Exists(_submitted_for(named, d.session)))
+    return rows.exclude(Exists(_exempt_on(duty, named))).filter(undone)
 
 
 def submission_list(user: Any) -> QuerySet[Submission]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from lianfang.core.accounts.actors import Actor, SystemActor, acting_user
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 from lianfang.core.calendar.days import district_calendar
+from lianfang.core.calendar.services import FIRST_DAY, LAST_DAY
 from lianfang.core.idempotency import SubmissionConflict, content_digest
 from lianfang.core.prepared import PreparedInsert
 from lianfang.core.regions.models import Department, Region
@@ -288,9 +289,6 @@ def _period(
     if getattr(row, "exempt_that_day", False) if named == exempt_on else is_exempt(row, named):
         raise ValidationError({"day": [_("The subject is exempt that day: nothing is owed.")]})
     return Period(named, key, None, due)
-
-
-FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 
 def _day(value: Any) -> dt.date | None:
