@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "lianfang.core.figures",
     "lianfang.core.demo",
     "lianfang.enterprises",
+    "lianfang.schools",
     "lianfang.command",
 ]
 
@@ -387,5 +388,11 @@ NOTIFY_CHANNELS = env_list("LIANFANG_NOTIFY_CHANNELS", "lianfang.core.notices.ch
 # Shortest volunteer shift, in hours: a check-out sooner after the check-in is refused (a tap on
 # the wrong row, not work done). Staff can still correct the hours with a reason.
 MIN_SHIFT_HOURS = Decimal(os.environ.get("LIANFANG_MIN_SHIFT_HOURS", "0.5"))
+# The share of the full demo's bulk that `lianfang demo` loads (1: 18,000 students; tests: small).
+DEMO_SCALE = min(1.0, max(0.001, float(os.environ.get("LIANFANG_DEMO_SCALE", "1"))))
+# Schools: the short code of the department told of cluster alerts besides the education bureau
+# (区疾控中心), and how many answers a guardian's link takes from one address in ten minutes.
+LIANFANG_DISEASE_CONTROL = os.environ.get("LIANFANG_DISEASE_CONTROL", "jkzx")
+GUARDIAN_LINK_TRIES = max(3, int(os.environ.get("LIANFANG_GUARDIAN_LINK_TRIES", "30")))
 # How often an open page asks for the bell's unread count, in seconds (not while its tab is hidden).
 BELL_POLL_SECONDS = max(10, int(os.environ.get("LIANFANG_BELL_POLL_SECONDS", "60")))

@@ -30,6 +30,7 @@ urlpatterns = [
     path("cases/", include("lianfang.core.cases.urls")),
     path("volunteers/", include("lianfang.volunteers.urls")),
     path("enterprises/", include("lianfang.enterprises.urls")),
+    path("schools/", include("lianfang.schools.urls")),
     path("command/", include("lianfang.command.urls")),
     path("audit/", include("lianfang.core.audit.urls")),
     path("calendar/", include("lianfang.core.calendar.urls")),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.utils import timezone
 
 from lianfang.core.accounts.actors import SystemActor
@@ -32,6 +33,12 @@ class DemoContext:
     rng: random.Random = field(default_factory=lambda: random.Random(20220114))
     accounts: list[dict[str, str]] = field(default_factory=list)  # printed at the end
     notes: list[str] = field(default_factory=list)
+    # The share of the full demo's bulk (18,000 students): 1 for `make demo`, small for tests.
+    scale: float = field(default_factory=lambda: settings.DEMO_SCALE)
+
+    def scaled(self, full: int, least: int = 1) -> int:
+        """A full-scale count at this demo's scale (at least `least`)."""
+        return max(least, round(full * self.scale))
 
     @property
     def recent_start(self) -> dt.date:

@@ -36,7 +36,9 @@ LONGEST_PERIOD = 366
 class SessionSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field named as DRF names its attribute
-    due = serializers.TimeField()
+    # The local time of day in Asia/Shanghai ("08:30"): a time without an offset, which the
+    # schema's "time" format (RFC 3339, with an offset) would not describe.
+    due = serializers.RegexField(r"^\d{2}:\d{2}$", help_text="HH:MM, Asia/Shanghai")
 
 
 class DutySerializer(serializers.Serializer):
@@ -51,7 +53,7 @@ def duty_data(duty: Duty) -> dict[str, Any]:
         "key": duty.key,
         "label": str(duty.label),
         "subject_label": str(duty.subject_label),
-        "sessions": [{"key": s.key, "label": str(s.label), "due": s.due.isoformat()} for s in duty.sessions],
+        "sessions": [{"key": s.key, "label": str(s.label), "due": s.due.strftime("%H:%M")} for s in duty.sessions],
     }
 
 

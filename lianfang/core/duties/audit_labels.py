@@ -15,6 +15,7 @@ register_actions(
         "duty.event": _("Record an event calling for a report"),
         "duty.submit": _("Submit a report"),
         "duty.correct": _("Correct a report"),
+        "duty.submit_many": _("Submit reports for many at once"),
         "duty.remind": _("Remind of a missing report"),
         "api.duties": lazy_format(_("API: %(what)s"), what=_("Duties")),
     },

@@ -33,9 +33,11 @@ LOOKBACK = dt.timedelta(hours=12)
 
 
 def responsible_users(items: list[Missing], day: dt.date) -> dict[int, list[User]]:
-    """The staff accounts answering for each missing row (by roster row id): its responsible person,
-    the contacts of its responsible organisation, the staff of its responsible office (three
-    queries at most)."""
+    """The staff accounts answering for each missing row (by roster row id): its responsible
+    person where it names one who holds a membership; else the contacts of its responsible
+    organisation and the staff of its responsible office who serve where it is (three queries at
+    most). The most particular party is reminded: a class's head teacher, not every teacher of
+    the school and every officer of the bureau, whose rows only let them watch."""
     unit_ids = {s.responsible_unit_id for s in items if s.responsible_unit_id}
     department_ids = {s.responsible_department_id for s in items if s.responsible_department_id}
     user_ids = {s.responsible_user_id for s in items if s.responsible_user_id}
@@ -54,6 +56,9 @@ def responsible_users(items: list[Missing], day: dt.date) -> dict[int, list[User
         staff = {m.user_id: m.user for m in memberships.filter(user_id__in=user_ids)}
     out: dict[int, list[User]] = {}
     for s in items:
+        if s.responsible_user_id in staff:
+            out[s.subject_id] = [staff[s.responsible_user_id]]
+            continue
         users = list(by_unit.get(s.responsible_unit_id or 0, []))
         # An office's staff who serve where the subject is (a bureau's district, a team's subdistrict).
         users += [
@@ -61,8 +66,6 @@ def responsible_users(items: list[Missing], day: dt.date) -> dict[int, list[User
             for prefix, u in by_department.get(s.responsible_department_id or 0, [])
             if s.region_code.startswith(prefix)
         ]
-        if s.responsible_user_id in staff:
-            users.append(staff[s.responsible_user_id])
         out[s.subject_id] = users
     return out
 

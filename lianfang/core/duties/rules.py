@@ -104,6 +104,9 @@ class Duty:
     escalate_after: dt.timedelta | None = dt.timedelta(hours=1)
     supervisor_roles: tuple[str, ...] = (Role.SUBDISTRICT_STAFF,)
     description: Promise | str = ""
+    # Submitted only through the practice's own service, which checks what the content alone
+    # cannot (a 晨午检's students belong to the class): the generic submission API refuses it.
+    through_practice: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

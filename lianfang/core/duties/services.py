@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianfang.core.accounts.actors import Actor, SystemActor, acting_user
-from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
+from lianfang.core.audit.models import AuditEvent
+from lianfang.core.audit.services import EventDetails, audit_record, audit_record_refusal, audit_rows, snapshot
 from lianfang.core.calendar.days import district_calendar
 from lianfang.core.calendar.services import FIRST_DAY, LAST_DAY
 from lianfang.core.idempotency import SubmissionConflict, content_digest
+from lianfang.core.ledgers.inserts import insert_rows
 from lianfang.core.prepared import PreparedInsert
 from lianfang.core.regions.models import Department, Region
 from lianfang.core.regions.scoping import scope_for
@@ -115,6 +117,55 @@ def duty_roster_set(*, actor: Actor, duty: str, entry: RosterEntry, from_day: dt
             actor=actor, verb="duty.roster_set", target=row, after=snapshot(row), region_code=entry.region.code
         )
     return row
+
+
+def duty_roster_add(*, actor: Actor, duty: str, entries: list[RosterEntry], from_day: dt.date) -> list[DutySubject]:
+    """Put many subjects on a duty's roster from a day (a class's students at enrolment): those
+    new to the roster in a few statements, each with its "duty.roster_set" audit row; any that
+    has rows already goes through duty_roster_set. Returns the rows valid from that day."""
+    _duty(duty)
+    for region in {entry.region.pk: entry.region for entry in entries}.values():
+        _may_keep_roster(actor, region, "duty.roster_set")
+    with transaction.atomic():
+        known = set(
+            DutySubject.objects.filter(
+                duty=duty,
+                subject_type__in={e.subject_type for e in entries},
+                subject_id__in=[e.subject_id for e in entries],
+            ).values_list("subject_type", "subject_id")
+        )
+        fresh = [e for e in entries if (e.subject_type, e.subject_id) not in known]
+        rows = DutySubject.objects.bulk_create(
+            [
+                DutySubject(
+                    duty=duty,
+                    subject_type=e.subject_type,
+                    subject_id=e.subject_id,
+                    name=e.name[:120],
+                    region=e.region,
+                    responsible_user=e.responsible_user,
+                    responsible_unit=e.responsible_unit,
+                    responsible_department=e.responsible_department,
+                    valid_from=from_day,
+                )
+                for e in fresh
+            ],
+            batch_size=500,
+        )
+        if any(row.pk is None for row in rows):  # a database that returns no keys: read them back
+            rows = list(
+                DutySubject.objects.filter(
+                    duty=duty, valid_from=from_day, subject_id__in=[e.subject_id for e in fresh]
+                ).order_by("pk")
+            )
+        events = (EventDetails(target=row, after=snapshot(row), region_code=row.region.code) for row in rows)
+        insert_rows(AuditEvent, list(audit_rows(actor=actor, verb="duty.roster_set", events=events)))
+        rows += [
+            duty_roster_set(actor=actor, duty=duty, entry=e, from_day=from_day)
+            for e in entries
+            if (e.subject_type, e.subject_id) in known
+        ]
+    return rows
 
 
 def _hand_over(old: DutySubject, new: DutySubject) -> None:
@@ -269,6 +320,19 @@ def _period(
         if found is None or found.subject_id != row.pk:
             raise ValidationError({"event": [_("No such event calls for a report from this subject.")]})
         return Period(found.due_at.astimezone(DISTRICT_TIME).date(), "", found, found.due_at)
+    named, key, due = _owed(duty, day, session)
+    if row.valid_from > named or (row.valid_until is not None and row.valid_until < named):
+        raise ValidationError({"day": [_("The subject was not on the roster that day.")]})
+    # Whether the subject is exempt on the day asked was read with the row; another day of the
+    # same period (an N-day rule) is looked up.
+    if getattr(row, "exempt_that_day", False) if named == exempt_on else is_exempt(row, named):
+        raise ValidationError({"day": [_("The subject is exempt that day: nothing is owed.")]})
+    return Period(named, key, None, due)
+
+
+def _owed(duty: Duty, day: Any, session: Any) -> tuple[dt.date, str, dt.datetime]:
+    """The period a report for `day` and `session` fulfils under a periodic rule (its named day,
+    the session, the due time); refused where the rule owes nothing then."""
     date = _day(day)
     if date is None:
         raise ValidationError({"day": [_("Give the day the report is for.")]})
@@ -282,13 +346,7 @@ def _period(
     due = due_at(duty, named, key, calendar)
     if due is None:
         raise ValidationError({"session": [_("This duty has no such session.")]})
-    if row.valid_from > named or (row.valid_until is not None and row.valid_until < named):
-        raise ValidationError({"day": [_("The subject was not on the roster that day.")]})
-    # Whether the subject is exempt on the day asked was read with the row; another day of the
-    # same period (an N-day rule) is looked up.
-    if getattr(row, "exempt_that_day", False) if named == exempt_on else is_exempt(row, named):
-        raise ValidationError({"day": [_("The subject is exempt that day: nothing is owed.")]})
-    return Period(named, key, None, due)
+    return named, key, due
 
 
 def _day(value: Any) -> dt.date | None:
@@ -314,12 +372,15 @@ def duty_submit(
     zero_report: bool = False,
     content: Any = None,
     client_id: uuid.UUID | None = None,
+    practice: bool = False,
 ) -> tuple[Submission, bool]:
     """Submit a subject's report for one obligation; returns it and whether this call wrote it.
 
     The same client id with the same content returns the first submission; with other content it
     is a conflict (409). A second submission for the same obligation is a correction: the earlier
     version stays, no longer current, and the lateness stays the first one's.
+
+    `practice` is set by the practice's own service for a duty submitted only through it.
 
     The common path is one read (the roster row with its scope, whether it is exempt that day and
     whether the client id was seen) and two inserts (the submission, its audit row).
@@ -328,6 +389,8 @@ def duty_submit(
     for _attempt in range(3):
         row, seen = _submitting_for(actor, subject, asked, client_id)
         duty = _duty(row.duty)
+        if duty.through_practice and not practice:
+            raise ValidationError({"subject": [_("This report is made on its practice's own page.")]})
         if content is not None and not isinstance(content, dict):
             raise ValidationError({"content": [_("The content is a set of named values.")]})
         clean = duty.content(content or {})
@@ -351,6 +414,105 @@ def duty_submit(
         except IntegrityError:
             continue  # the same id or obligation written at the same moment: look again
     raise ValidationError({"day": [_("This report is being submitted by someone else; try again.")]})
+
+
+def duty_submit_many(
+    *, actor: Actor, duty: str, subjects: list[int], day: Any, session: Any = "", content: Any = None
+) -> int:
+    """The same report for many subjects of a daily duty at once (a head teacher entering the
+    check-ins a class's guardians did not make). Each subject is checked as duty_submit checks
+    it: in the actor's scope, on the roster that day and not exempt, or the whole batch is
+    refused. Subjects with a report for the period keep it; the rest get a first version. One
+    audit row names them all (one act of one person). Returns how many were written."""
+    rule = _duty(duty)
+    if rule.through_practice:
+        raise ValidationError({"subject": [_("This report is made on its practice's own page.")]})
+    if isinstance(rule.cadence, AfterEvent):
+        raise ValidationError({"subject": [_("An event's report is submitted one by one.")]})
+    if content is not None and not isinstance(content, dict):
+        raise ValidationError({"content": [_("The content is a set of named values.")]})
+    clean = rule.content(content or {})
+    named, key, due = _owed(rule, day, session)
+    wanted = {int(s) for s in subjects}
+    rows = DutySubject.objects.filter(pk__in=wanted, duty=duty, valid_from__lte=named).exclude(valid_until__lt=named)
+    if not isinstance(actor, SystemActor):
+        scope = scope_for(actor)
+        rows = scope.filter(rows) if scope.can_write else rows.none()
+    # Values, not instances: a head teacher's class is forty rows, the demo's day 18,000.
+    found = list(rows.values_list("pk", "subject_type", "subject_id", "region_id", "region__code"))
+    if len(found) != len(wanted):
+        audit_record_refusal(actor=actor, verb="duty.submit_many", detail=f"{duty} {named}")
+        raise PermissionDenied(_("A subject named is not yours to report for on that day."))
+    exempt = DutyExemption.objects.filter(
+        duty=duty, subject_id__in=[r[2] for r in found], starts_on__lte=named, ends_on__gte=named
+    ).values_list("subject_type", "subject_id")
+    if set(exempt) & {(r[1], r[2]) for r in found}:
+        raise ValidationError({"subject": [_("A subject named is exempt that day: nothing is owed.")]})
+    by = getattr(acting_user(actor), "pk", None)
+    for _attempt in range(3):
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                done = set(
+                    Submission.objects.filter(
+                        subject_id__in=[r[0] for r in found],
+                        day=named,
+                        session=key,
+                        is_current=True,
+                        event__isnull=True,
+                    ).values_list("subject_id", flat=True)
+                )
+                fresh = [r for r in found if r[0] not in done]
+                insert_rows(
+                    Submission,
+                    [
+                        {
+                            "duty": duty,
+                            "subject_id": r[0],
+                            "region_id": r[3],
+                            "day": named,
+                            "session": key,
+                            "content": clean,
+                            "submitted_by_id": by,
+                            "submitted_at": now,
+                            "recorded_at": now,
+                            "late": now > due,
+                        }
+                        for r in fresh
+                    ],
+                )
+                if fresh:
+                    audit_record(
+                        actor=actor,
+                        verb="duty.submit_many",
+                        detail=f"{rule.label} {named} {key}: {len(fresh)}",
+                        after={
+                            "duty": duty,
+                            "day": named.isoformat(),
+                            "session": key,
+                            "subjects": [r[0] for r in fresh],
+                        },
+                        region_code=_common_region(r[4] for r in found),
+                    )
+            return len(fresh)
+        except IntegrityError:
+            continue  # some were submitted at the same moment: look again
+    raise ValidationError({"day": [_("This report is being submitted by someone else; try again.")]})
+
+
+def _common_region(codes: Any) -> str:
+    """The narrowest region code (padded with zeros) that holds every code given."""
+    prefix = ""
+    for n, code in enumerate(codes):
+        if n == 0:
+            prefix = code
+            continue
+        while not code.startswith(prefix):
+            prefix = prefix[:-1]
+    for length in (12, 9, 6):
+        if len(prefix) >= length:
+            return prefix[:length].ljust(12, "0")
+    return ""
 
 
 def _payload(

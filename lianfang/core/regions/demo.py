@@ -62,6 +62,7 @@ BUREAUS = [
     ("swj", "区商务局"),
     ("jwjw", "区纪委监委"),
     ("mzj", "区民政局"),
+    ("jkzx", "区疾控中心"),
 ]
 # Which kinds of organisation each bureau supervises (Department.supervises).
 SUPERVISES = {
@@ -171,6 +172,8 @@ def _demo_accounts(
         ("zhihui", "赵指挥", Role.COMMANDER, district, None, "区疫情防控指挥部"),
         ("shijian", "钱监管", Role.DEPARTMENT_STAFF, district, bureaus["区市场监管局"], "区市场监管局"),
         ("jiwei", "孙监督", Role.DEPARTMENT_STAFF, district, bureaus["区纪委监委"], "区纪委监委"),
+        ("jiaoyu", "冯教育", Role.DEPARTMENT_STAFF, district, bureaus["区教育局"], "区教育局"),
+        ("jikong", "陈疾控", Role.DEPARTMENT_STAFF, district, bureaus["区疾控中心"], "区疾控中心"),
         ("zhongxin", "李中心", Role.SUBDISTRICT_STAFF, subdistricts["中心路街道"], None, "中心路街道"),
         ("gongye", "周工业", Role.SUBDISTRICT_STAFF, subdistricts["工业路街道"], None, "工业路街道"),
         ("hecha", "何核查", Role.SUBDISTRICT_STAFF, subdistricts["中心路街道"], None, "中心路街道"),

@@ -8,6 +8,14 @@ Each value is an ORM path to a Region, a Department, a unit or a user ("" for th
 itself); "region_code" names a plain code column instead of a path to a Region.
 Each active membership grants a slice; the slices are combined with OR. A membership
 whose slice needs a path that the model does not declare grants nothing there: deny by default.
+
+Two more declarations, for records about people a jurisdiction must not see by default (a class's
+students, who are minors):
+
+- "staff": a path to the users named on the record (a class's teachers, a school's health
+  officer). A user named there sees the record through any membership but the administrator's.
+- `scope_sensitive = True` on the model: a membership's slice of region, department or
+  organisation counts only where it may view sensitive records (the commander always may).
 """
 
 from __future__ import annotations
@@ -103,15 +111,26 @@ class Scope:
             return True
         return any(region.code.startswith(p) for p in self.region_prefixes())
 
-    def q(self, fields: dict[str, str]) -> Q | None:
-        """The filter for a model with these scope fields; None means nothing is visible."""
+    @property
+    def names_staff(self) -> bool:
+        """Whether records that name this user as their staff are visible to them (see "staff")."""
+        return self.user_id is not None and any(g.role != Role.SYSADMIN for g in self.grants)
+
+    def q(self, fields: dict[str, str], *, sensitive: bool = False) -> Q | None:
+        """The filter for a model with these scope fields; None means nothing is visible. A
+        sensitive model's records come only through grants that may view sensitive records."""
         if self.sees_everything:
             return Q()
         parts: list[Q] = []
         for grant in self.grants:
+            if sensitive and not grant.may_view_sensitive:
+                continue
             part = _grant_q(grant, fields, self.user_id)
             if part is not None:
                 parts.append(part)
+        staff = _paths(fields, "staff")
+        if staff is not None and self.names_staff:
+            parts.append(_any_of(staff, "id", self.user_id))
         if not parts:
             return None
         combined = parts[0]
@@ -129,6 +148,8 @@ class Scope:
         """
         if self.sees_everything:
             return True
+        if self.names_staff and self.user_id in row.get("staff", ()):
+            return True
         terms = _RowConditions(row)
         return any(_grant_condition(grant, terms, self.user_id) for grant in self.grants)
 
@@ -136,7 +157,7 @@ class Scope:
         scope_fields = fields if fields is not None else getattr(queryset.model, "scope_fields", None)
         if scope_fields is None:
             raise TypeError(f"{queryset.model.__name__} declares no scope_fields; it cannot be scoped.")
-        condition = self.q(scope_fields)
+        condition = self.q(scope_fields, sensitive=getattr(queryset.model, "scope_sensitive", False))
         if condition is None:
             return queryset.none()
         if not condition:  # everything: no join, no DISTINCT
