@@ -28,7 +28,7 @@ from lianfang.core.units.models import UnitKind
 
 from .case_kinds import CLUSTER_KIND
 from .checks import Symptom
-from .models import CheckFinding, ClusterAlert, SchoolClass
+from .models import CheckFinding, ClusterAlert, SchoolClass, education_department
 
 CLUSTER_SYMPTOMS = (Symptom.FEVER, Symptom.RASH, Symptom.DIARRHOEA, Symptom.VOMITING, Symptom.JAUNDICE)
 COVID = "covid"
@@ -111,7 +111,8 @@ def _raise(school_class: SchoolClass, day: dt.date, gathering: Gathering) -> Clu
         region=unit.region,
         deadline=timezone.localdate(due),
     )
-    case, _created = case_report(actor=ALERTS, data=data, owner_unit=unit)
+    # Owned by the school and its health officer; the bureau follows and verifies it.
+    case, _created = case_report(actor=ALERTS, data=data, owner_unit=unit, owner_department=education_department(unit))
     if school.health_officer is not None and school.health_officer.is_active:
         case = case_assign(actor=ALERTS, case=case, version=case.version, assignee=school.health_officer)
     alert = ClusterAlert.objects.create(
@@ -122,12 +123,13 @@ def _raise(school_class: SchoolClass, day: dt.date, gathering: Gathering) -> Clu
         rule=gathering.rule[:100],
         case=case,
         due_at=due,
+        disease_control=Department.objects.filter(code=settings.LIANFANG_DISEASE_CONTROL).first(),
     )
     notify(
         users=_told(unit.region.code, school),
         title=title,
         body=description,
-        link=reverse("cases:detail", args=[case.pk]),
+        link=reverse("schools:alert", args=[alert.pk]),
         key=f"schools:cluster:{alert.pk}",
     )
     return alert

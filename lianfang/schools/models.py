@@ -20,7 +20,8 @@ from lianfang.core.duties.models import Submission
 from lianfang.core.files.models import StoredFile
 from lianfang.core.idempotency import ClientSubmitted
 from lianfang.core.people.models import Person
-from lianfang.core.units.models import Unit
+from lianfang.core.regions.models import Department
+from lianfang.core.units.models import Unit, UnitKind, UnitProfile
 
 # Paths from a class to where it is counted and to the people named on it.
 _SCHOOL_SCOPE = {
@@ -33,6 +34,12 @@ _SCHOOL_SCOPE = {
 
 def _through(prefix: str, fields: dict[str, str]) -> dict[str, str]:
     return {key: f"{prefix}__{path}" for key, path in fields.items()}
+
+
+def education_department(unit: Unit) -> Department | None:
+    """The department that supervises a school (区教育局)."""
+    profile = UnitProfile.objects.filter(unit=unit, kind=UnitKind.SCHOOL).select_related("department").first()
+    return profile.department if profile is not None else None
 
 
 class School(models.Model):
@@ -264,11 +271,21 @@ class ClusterAlert(models.Model):
     rule = models.CharField(_("rule met"), max_length=100)
     case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="+")
     due_at = models.DateTimeField(_("due at"))
+    # The disease control department told of it, besides the bureau: it sees the alert too.
+    disease_control = models.ForeignKey(
+        Department,
+        verbose_name=_("disease control told"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
 
     # Class-level: what any viewer of the class may see.
     scope_fields = {
         **_through("school_class__school", _SCHOOL_SCOPE),
+        "department": ("school_class__school__unit__profiles__department", "disease_control"),
         "staff": tuple(f"school_class__{path}" for path in _CLASS_STAFF),
     }
 

@@ -1,6 +1,7 @@
 """The schools' menu entry: the commander, the education bureau, the subdistricts, and the
 schools' teachers (contacts of a school)."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.navigation import PRACTICES, MenuItem, Viewer, register
@@ -14,9 +15,10 @@ def _serves_schools(viewer: Viewer) -> bool:
     departments = {g.department_id for g in viewer.scope.grants if g.role == Role.DEPARTMENT_STAFF}
     if not departments:
         return False
+    # The education bureau, and the disease control department told of cluster alerts.
     return any(
-        UnitKind.SCHOOL in (kinds or [])
-        for kinds in Department.objects.filter(pk__in=departments).values_list("supervises", flat=True)
+        UnitKind.SCHOOL in (kinds or []) or code == settings.LIANFANG_DISEASE_CONTROL
+        for code, kinds in Department.objects.filter(pk__in=departments).values_list("code", "supervises")
     )
 
 

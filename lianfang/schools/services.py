@@ -50,6 +50,7 @@ from .models import (
     SchoolClass,
     TeachingAid,
     TeachingGap,
+    education_department,
     lesson_grade,
 )
 
@@ -60,12 +61,6 @@ CLASS = "schools.class"
 
 
 # Who may do what
-
-
-def education_department(unit: Unit) -> Department | None:
-    """The department that supervises the school (区教育局)."""
-    profile = UnitProfile.objects.filter(unit=unit, kind=UnitKind.SCHOOL).select_related("department").first()
-    return profile.department if profile is not None else None
 
 
 def may_keep_school(actor: Actor, school: School) -> bool:
@@ -879,7 +874,10 @@ def lesson_improvement_case(*, actor: Actor, observation: LessonObservation) -> 
             unit=school.unit,
             region=school.unit.region,
         )
-        case, _created = case_report(actor=actor, data=data, owner_unit=school.unit)
+        # The school does the work; the bureau follows and verifies it.
+        case, _created = case_report(
+            actor=actor, data=data, owner_unit=school.unit, owner_department=education_department(school.unit)
+        )
         locked.case = case
         locked.save(update_fields=["case"])
         audit_record(actor=actor, verb="lesson.improve", target=locked, detail=f"case {case.pk}")

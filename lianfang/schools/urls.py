@@ -21,6 +21,7 @@ urlpatterns = [
     path("lessons/export/", views.lessons_export, name="lessons_export"),
     path("<int:pk>/lessons/new/", views.lesson_new, name="lesson_new"),
     path("lessons/<int:pk>/improve/", views.lesson_improve, name="lesson_improve"),
+    path("alerts/<int:pk>/", views.alert, name="alert"),
     path("absences/", views.absences, name="absences"),
     path("absences/<int:pk>/", views.absence, name="absence"),
     path("absences/<int:pk>/certificate/", views.absence_certificate, name="absence_certificate"),

@@ -18,12 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianfang.core.calendar.days import district_calendar
+from lianfang.core.cases.selectors import case_list
 from lianfang.core.edits import add_refusal
 from lianfang.core.page_actions import Done, form_action, page_action
 from lianfang.core.people.services import clean_person
 from lianfang.core.regions.scoping import scope_for
 
 from . import guardian, selectors, services
+from .clusters import symptom_label
 from .duties import MORNING_NOON_CHECK
 from .exports import lesson_ledger_export
 from .forms import (
@@ -287,6 +289,19 @@ def morning_check(request: HttpRequest, pk: int, session: str) -> HttpResponse:
 
 
 @login_required
+def alert(request: HttpRequest, pk: int) -> HttpResponse:
+    """A cluster alert, class-level (school, class, count, symptom, rule, due time), with its case
+    where the viewer may open it."""
+    found = get_object_or_404(selectors.alerts(request.user), pk=pk)
+    context = {
+        "alert": found,
+        "symptom": symptom_label(found.symptom),
+        "case_visible": case_list(request.user).filter(pk=found.case_id).exists(),
+    }
+    return render(request, "schools/alert.html", context)
+
+
+@login_required
 def absences(request: HttpRequest) -> HttpResponse:
     rows = selectors.absences(request.user).order_by("-first_day", "pk")[:200]
     return render(request, "schools/absences.html", {"absences": rows})
@@ -491,8 +506,13 @@ def lessons(request: HttpRequest) -> HttpResponse:
     start, end = _period(request)
     rows = selectors.lessons(request.user).filter(observed_on__gte=start, observed_on__lte=end)
     researcher_schools = [s for s in selectors.school_list(request.user) if services.may_observe(request.user, s)]
+    shown = list(rows[:500])
+    visible = set(
+        case_list(request.user).filter(pk__in=[r.case_id for r in shown if r.case_id]).values_list("pk", flat=True)
+    )
     context = {
-        "rows": rows[:500],
+        "rows": shown,
+        "visible_cases": visible,
         "count": rows.count(),
         "start": start,
         "end": end,

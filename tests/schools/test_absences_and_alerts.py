@@ -204,3 +204,24 @@ def test_a_district_officials_drill_down_shows_classes_not_a_students_name(schoo
     assert drill is not None
     [(school, _grade, number, head, count)] = drill.table(drill.rows)
     assert (school, number, head, count) == ("济源路实验小学", 1, "林老师", 1)
+
+
+def test_the_bureau_and_disease_control_open_the_alert_and_the_bureau_follows_its_case(
+    schools: SchoolWorld, client: Any
+) -> None:
+    from django.urls import reverse
+
+    _ill(schools, schools.students(schools.class_a)[:3])
+    alert = ClusterAlert.objects.get()
+    url = reverse("schools:alert", args=[alert.pk])
+    for name, sees_case in (("bureau", True), ("cdc", False), ("officer", True)):
+        client.force_login(schools[name])
+        page = client.get(url)
+        assert page.status_code == 200, name
+        assert ('data-testid="case-link"' in page.content.decode()) is sees_case, name
+        assert "张小明" not in page.content.decode()
+    client.force_login(schools.world["jiyuan"])  # the subdistrict sees it in its region
+    assert client.get(url).status_code == 200
+    client.force_login(schools.world["market"])  # another bureau does not
+    assert client.get(url).status_code == 404
+    assert alert.case.owner_department == schools.education
