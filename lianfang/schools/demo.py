@@ -31,7 +31,7 @@ from lianfang.core.units.demo import demo_credit_code
 from lianfang.core.units.models import Unit, UnitKind
 from lianfang.core.units.services import clean_unit, unit_register
 
-from .duties import HEALTH_CHECKIN, MORNING_NOON_CHECK
+from .duties import CHECKIN_SESSION, HEALTH_CHECKIN, MORNING_NOON_CHECK, STUDENT_SUBJECT, TEACHER_SUBJECT
 from .models import (
     Absence,
     AbsenceReason,
@@ -44,9 +44,6 @@ from .models import (
     SchoolClass,
 )
 from .services import (
-    CHECKIN_SESSION,
-    STUDENT,
-    TEACHER,
     Student,
     absence_move,
     class_save,
@@ -248,13 +245,15 @@ def _days(ctx: DemoContext, classes: list[SchoolClass], schools: list[School], s
     a few students absent (for illness or personal matters) on school days."""
     calendar = district_calendar()
     students_of: dict[int, list[int]] = {}
-    for row in DutySubject.objects.filter(duty=HEALTH_CHECKIN.key, subject_type=STUDENT).values("pk", "subject_id"):
+    for row in DutySubject.objects.filter(duty=HEALTH_CHECKIN.key, subject_type=STUDENT_SUBJECT).values(
+        "pk", "subject_id"
+    ):
         students_of.setdefault(row["subject_id"], []).append(row["pk"])
     enrolments: dict[int, list[Enrolment]] = {}
     for e in Enrolment.objects.filter(school_class__in=classes).order_by("number"):
         enrolments.setdefault(e.school_class_id, []).append(e)
     teacher_rows = list(
-        DutySubject.objects.filter(duty=HEALTH_CHECKIN.key, subject_type=TEACHER)
+        DutySubject.objects.filter(duty=HEALTH_CHECKIN.key, subject_type=TEACHER_SUBJECT)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
         .values_list("pk", flat=True)
     )
@@ -266,7 +265,13 @@ def _days(ctx: DemoContext, classes: list[SchoolClass], schools: list[School], s
             pk for school_class in classes for e in enrolments[school_class.pk] for pk in students_of.get(e.pk, [])
         ]
         duty_submit_many(
-            actor=ctx.actor, duty=HEALTH_CHECKIN.key, subjects=rows, day=day, session=CHECKIN_SESSION, content={}
+            actor=ctx.actor,
+            duty=HEALTH_CHECKIN.key,
+            subjects=rows,
+            day=day,
+            session=CHECKIN_SESSION,
+            content={},
+            practice=True,
         )
         if calendar.is_school_day(day):
             for school_class in classes:

@@ -17,6 +17,12 @@ from lianfang.core.duties.rules import Daily, Days, Duty, Session, register_duty
 
 from .checks import checkin_content, morning_check_content
 
+# The kinds of subject on the schools' rosters, and the check-in's one session.
+STUDENT_SUBJECT = "schools.enrolment"
+TEACHER_SUBJECT = "schools.teacher"
+CLASS_SUBJECT = "schools.class"
+CHECKIN_SESSION = "checkin"
+
 HEALTH_CHECKIN = register_duty(
     Duty(
         key="schools.health_checkin",
@@ -27,6 +33,10 @@ HEALTH_CHECKIN = register_duty(
             days=Days.EVERY_DAY,
         ),
         content=checkin_content,
+        # A student's check-in is made through the guardians' link or by the class's teachers, and a
+        # teacher's by the teacher (services.py); what it says is health data.
+        through_practice=True,
+        sensitive_content=True,
         # Not reminded student by student (a class's forty rows would be forty messages to its
         # head teacher): the class page lists who has not checked in, with the guardians' link.
         reminders=(),
@@ -49,6 +59,7 @@ MORNING_NOON_CHECK = register_duty(
         ),
         content=morning_check_content,
         through_practice=True,
+        sensitive_content=True,
         description=_("Each class on each school day: who is present, who is absent and why, who is unwell."),
     )
 )

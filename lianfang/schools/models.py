@@ -29,6 +29,7 @@ _SCHOOL_SCOPE = {
     "department": "unit__profiles__department",
     "unit": "unit",
     "staff": "health_officer",
+    "staff_unit": "unit",
 }
 
 
@@ -99,7 +100,7 @@ class SchoolClass(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("teachers"), blank=True, related_name="+"
     )
 
-    scope_fields = {**_through("school", _SCHOOL_SCOPE), "staff": _CLASS_STAFF}
+    scope_fields = {**_through("school", _SCHOOL_SCOPE), "staff": _CLASS_STAFF, "staff_unit": "school__unit"}
 
     class Meta:
         ordering = ["school_id", "grade", "number"]
@@ -131,6 +132,7 @@ class Enrolment(models.Model):
         "region": "school_class__school__unit__region",
         "department": "school_class__school__unit__profiles__department",
         "staff": tuple(f"school_class__{path}" for path in _CLASS_STAFF),
+        "staff_unit": "school_class__school__unit",
     }
 
     class Meta:
@@ -193,6 +195,7 @@ class CheckFinding(models.Model):
         "region": "school_class__school__unit__region",
         "department": "school_class__school__unit__profiles__department",
         "staff": tuple(f"school_class__{path}" for path in _CLASS_STAFF),
+        "staff_unit": "school_class__school__unit",
     }
 
     class Meta:
@@ -287,6 +290,7 @@ class ClusterAlert(models.Model):
         **_through("school_class__school", _SCHOOL_SCOPE),
         "department": ("school_class__school__unit__profiles__department", "disease_control"),
         "staff": tuple(f"school_class__{path}" for path in _CLASS_STAFF),
+        "staff_unit": "school_class__school__unit",
     }
 
     class Meta:
@@ -449,7 +453,8 @@ class LessonObservation(models.Model):
     scope_fields = {
         "region": "school__unit__region",
         "department": "school__unit__profiles__department",
-        "staff": ("observer", "teacher"),
+        "staff": "teacher",
+        "staff_unit": "school__unit",
     }
 
     class Meta:

@@ -22,7 +22,7 @@ from lianfang.core.duties.rules import Duty
 from lianfang.core.duties.selectors import roster
 from lianfang.core.regions.scoping import scope_for
 
-from .duties import HEALTH_CHECKIN, MORNING_NOON_CHECK
+from .duties import CLASS_SUBJECT, HEALTH_CHECKIN, MORNING_NOON_CHECK, STUDENT_SUBJECT, TEACHER_SUBJECT
 from .models import (
     Absence,
     CheckFinding,
@@ -35,7 +35,6 @@ from .models import (
     TeachingAid,
     TeachingGap,
 )
-from .services import CLASS, STUDENT, TEACHER
 
 
 def school_list(user: Any) -> QuerySet[School]:
@@ -117,14 +116,14 @@ def class_days(user: Any, day: dt.date, school: School | None = None) -> list[Cl
         duty=HEALTH_CHECKIN.key,
         day=day,
         is_current=True,
-        subject__subject_type=STUDENT,
+        subject__subject_type=STUDENT_SUBJECT,
         subject__subject_id__in=list(enrolments),
     ).values_list("subject__subject_id", flat=True)
     for enrolment_id in checked:
         out[enrolments[enrolment_id]].checked_in += 1
     exempt = DutyExemption.objects.filter(
         duty=HEALTH_CHECKIN.key,
-        subject_type=STUDENT,
+        subject_type=STUDENT_SUBJECT,
         subject_id__in=list(enrolments),
         starts_on__lte=day,
         ends_on__gte=day,
@@ -135,7 +134,7 @@ def class_days(user: Any, day: dt.date, school: School | None = None) -> list[Cl
         duty=MORNING_NOON_CHECK.key,
         day=day,
         is_current=True,
-        subject__subject_type=CLASS,
+        subject__subject_type=CLASS_SUBJECT,
         subject__subject_id__in=list(out),
     ).values_list("subject__subject_id", "session", "content")
     for class_id, session, content in reports:
@@ -149,7 +148,7 @@ def class_days(user: Any, day: dt.date, school: School | None = None) -> list[Cl
 def checkin_missing(user: Any, school_class: SchoolClass, day: dt.date) -> list[Enrolment]:
     """The class's students not checked in on a day (for its teachers: named)."""
     done = Submission.objects.filter(
-        duty=HEALTH_CHECKIN.key, day=day, is_current=True, subject__subject_type=STUDENT
+        duty=HEALTH_CHECKIN.key, day=day, is_current=True, subject__subject_type=STUDENT_SUBJECT
     ).values("subject__subject_id")
     return list(students(user, school_class, day).exclude(pk__in=done))
 
@@ -183,7 +182,7 @@ def unreported(rows: list[ClassDay], day: dt.date, now: dt.datetime | None = Non
 
 def teacher_rows(user: Any, day: dt.date) -> list[Any]:
     """The user's own 健康打卡 roster rows as a teacher, valid on a day, with whether each is done."""
-    rows = roster(user, HEALTH_CHECKIN, day, day).filter(subject_type=TEACHER, responsible_user=user)
+    rows = roster(user, HEALTH_CHECKIN, day, day).filter(subject_type=TEACHER_SUBJECT, responsible_user=user)
     done = set(
         Submission.objects.filter(subject__in=rows, day=day, is_current=True).values_list("subject_id", flat=True)
     )

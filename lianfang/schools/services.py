@@ -33,7 +33,14 @@ from lianfang.core.units.models import Unit, UnitKind, UnitProfile
 from . import clusters
 from .absences import ABSENCE_FLOW
 from .case_kinds import IMPROVEMENT_KIND
-from .duties import HEALTH_CHECKIN, MORNING_NOON_CHECK
+from .duties import (
+    CHECKIN_SESSION,
+    CLASS_SUBJECT,
+    HEALTH_CHECKIN,
+    MORNING_NOON_CHECK,
+    STUDENT_SUBJECT,
+    TEACHER_SUBJECT,
+)
 from .models import (
     Absence,
     AbsenceReason,
@@ -53,12 +60,6 @@ from .models import (
     education_department,
     lesson_grade,
 )
-
-CHECKIN_SESSION = "checkin"
-STUDENT = "schools.enrolment"
-TEACHER = "schools.teacher"
-CLASS = "schools.class"
-
 
 # Who may do what
 
@@ -92,10 +93,12 @@ def is_class_staff(actor: Actor, school_class: SchoolClass) -> bool:
     user = acting_user(actor)
     if user is None:
         return False
-    return (
+    named = (
         user.pk in (school_class.head_teacher_id, school_class.school.health_officer_id)
         or school_class.teachers.filter(pk=user.pk).exists()
     )
+    # Only while they teach at the school: one who has left is named no more than a stranger.
+    return named and user.pk in _teachers_of(school_class.school.unit, timezone.localdate())
 
 
 def _refuse(actor: Actor, verb: str, target: Any, message: str) -> PermissionDenied:
@@ -152,12 +155,12 @@ def teachers_roster(*, actor: Actor, school: School, from_day: dt.date) -> int:
     unit = school.unit
     department = education_department(unit)
     on_roster = set(
-        DutySubject.objects.filter(duty=HEALTH_CHECKIN.key, subject_type=TEACHER, valid_until__isnull=True)
+        DutySubject.objects.filter(duty=HEALTH_CHECKIN.key, subject_type=TEACHER_SUBJECT, valid_until__isnull=True)
         .filter(responsible_unit=unit)
         .values_list("subject_id", flat=True)
     )
     entries = [
-        RosterEntry(TEACHER, m.pk, m.user.full_name or m.user.username, unit.region, m.user, unit, department)
+        RosterEntry(TEACHER_SUBJECT, m.pk, m.user.full_name or m.user.username, unit.region, m.user, unit, department)
         for m in _teachers_of(unit, from_day).values()
         if m.pk not in on_roster
     ]
@@ -169,7 +172,7 @@ def teachers_roster(*, actor: Actor, school: School, from_day: dt.date) -> int:
 def _class_entry(school_class: SchoolClass, department: Department | None) -> RosterEntry:
     unit = school_class.school.unit
     return RosterEntry(
-        CLASS,
+        CLASS_SUBJECT,
         school_class.pk,
         f"{unit.name} {school_class.name}",
         unit.region,
@@ -188,7 +191,7 @@ def _student_entry(enrolment: Enrolment, department: Department | None) -> Roste
         "class": school_class.name,
         "number": enrolment.number,
     }
-    return RosterEntry(STUDENT, enrolment.pk, name, unit.region, school_class.head_teacher, unit, department)
+    return RosterEntry(STUDENT_SUBJECT, enrolment.pk, name, unit.region, school_class.head_teacher, unit, department)
 
 
 def class_save(
@@ -356,7 +359,7 @@ def teacher_checkin(
     memberships = (
         Membership.objects.active_on(day).filter(user=user, role=Role.UNIT_CONTACT).values_list("pk", flat=True)
     )
-    rows = _checkin_rows(TEACHER, list(memberships), day)
+    rows = _checkin_rows(TEACHER_SUBJECT, list(memberships), day)
     if not rows:
         raise ValidationError({"subject": [_("You are on no school's check-in roster.")]})
     return [
@@ -366,6 +369,7 @@ def teacher_checkin(
             day=day,
             session=CHECKIN_SESSION,
             content=content,
+            practice=True,
             client_id=uuid.uuid5(client_id, str(row.pk)) if client_id else None,
         )[0]
         for row in rows.values()
@@ -380,7 +384,7 @@ def class_checkin(
     many were entered."""
     if not is_class_staff(actor, school_class):
         raise _refuse(actor, "schools.checkin", school_class, _("Only the class's teachers enter its check-ins."))
-    ids = [int(e) for e in enrolments]
+    ids = [int(e) for e in enrolments if 0 < int(e) < 2**63]
     mine = set(
         Enrolment.objects.filter(school_class=school_class, pk__in=ids, valid_from__lte=day)
         .exclude(valid_until__lt=day)
@@ -388,7 +392,7 @@ def class_checkin(
     )
     if set(ids) - mine:
         raise ValidationError({"enrolments": [_("A student named is not in this class on that day.")]})
-    rows = _checkin_rows(STUDENT, ids, day)
+    rows = _checkin_rows(STUDENT_SUBJECT, ids, day)
     return duty_submit_many(
         actor=actor,
         duty=HEALTH_CHECKIN.key,
@@ -396,6 +400,7 @@ def class_checkin(
         day=day,
         session=CHECKIN_SESSION,
         content=content,
+        practice=True,
     )
 
 
@@ -423,7 +428,7 @@ def morning_check_submit(
     if not is_class_staff(actor, school_class):
         raise _refuse(actor, "duty.submit", school_class, _("Only the class's teachers report its checks."))
     row = (
-        DutySubject.objects.filter(duty=MORNING_NOON_CHECK.key, subject_type=CLASS, subject_id=school_class.pk)
+        DutySubject.objects.filter(duty=MORNING_NOON_CHECK.key, subject_type=CLASS_SUBJECT, subject_id=school_class.pk)
         .order_by("-valid_from")
         .first()
     )
@@ -567,8 +572,14 @@ def _back_on(value: Any, first_day: dt.date) -> dt.date | None:
 def absence_certificate(*, actor: Actor, absence: Absence, upload: Any) -> Absence:
     """The health officer checks the return certificate (复课证明) of an infectious disease and
     keeps it as evidence."""
-    if acting_user(actor) is None or absence.school_class.school.health_officer_id != acting_user(actor).pk:  # type: ignore[union-attr]
+    user = acting_user(actor)
+    school = absence.school_class.school
+    if user is None or school.health_officer_id != user.pk or not is_class_staff(actor, absence.school_class):
         raise _refuse(actor, "absence.certificate", absence, _("Only the school's health officer checks certificates."))
+    if not absence.infectious or absence.state != AbsenceState.OUTCOME:
+        raise ValidationError(
+            {"certificate": [_("A certificate is checked for an infectious disease, before the return.")]}
+        )
     with transaction.atomic():
         stored = file_store(actor=actor, upload=upload)
         before = snapshot(absence, ["certificate", "certificate_checked_by"])

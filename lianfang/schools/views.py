@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from lianfang.core.calendar.days import district_calendar
 from lianfang.core.cases.selectors import case_list
 from lianfang.core.edits import add_refusal
+from lianfang.core.idempotency import SubmissionConflict
 from lianfang.core.page_actions import Done, form_action, page_action
 from lianfang.core.people.services import clean_person
 from lianfang.core.regions.scoping import scope_for
@@ -43,6 +44,14 @@ from .forms import (
     TeacherCheckinForm,
 )
 from .models import Absence, School, SchoolClass
+
+
+def _key(value: Any) -> int | None:
+    """A positive whole number as a form or path may give one (ASCII digits, within a database key)."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text) or None
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -197,7 +206,7 @@ def class_checkin(request: HttpRequest, pk: int) -> HttpResponse:
     found = _class(request, pk)
 
     def run() -> str:
-        ids = [int(v) for v in request.POST.getlist("enrolment") if v.isdigit()]
+        ids = [n for n in (_key(v) for v in request.POST.getlist("enrolment")) if n is not None]
         if not ids:
             raise ValidationError({"enrolment": [_("Choose the students to check in.")]})
         n = services.class_checkin(actor=request.user, school_class=found, day=timezone.localdate(), enrolments=ids)
@@ -233,7 +242,7 @@ def _students(text: str) -> list[services.Student]:
         parts = [p for p in line.replace("，", ",").replace(",", " ").replace("\t", " ").split(" ") if p]
         if not parts:
             continue
-        if len(parts) != 3 or not parts[0].isdigit():
+        if len(parts) != 3 or _key(parts[0]) is None:
             errors.append(_("Line %(n)d: give the number, the name and the ID number.") % {"n": line_no})
             continue
         try:
@@ -241,7 +250,7 @@ def _students(text: str) -> list[services.Student]:
         except ValidationError as error:
             errors.append(_("Line %(n)d: %(why)s") % {"n": line_no, "why": " ".join(error.messages)})
             continue
-        students.append(services.Student(int(parts[0]), person))
+        students.append(services.Student(_key(parts[0]) or 0, person))
     if errors:
         raise ValidationError({"rows": errors})
     if not students:
@@ -260,7 +269,7 @@ def morning_check(request: HttpRequest, pk: int, session: str) -> HttpResponse:
     data = request.POST.copy() if request.method == "POST" else None
     adding = data is not None and "add_row" in data
     if adding and data is not None:
-        data["entries-TOTAL_FORMS"] = str(min(int(data.get("entries-TOTAL_FORMS") or 1) + 1, 60))
+        data["entries-TOTAL_FORMS"] = str(min((_key(data.get("entries-TOTAL_FORMS")) or 1) + 1, 60))
     form = MorningCheckForm(data, headcount=len(enrolled))
     entries = EntryFormSet(data, prefix="entries", form_kwargs={"students": enrolled})
     if data is not None and not adding and form.is_valid() and entries.is_valid():
@@ -279,7 +288,7 @@ def morning_check(request: HttpRequest, pk: int, session: str) -> HttpResponse:
                 content=content,
                 client_id=values["client_id"],
             )
-        except (ValidationError, PermissionDenied) as refused:
+        except (ValidationError, PermissionDenied, SubmissionConflict) as refused:
             add_refusal(form, refused)
         else:
             messages.success(request, _("Reported.") if created else _("This report was already received."))
@@ -384,7 +393,7 @@ def guardian_page(request: HttpRequest, token: str) -> HttpResponse:
             )
         except guardian.LinkExpired:
             return render(request, "schools/guardian_expired.html", status=410)
-        except (ValidationError, PermissionDenied) as refused:
+        except (ValidationError, PermissionDenied, SubmissionConflict) as refused:
             add_refusal(form, refused)
         else:
             done = True

@@ -33,16 +33,16 @@ def address_failures(address: str | None) -> int:
     if not address:
         return 0
     since = timezone.now() - ADDRESS_WINDOW
-    network = _ipv6_network(address)
+    network = ipv6_network(address)
     if network is None:
         return AccessFailureLog.objects.filter(ip_address=address, attempt_time__gte=since).count()
     # Stored addresses are written in one form, but a /64 is no prefix of that text: the hour's
     # IPv6 failures are read and matched (they are few but for an attack, which this is for).
     recent = AccessFailureLog.objects.filter(attempt_time__gte=since, ip_address__contains=":")
-    return sum(1 for other in recent.values_list("ip_address", flat=True).iterator() if _in(other, network))
+    return sum(1 for other in recent.values_list("ip_address", flat=True).iterator() if in_network(other, network))
 
 
-def _ipv6_network(address: str) -> ipaddress.IPv6Network | None:
+def ipv6_network(address: str) -> ipaddress.IPv6Network | None:
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
@@ -52,7 +52,7 @@ def _ipv6_network(address: str) -> ipaddress.IPv6Network | None:
     return ipaddress.IPv6Network((parsed, 64), strict=False)
 
 
-def _in(address: str | None, network: ipaddress.IPv6Network) -> bool:
+def in_network(address: str | None, network: ipaddress.IPv6Network) -> bool:
     try:
         return ipaddress.ip_address(address or "") in network
     except ValueError:

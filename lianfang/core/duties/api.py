@@ -243,6 +243,9 @@ class SubmissionSerializer(FlatSerializer):
 
 
 def submission_data(s: Submission) -> dict[str, Any]:
+    """A submission as the API shows it; the content of a duty whose content is sensitive (a class's
+    students' health) is left out: the practice's own pages show it to those who may read it."""
+    rule = get_duty(s.duty)
     return {
         "id": s.pk,
         "duty": s.duty,
@@ -251,7 +254,7 @@ def submission_data(s: Submission) -> dict[str, Any]:
         "session": s.session,
         "event": s.event_id,
         "zero_report": s.zero_report,
-        "content": s.content,
+        "content": {} if rule is not None and rule.sensitive_content else s.content,
         "client_id": str(s.client_id) if s.client_id else None,
         "late": s.late,
         "version": s.version,

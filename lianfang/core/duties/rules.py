@@ -107,6 +107,9 @@ class Duty:
     # Submitted only through the practice's own service, which checks what the content alone
     # cannot (a 晨午检's students belong to the class): the generic submission API refuses it.
     through_practice: bool = False
+    # What is submitted is sensitive (students' health): the generic API shows that a report was
+    # made, not what it says.
+    sensitive_content: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

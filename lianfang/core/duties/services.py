@@ -246,10 +246,14 @@ def _exemption_dates(starts_on: Any, ends_on: Any) -> tuple[dt.date, dt.date]:
 
 
 def duty_exempt(
-    *, actor: Actor, subject: Any, starts_on: Any, ends_on: Any, reason: Any, note: Any = ""
+    *, actor: Actor, subject: Any, starts_on: Any, ends_on: Any, reason: Any, note: Any = "", practice: bool = False
 ) -> DutyExemption:
-    """Exempt a subject from its duty for a span of days, with the reason (请假, 歇业, 转学, 住院)."""
+    """Exempt a subject from its duty for a span of days, with the reason (请假, 歇业, 转学, 住院).
+    A duty kept through its practice is exempted there only (`practice`)."""
     row = _visible_subject(actor, subject, "duty.exempt")
+    rule = _duty(row.duty)
+    if rule.through_practice and not practice:
+        raise ValidationError({"subject": [_("This report is made on its practice's own page.")]})
     first, last = _exemption_dates(starts_on, ends_on)
     # Only the days of this roster row: after a transfer, the subject is another region's to exempt.
     first, last = max(first, row.valid_from), min(last, row.valid_until or last)
@@ -417,7 +421,14 @@ def duty_submit(
 
 
 def duty_submit_many(
-    *, actor: Actor, duty: str, subjects: list[int], day: Any, session: Any = "", content: Any = None
+    *,
+    actor: Actor,
+    duty: str,
+    subjects: list[int],
+    day: Any,
+    session: Any = "",
+    content: Any = None,
+    practice: bool = False,
 ) -> int:
     """The same report for many subjects of a daily duty at once (a head teacher entering the
     check-ins a class's guardians did not make). Each subject is checked as duty_submit checks
@@ -425,7 +436,7 @@ def duty_submit_many(
     refused. Subjects with a report for the period keep it; the rest get a first version. One
     audit row names them all (one act of one person). Returns how many were written."""
     rule = _duty(duty)
-    if rule.through_practice:
+    if rule.through_practice and not practice:
         raise ValidationError({"subject": [_("This report is made on its practice's own page.")]})
     if isinstance(rule.cadence, AfterEvent):
         raise ValidationError({"subject": [_("An event's report is submitted one by one.")]})

@@ -20,12 +20,22 @@ from .models import PendingState, Person, PersonLink, minors_born_after, with_do
 
 
 def person_list(user: Any) -> QuerySet[Person]:
-    """People the user may see: where they serve, or whom their jurisdiction registered."""
+    """People the user may see: where they serve, or whom their jurisdiction registered; a minor
+    only through a membership that may view sensitive records (one that may, elsewhere, does not
+    open the minors a school's contact registered)."""
     scope = scope_for(user)
-    people = scope.filter(Person.objects.select_related("home_region"))
-    if not scope.sees_sensitive:
-        people = people.exclude(birth_date__gt=minors_born_after(district_today()))
-    return people
+    people = Person.objects.select_related("home_region")
+    if scope.sees_everything:
+        return people
+    fields = Person.scope_fields
+    anyone, sensitive = scope.q(fields), scope.q(fields, sensitive=True)
+    minor = Q(birth_date__gt=minors_born_after(district_today()))
+    if anyone is None:
+        return people.none()
+    condition = anyone & ~minor
+    if sensitive is not None:
+        condition |= sensitive & minor
+    return people.filter(condition).distinct()
 
 
 def person_visible_to_registrant(
@@ -40,8 +50,6 @@ def person_visible_to_registrant(
     sensitive roles); a test holds the two to agree for every role.
     """
     scope = scope_for(user)
-    if person.is_minor and not scope.sees_sensitive:
-        return False
     home = person.home_region.code if person.home_region is not None else None
     return scope.admits(
         {
@@ -49,7 +57,8 @@ def person_visible_to_registrant(
             "department": (department_id,),
             "unit": (unit_id,),
             "assignee": (user.pk,),
-        }
+        },
+        sensitive=person.is_minor,
     )
 
 
@@ -62,18 +71,21 @@ def pending_for_confirmation(user: Any) -> QuerySet[Person]:
     pending = Person.objects.filter(on_file__isnull=False, pending_state=PendingState.PENDING).select_related(
         "home_region", "on_file", "on_file__home_region"
     )
-    if not scope.sees_everything:
-        prefixes = [g.region_prefix for g in scope.grants if g.role == Role.SUBDISTRICT_STAFF]
-        if not prefixes:
-            return pending.none()
-        condition = Q()
-        for prefix in prefixes:
-            condition |= Q(on_file__home_region__code__startswith=prefix)
-            condition |= Q(on_file__home_region__isnull=True, on_file__links__region__code__startswith=prefix)
-        pending = pending.filter(condition).distinct()
-    if not scope.sees_sensitive:
-        pending = pending.exclude(on_file__birth_date__gt=minors_born_after(district_today()))
-    return pending
+    if scope.sees_everything:
+        return pending
+    staff = [g for g in scope.grants if g.role == Role.SUBDISTRICT_STAFF]
+    if not staff:
+        return pending.none()
+    minor = Q(on_file__birth_date__gt=minors_born_after(district_today()))
+    condition = Q(pk__in=[])
+    for grant in staff:
+        prefix = grant.region_prefix
+        serves = Q(on_file__home_region__code__startswith=prefix) | Q(
+            on_file__home_region__isnull=True, on_file__links__region__code__startswith=prefix
+        )
+        # A minor only through a membership that may view sensitive records.
+        condition |= serves if grant.may_view_sensitive else serves & ~minor
+    return pending.filter(condition).distinct()
 
 
 def pending_confirmer(user: Any) -> bool:

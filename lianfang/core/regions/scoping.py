@@ -13,7 +13,9 @@ Two more declarations, for records about people a jurisdiction must not see by d
 students, who are minors):
 
 - "staff": a path to the users named on the record (a class's teachers, a school's health
-  officer). A user named there sees the record through any membership but the administrator's.
+  officer), with "staff_unit", the path to the organisation they serve it for. A user named there
+  sees the record through their membership as a contact of that organisation: a teacher who
+  leaves the school (their membership ends) no longer sees its students, wherever else they serve.
 - `scope_sensitive = True` on the model: a membership's slice of region, department or
   organisation counts only where it may view sensitive records (the commander always may).
 """
@@ -111,12 +113,11 @@ class Scope:
             return True
         return any(region.code.startswith(p) for p in self.region_prefixes())
 
-    @property
-    def names_staff(self) -> bool:
-        """Whether records that name this user as their staff are visible to them (see "staff")."""
-        return self.user_id is not None and any(g.role != Role.SYSADMIN for g in self.grants)
+    def _staff_units(self) -> list[int]:
+        """The organisations this user serves as a contact: where records naming them as staff count."""
+        return [g.unit_id for g in self.grants if g.role == Role.UNIT_CONTACT and g.unit_id is not None]
 
-    def q(self, fields: dict[str, str], *, sensitive: bool = False) -> Q | None:
+    def q(self, fields: dict[str, Any], *, sensitive: bool = False) -> Q | None:
         """The filter for a model with these scope fields; None means nothing is visible. A
         sensitive model's records come only through grants that may view sensitive records."""
         if self.sees_everything:
@@ -128,9 +129,13 @@ class Scope:
             part = _grant_q(grant, fields, self.user_id)
             if part is not None:
                 parts.append(part)
-        staff = _paths(fields, "staff")
-        if staff is not None and self.names_staff:
-            parts.append(_any_of(staff, "id", self.user_id))
+        staff, staff_unit = _paths(fields, "staff"), _paths(fields, "staff_unit")
+        units = self._staff_units()
+        if staff is not None and staff_unit is not None and units and self.user_id is not None:
+            at_unit = Q()
+            for unit_id in units:
+                at_unit |= _any_of(staff_unit, "id", unit_id)
+            parts.append(_any_of(staff, "id", self.user_id) & at_unit)
         if not parts:
             return None
         combined = parts[0]
@@ -138,20 +143,25 @@ class Scope:
             combined |= part
         return combined
 
-    def admits(self, row: dict[str, tuple[Any, ...]]) -> bool:
+    def admits(self, row: dict[str, tuple[Any, ...]], *, sensitive: bool = False) -> bool:
         """Would filter() keep a record whose scope fields hold these values, without asking the database?
 
         `row` maps each scope-field key ("region", "department", "unit", "assignee") to the values
         of its paths in one joined row: region codes, and primary keys for the others; a key the
         model does not declare is left out. For a record whose related rows are all in hand (a
-        person just registered, with its one link) this answers exactly what the query would.
+        person just registered, with its one link) this answers exactly what the query would;
+        `sensitive` as q() takes it.
         """
         if self.sees_everything:
             return True
-        if self.names_staff and self.user_id in row.get("staff", ()):
+        if self.user_id in row.get("staff", ()) and set(row.get("staff_unit", ())) & set(self._staff_units()):
             return True
         terms = _RowConditions(row)
-        return any(_grant_condition(grant, terms, self.user_id) for grant in self.grants)
+        return any(
+            _grant_condition(grant, terms, self.user_id)
+            for grant in self.grants
+            if grant.may_view_sensitive or not sensitive
+        )
 
     def filter(self, queryset: models.QuerySet[M], fields: dict[str, str] | None = None) -> models.QuerySet[M]:
         scope_fields = fields if fields is not None else getattr(queryset.model, "scope_fields", None)
