@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -312,8 +313,10 @@ def alert(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def absences(request: HttpRequest) -> HttpResponse:
-    rows = selectors.absences(request.user).order_by("-first_day", "pk")[:200]
-    return render(request, "schools/absences.html", {"absences": rows})
+    page = Paginator(selectors.absences(request.user).order_by("-first_day", "pk"), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "schools/absences.html", {"absences": page.object_list, "page": page})
 
 
 def _absence(request: HttpRequest, pk: int) -> Absence:
@@ -515,12 +518,14 @@ def lessons(request: HttpRequest) -> HttpResponse:
     start, end = _period(request)
     rows = selectors.lessons(request.user).filter(observed_on__gte=start, observed_on__lte=end)
     researcher_schools = [s for s in selectors.school_list(request.user) if services.may_observe(request.user, s)]
-    shown = list(rows[:500])
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
     visible = set(
         case_list(request.user).filter(pk__in=[r.case_id for r in shown if r.case_id]).values_list("pk", flat=True)
     )
     context = {
         "rows": shown,
+        "page": page,
         "visible_cases": visible,
         "count": rows.count(),
         "start": start,
