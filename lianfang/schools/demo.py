@@ -109,6 +109,7 @@ def load(ctx: DemoContext) -> None:
         _followed(end)
         _visits(ctx, classes, start, end, round(ctx.scaled(SEED_HOME_VISITS) * scale))
         _lessons(ctx, schools, researchers, start, end, round(ctx.scaled(SEED_LESSONS) * scale))
+    _recent_alert(ctx, classes)
     ctx.notes.append(
         f"{Enrolment.objects.count()} students in {len(classes)} classes of {len(schools)} schools; "
         "健康打卡 and 晨午检 complete in the seed period and the last 14 days"
@@ -385,6 +386,27 @@ def _lessons(
         )
         if row.grade == "C" and row.suggestions:
             lesson_improvement_case(actor=researcher, observation=row)
+
+
+def _recent_alert(ctx: DemoContext, classes: list[SchoolClass]) -> None:
+    """On the last school day before today, three of banzhuren's class were away at noon with a
+    fever: the noon check is corrected, and the cluster alert waits for 疫情报告人 baojian."""
+    calendar = district_calendar()
+    day = ctx.today - dt.timedelta(days=1)
+    while day >= ctx.recent_start and not calendar.is_school_day(day):
+        day -= dt.timedelta(days=1)
+    if day < ctx.recent_start:
+        return
+    school_class = classes[0]
+    enrolled = list(Enrolment.objects.filter(school_class=school_class).order_by("number"))
+    away = [
+        {"student": e.pk, "attendance": Attendance.ABSENT, "reason": AbsenceReason.ILLNESS, "symptoms": ["fever"]}
+        for e in enrolled[:3]
+    ]
+    content = {"present": len(enrolled) - 3, "absent": 3, "entries": away}
+    morning_check_submit(
+        actor=school_class.head_teacher, school_class=school_class, day=day, session="noon", content=content
+    )
 
 
 def _check(ctx: DemoContext, school_class: SchoolClass, enrolled: list[Enrolment], day: dt.date, session: str) -> None:
