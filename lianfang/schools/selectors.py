@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lianfang.core.calendar.days import district_calendar
@@ -37,6 +37,11 @@ from .models import (
 )
 
 
+def enrolled_people() -> Q:
+    """The people enrolled in a class now (a condition on Person): students."""
+    return Q(pk__in=Enrolment.objects.filter(valid_until__isnull=True).values("person_id"))
+
+
 def school_list(user: Any) -> QuerySet[School]:
     return (
         scope_for(user)
@@ -52,8 +57,6 @@ def class_list(user: Any, school: School | None = None) -> QuerySet[SchoolClass]
 
 def classes_taught(user: Any) -> QuerySet[SchoolClass]:
     """The classes a user heads or teaches."""
-    from django.db.models import Q
-
     return (
         SchoolClass.objects.filter(Q(head_teacher=user) | Q(teachers=user))
         .select_related("school__unit", "head_teacher")

@@ -177,3 +177,25 @@ def test_a_contact_who_may_see_minors_elsewhere_does_not_see_the_schools_student
     teacher.save()
     names = set(person_list(teacher).values_list("name", flat=True))
     assert not names & {e.person.name for e in schools.students(schools.class_a)}
+
+
+def test_a_revealed_people_ledger_still_masks_the_students(schools: SchoolWorld) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from lianfang.core.accounts.actors import SystemActor
+    from lianfang.core.ledgers.services import ledger_export
+    from lianfang.core.people.models import Person
+    from lianfang.core.people.services import clean_person, person_register
+
+    adult = clean_person(name="王成年", document_number="11010519491231002X")
+    person_register(actor=SystemActor("test"), data=adult, region=schools.world.jiyuan_a)
+    sheet = load_workbook(BytesIO(ledger_export(actor=SystemActor("test"), kind="people", reveal=True))).active
+    assert sheet is not None
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    numbers = {name: row[4] for name, row in rows.items()}  # 证件号码, the fifth column
+    assert numbers["王成年"] == "11010519491231002X"
+    for enrolment in schools.students(schools.class_a):
+        assert "*" in numbers[enrolment.person.name]
+    assert Person.objects.count() == 9

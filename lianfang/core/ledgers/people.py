@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from lianfang.core.accounts.actors import Actor, SystemActor
 from lianfang.core.audit.models import AuditEvent
 from lianfang.core.audit.services import EventDetails, audit_record_refusal, audit_rows, snapshot
+from lianfang.core.people.always_masked import always_masked
 from lianfang.core.people.identity import Document, DocumentType, Sex, normalise
 from lianfang.core.people.indexes import DOCUMENT_COLUMN, PHONE_COLUMN
 from lianfang.core.people.models import NAME_ORDER, Person, PersonLink
@@ -398,8 +399,11 @@ class PeopleLedger:
         with translation.override("zh-hans"):
             types = {value: str(label) for value, label in DocumentType.choices}
             sexes = {value: str(label) for value, label in Sex.choices}
-        for person in self.queryset(actor).order_by(*NAME_ORDER).iterator(chunk_size=2000):
-            if reveal:
+        people = self.queryset(actor)
+        protected = always_masked() if reveal else None
+        masked = set(people.filter(protected).values_list("pk", flat=True)) if protected is not None else set()
+        for person in people.order_by(*NAME_ORDER).iterator(chunk_size=2000):
+            if reveal and person.pk not in masked:
                 number = decrypt(person.document_cipher, column=DOCUMENT_COLUMN)
                 phone = decrypt(person.phone_cipher, column=PHONE_COLUMN) if person.phone_cipher else ""
             else:
