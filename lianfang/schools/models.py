@@ -205,7 +205,7 @@ class CheckFinding(models.Model):
         indexes = [models.Index(fields=["school_class", "day"], name="check_finding_class_day")]
 
     def __str__(self) -> str:
-        return f"{self.enrolment_id} {self.day} {self.session}"
+        return f"{self.enrolment_id} {self.day}"
 
 
 class AbsenceState(models.TextChoices):
@@ -299,7 +299,7 @@ class ClusterAlert(models.Model):
         verbose_name_plural = _("cluster alerts")
 
     def __str__(self) -> str:
-        return f"{self.school_class_id} {self.day} {self.symptom}"
+        return f"{self.school_class_id} {self.day}"
 
 
 class Lack(models.TextChoices):
@@ -339,7 +339,7 @@ class TeachingGap(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.enrolment_id} {self.lack}"
+        return f"{self.enrolment_id} {self.get_lack_display()}"
 
 
 class AidKind(models.TextChoices):
@@ -380,7 +380,7 @@ class TeachingAid(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.gap_id} {self.kind}"
+        return f"{self.gap_id} {self.get_kind_display()}"
 
 
 class HomeVisit(ClientSubmitted):

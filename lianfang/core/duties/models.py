@@ -197,4 +197,12 @@ class Submission(ClientSubmitted):
         ]
 
     def __str__(self) -> str:
-        return f"{self.duty} {self.subject_id} {self.day} {self.session}"
+        """The duty and session by their labels, and the day (the audit log shows it)."""
+        from .rules import get_duty
+
+        rule = get_duty(self.duty)
+        if rule is None:
+            return f"{self.duty} {self.day} {self.session}".strip()
+        found = rule.session(self.session)
+        session = f"·{found.label}" if found is not None and found.label else ""
+        return f"{rule.label}{session} {self.day}"

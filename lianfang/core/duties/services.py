@@ -496,7 +496,7 @@ def duty_submit_many(
                     audit_record(
                         actor=actor,
                         verb="duty.submit_many",
-                        detail=f"{rule.label} {named} {key}: {len(fresh)}",
+                        detail=f"{rule.label}{_session_label(rule, key)} {named}: {len(fresh)}",
                         after={
                             "duty": duty,
                             "day": named.isoformat(),
@@ -509,6 +509,11 @@ def duty_submit_many(
         except IntegrityError:
             continue  # some were submitted at the same moment: look again
     raise ValidationError({"day": [_("This report is being submitted by someone else; try again.")]})
+
+
+def _session_label(rule: Duty, key: str) -> str:
+    found = rule.session(key)
+    return f"·{found.label}" if found is not None and found.label else ""
 
 
 def _common_region(codes: Any) -> str:
