@@ -199,3 +199,17 @@ def test_a_revealed_people_ledger_still_masks_the_students(schools: SchoolWorld)
     for enrolment in schools.students(schools.class_a):
         assert "*" in str(numbers[enrolment.person.name])
     assert Person.objects.count() == 9
+
+
+def test_the_missing_list_offers_no_exemption_of_a_duty_kept_by_its_practice(
+    schools: SchoolWorld, client: Client
+) -> None:
+    child = schools.students(schools.class_a)[0]
+    row = DutySubject.objects.get(duty=HEALTH_CHECKIN.key, subject_id=child.pk)
+    client.force_login(schools.world["commander"])
+    assert client.get(reverse("duties:exempt", args=[row.pk])).status_code == 404
+    page = client.get(
+        f"{reverse('duties:missing')}?duty={HEALTH_CHECKIN.key}&day={schools.today - dt.timedelta(days=1)}"
+    )
+    assert page.status_code == 200
+    assert reverse("duties:exempt", args=[row.pk]) not in page.content.decode()

@@ -114,7 +114,7 @@ def exempt(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     subject = scope_for(request.user).filter(DutySubject.objects.filter(pk=pk)).select_related("region").first()
     duty = get_duty(subject.duty) if subject is not None else None
-    if subject is None or duty is None:
+    if subject is None or duty is None or duty.through_practice:  # exempted on its practice's pages
         raise Http404
     today = timezone.localdate()
     form = ExemptionForm(request.POST or None, initial={"starts_on": today, "ends_on": today})
