@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "lianfang.core.files",
     "lianfang.core.flows",
     "lianfang.core.duties",
+    "lianfang.core.inspections",
     "lianfang.core.cases",
     "lianfang.core.notices",
     "lianfang.volunteers",
