@@ -40,6 +40,7 @@ def not_reached(class_ids: list[int], start: dt.date, end: dt.date) -> dict[int,
     days = school_days(start, end)
     if not days or not class_ids:
         return {}
+    on_school_days = set(days)
     gaps = list(
         TeachingGap.objects.filter(school_class_id__in=class_ids, recorded_on__lte=end)
         .filter(Q(solved_on__isnull=True) | Q(solved_on__gt=start))
@@ -58,7 +59,7 @@ def not_reached(class_ids: list[int], start: dt.date, end: dt.date) -> dict[int,
         reason=AbsenceReason.PERSONAL,
     ).values_list("school_class_id", "enrolment_id", "day")
     for class_id, enrolment_id, day in absences:
-        if day in days and not _aided(aids[enrolment_id], day):
+        if day in on_school_days and not _aided(aids[enrolment_id], day):
             out[class_id].add(enrolment_id)
     for gap in gaps:
         for day in days:

@@ -18,7 +18,6 @@ from django.utils import timezone
 from lianfang.core.calendar.days import district_calendar
 from lianfang.core.duties.models import DutyExemption, Submission
 from lianfang.core.duties.periods import due_at, period_day
-from lianfang.core.duties.rules import Duty
 from lianfang.core.duties.selectors import roster
 from lianfang.core.regions.scoping import scope_for
 
@@ -103,10 +102,16 @@ class ClassDay:
         return max(self.enrolled - self.exempt - self.checked_in, 0)
 
 
-def class_days(user: Any, day: dt.date, school: School | None = None) -> list[ClassDay]:
-    """Each class the user may see on a day: students checked in (健康打卡) and the 晨午检 sessions
-    reported, with the numbers absent and unwell. A few queries, whatever the number of classes."""
-    classes = list(class_list(user, school).order_by("school__unit__name_pinyin", "grade", "number"))
+def class_days(
+    user: Any, day: dt.date, school: School | None = None, *, only: SchoolClass | None = None
+) -> list[ClassDay]:
+    """Each class the user may see on a day (of a school, or `only` one): students checked in
+    (健康打卡) and the 晨午检 sessions reported, with the numbers absent and unwell. A few
+    queries, whatever the number of classes."""
+    visible = class_list(user, school)
+    if only is not None:
+        visible = visible.filter(pk=only.pk)
+    classes = list(visible.order_by("school__unit__name_pinyin", "grade", "number"))
     out = {c.pk: ClassDay(c) for c in classes}
     enrolments = dict(
         Enrolment.objects.filter(school_class__in=classes, valid_from__lte=day)
@@ -190,10 +195,6 @@ def teacher_rows(user: Any, day: dt.date) -> list[Any]:
         Submission.objects.filter(subject__in=rows, day=day, is_current=True).values_list("subject_id", flat=True)
     )
     return [(row, row.pk in done) for row in rows.select_related("responsible_unit")]
-
-
-def duty_for(key: str) -> Duty:
-    return {HEALTH_CHECKIN.key: HEALTH_CHECKIN, MORNING_NOON_CHECK.key: MORNING_NOON_CHECK}[key]
 
 
 def findings_by_class(user: Any, school_class: SchoolClass, day: dt.date) -> dict[str, list[CheckFinding]]:

@@ -560,11 +560,8 @@ def absence_history(absence: Absence) -> list[Any]:
 def _back_on(value: Any, first_day: dt.date) -> dt.date | None:
     if value in (None, ""):
         return None
-    try:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError({"returned_on": [_("Give the date as YYYY-MM-DD.")]}) from None
-    if day < first_day or day > timezone.localdate():
+    day = _day_given(value, "returned_on")
+    if day < first_day:
         raise ValidationError({"returned_on": [_("The day back lies between the first day absent and today.")]})
     return day
 

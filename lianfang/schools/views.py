@@ -77,9 +77,9 @@ def _totals(rows: list[selectors.ClassDay]) -> dict[str, Any]:
 def index(request: HttpRequest) -> HttpResponse:
     day = timezone.localdate()
     taught = list(selectors.classes_taught(request.user))
-    days = {row.school_class.pk: row for row in selectors.class_days(request.user, day)} if taught else {}
+    rows = selectors.class_days(request.user, day)  # a teacher's classes are among those they may see
+    days = {row.school_class.pk: row for row in rows}
     schools = []
-    rows = selectors.class_days(request.user, day)
     for school in selectors.school_list(request.user):
         mine = [r for r in rows if r.school_class.school_id == school.pk]
         schools.append((school, _totals(mine), sum(len(r.sessions) for r in mine), 2 * len(mine)))
@@ -184,9 +184,7 @@ def class_page(request: HttpRequest, pk: int) -> HttpResponse:
         "school_class": found,
         "day": day,
         "link": request.build_absolute_uri(reverse("schools:guardian", args=[token])),
-        "row": next(
-            (r for r in selectors.class_days(request.user, day, found.school) if r.school_class.pk == found.pk), None
-        ),
+        "row": next(iter(selectors.class_days(request.user, day, only=found)), None),
         "not_checked_in": selectors.checkin_missing(request.user, found, day),
         "findings": selectors.findings_by_class(request.user, found, day),
         "absences": selectors.absences(request.user).filter(school_class=found).exclude(state="returned"),
@@ -527,7 +525,7 @@ def lessons(request: HttpRequest) -> HttpResponse:
         "rows": shown,
         "page": page,
         "visible_cases": visible,
-        "count": rows.count(),
+        "count": page.paginator.count,
         "start": start,
         "end": end,
         "schools": researcher_schools,
