@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "lianfang.core.demo",
     "lianfang.enterprises",
     "lianfang.schools",
+    "lianfang.markets",
     "lianfang.command",
 ]
 
@@ -395,5 +396,19 @@ DEMO_SCALE = min(1.0, max(0.001, float(os.environ.get("LIANFANG_DEMO_SCALE", "1"
 # (区疾控中心), and how many answers a guardian's link takes from one address in ten minutes.
 LIANFANG_DISEASE_CONTROL = os.environ.get("LIANFANG_DISEASE_CONTROL", "jkzx")
 GUARDIAN_LINK_TRIES = max(3, int(os.environ.get("LIANFANG_GUARDIAN_LINK_TRIES", "30")))
+# Markets (红黑旗): a second black flag within this many days is a suspension order; the hour the
+# teams are reminded of their shops not yet inspected that day; the days given to rectify after a
+# black flag and after a suspension; and the suspension notice's 文号 prefix, issuing authority and
+# legal basis.
+MARKETS_REPEAT_BLACK_DAYS = max(1, int(os.environ.get("LIANFANG_MARKETS_REPEAT_BLACK_DAYS", "3")))
+MARKETS_REMINDER_AT = os.environ.get("LIANFANG_MARKETS_REMINDER_AT", "16:00")
+MARKETS_BLACK_RECTIFY_DAYS = max(1, int(os.environ.get("LIANFANG_MARKETS_BLACK_RECTIFY_DAYS", "3")))
+MARKETS_SUSPENSION_RECTIFY_DAYS = max(1, int(os.environ.get("LIANFANG_MARKETS_SUSPENSION_RECTIFY_DAYS", "7")))
+MARKETS_NOTICE_PREFIX = os.environ.get("LIANFANG_MARKETS_NOTICE_PREFIX", "上市监停字")
+MARKETS_AUTHORITY = os.environ.get("LIANFANG_MARKETS_AUTHORITY", "郑州市上街区市场监督管理局")
+MARKETS_LEGAL_BASIS = os.environ.get(
+    "LIANFANG_MARKETS_LEGAL_BASIS",
+    "《中华人民共和国传染病防治法》第三十九条、第四十二条，《突发公共卫生事件应急条例》第三十三条",
+)
 # How often an open page asks for the bell's unread count, in seconds (not while its tab is hidden).
 BELL_POLL_SECONDS = max(10, int(os.environ.get("LIANFANG_BELL_POLL_SECONDS", "60")))

@@ -20,6 +20,9 @@ from lianfang.core.regions.models import Role
 # closed by the owner's word.
 VERIFIED = "case.verified"
 UNVERIFIED = "case.unverified"
+# Closed by a later record of the practice (a passing acceptance inspection, a review's decision),
+# never by hand: the owner works and marks it done; the record that proves it closes it.
+SETTLED = "case.settled"
 
 
 @dataclass(frozen=True)

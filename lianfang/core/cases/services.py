@@ -251,6 +251,21 @@ def case_transition(
     return current
 
 
+def case_settle(*, actor: Actor, case: Case, outcome: str, note: str = "") -> Case:
+    """Close a case of a settled kind (kinds.SETTLED) because a later record settles it: the
+    inspection that finds a rectification done, the review that revokes the order. Called by the
+    practice's service inside its own transaction, for its own record; a closed case stays closed."""
+    kind = get_kind(case.kind)
+    with transaction.atomic():
+        current = _locked(case, None)
+        if current.is_closed:
+            return current
+        kind.flow.take(
+            record=current, name="settle", actor=actor, note=note, inputs={"outcome": outcome}, automatic=True
+        )
+    return current
+
+
 def case_assign(
     *,
     actor: Actor,

@@ -21,7 +21,7 @@ from lianfang.core.accounts.actors import acting_user
 from lianfang.core.flows.engine import Flow, Move, Refusal, Transition, register_flow
 
 from .announcements import announce_move
-from .kinds import UNVERIFIED, VERIFIED, closing_for, get_kind
+from .kinds import SETTLED, UNVERIFIED, VERIFIED, closing_for, get_kind
 from .models import Case, EventKind
 from .permissions import sides
 from .states import Side, State
@@ -64,6 +64,11 @@ def _record_outcome(move: Move) -> None:
     case: Case = move.record
     case.outcome = str(move.inputs["outcome"]).strip()
     case.done_by = acting_user(move.actor)
+
+
+def _settled_outcome(move: Move) -> None:
+    """What settled the case (the work itself stays credited to whoever marked it done)."""
+    move.record.outcome = str(move.inputs["outcome"]).strip()
 
 
 def _record_verifier(move: Move) -> None:
@@ -167,4 +172,22 @@ UNVERIFIED_FLOW = _case_flow(
     UNVERIFIED,
     (State.REPORTED, State.ACCEPTED, State.IN_PROGRESS, State.DONE),
     Transition("reopen", _("Reopen"), (State.DONE,), State.IN_PROGRESS, Side.DISPATCHER, needs_reason=True),
+)
+
+# Kinds closed by a later record of their practice (case_settle): a rectification order is closed by
+# the inspection that finds it put right, not by anyone's word. The owner still reports the work.
+SETTLE = Transition(
+    "settle",
+    _("Settled by a later record"),
+    (State.REPORTED, State.ACCEPTED, State.IN_PROGRESS, State.DONE),
+    State.VERIFIED,
+    Side.DISPATCHER,
+    asks={"outcome": _("Say what settled the case.")},
+    effects=(_settled_outcome, _record_verifier),
+    automatic=True,
+)
+SETTLED_FLOW = _case_flow(
+    SETTLED,
+    (State.REPORTED, State.ACCEPTED, State.IN_PROGRESS, State.DONE, State.VERIFIED),
+    SETTLE,
 )

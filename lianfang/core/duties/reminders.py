@@ -80,8 +80,11 @@ def _link(duty: Duty, day: dt.date) -> str:
 
 
 def remind_missing(items: list[Missing], duty: Duty, *, step: str, day: dt.date) -> int:
-    """Tell the responsible party of each missing obligation, once per step."""
-    people = responsible_users(items, day)
+    """Tell the responsible party of each missing obligation, once per step (in one message per
+    person and session for a digest duty)."""
+    people = (duty.recipients or responsible_users)(items, day)
+    if duty.digest:
+        return _remind_digest(items, duty, people, step=step, day=day)
     sent = 0
     for item in items:
         title = _("Not yet submitted: %(duty)s, %(subject)s") % {
@@ -94,6 +97,26 @@ def remind_missing(items: list[Missing], duty: Duty, *, step: str, day: dt.date)
         sent += notify(
             users=people.get(item.subject_id, []), title=title, body=body, link=_link(duty, item.day), key=key
         )
+    return sent
+
+
+DIGEST_NAMES = 10
+
+
+def _remind_digest(items: list[Missing], duty: Duty, people: dict[int, list[User]], *, step: str, day: dt.date) -> int:
+    owed: dict[tuple[int, str], list[Missing]] = defaultdict(list)
+    users: dict[int, User] = {}
+    for item in items:
+        for user in people.get(item.subject_id, []):
+            users[user.pk] = user
+            owed[(user.pk, item.session)].append(item)
+    sent = 0
+    for (user_id, session), mine in owed.items():
+        title = _("%(n)d not yet submitted: %(duty)s") % {"n": len(mine), "duty": _label(duty, session)}
+        names = "、".join(m.name for m in mine[:DIGEST_NAMES])
+        body = names + ("……" if len(mine) > DIGEST_NAMES else "")
+        key = f"duty:{duty.key}:{day:%Y%m%d}:{session}:{step}:digest"
+        sent += notify(users=[users[user_id]], title=title, body=body, link=_link(duty, day), key=key)
     return sent
 
 

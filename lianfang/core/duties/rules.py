@@ -110,6 +110,12 @@ class Duty:
     # What is submitted is sensitive (students' health): the generic API shows that a report was
     # made, not what it says.
     sensitive_content: bool = False
+    # One reminder per person per step listing what they owe (a team's uninspected shops), rather
+    # than one per subject.
+    digest: bool = False
+    # Who answers for missing rows, when the roster's responsible party is not the one to remind
+    # (a shop's inspection team): (missing rows, day) -> {roster row id: [users]}.
+    recipients: Callable[[list[Any], dt.date], dict[int, list[Any]]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -201,10 +201,13 @@ def inspection_record(
     inspected_at: dt.datetime | None = None,
     client_id: uuid.UUID | None = None,
     on_create: Callable[[Inspection, Verdict], None] | None = None,
+    extra_content: Mapping[str, Any] | None = None,
 ) -> tuple[Inspection, bool]:
     """Record an inspection of `unit` against `version`: its answers (and photos), its inspectors,
     and the practice's decision (`decide`, from the verdict), with `on_create` for the practice's
-    own writes in the same transaction. Returns it and whether this call created it."""
+    own writes in the same transaction, and `extra_content` for what the practice asked besides the
+    answers (a stricter outcome), so that it counts in "the same content" of a resend. Returns it
+    and whether this call created it."""
     if not isinstance(actor, SystemActor):
         scope = scope_for(actor)
         if not (scope.can_write and scope.covers_region(unit.region)):
@@ -223,6 +226,7 @@ def inspection_record(
         "inspectors": sorted(p.pk for p in people),
         "answers": {str(a.item.pk): [a.passed, a.note] for a in verdict.answers},
         "note": str(note or "").strip(),
+        **(extra_content or {}),
     }
 
     def create() -> Inspection:
