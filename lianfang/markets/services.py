@@ -205,7 +205,7 @@ def shop_pause(*, actor: Actor, shop: Shop, starts_on: Any, ends_on: Any, note: 
     """A shop closed for a time (歇业): the daily inspection owes nothing on those days."""
     return duty_exempt(
         actor=actor,
-        subject=_roster_row(shop, _date(starts_on) or timezone.localdate()),
+        subject=_roster_row(shop, _date(starts_on) or timezone.localdate()).pk,
         starts_on=starts_on,
         ends_on=ends_on,
         reason=ExemptionReason.CLOSED,

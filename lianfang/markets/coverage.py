@@ -1,0 +1,127 @@
+"""每日最少过一遍, read from core/duties' tables: for a day, each shop on the daily inspection roster
+(open or suspended; a shop closed for the day, 歇业, is exempt and not counted), whether it was
+inspected, its responsible team and its subdistrict. The coverage page and the inspector's "my
+shops not yet inspected" both read it: one query for the shops, one for the teams, one for the
+subdistricts' names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+
+from lianfang.core.duties.models import DutyExemption, DutySubject, Submission
+from lianfang.core.figures.registry import rate
+from lianfang.core.regions.models import Region, RegionLevel
+from lianfang.core.regions.scoping import scope_for
+
+from .duties import DAILY_INSPECTION, SHOP_SUBJECT
+from .models import Shop
+from .teams import TeamMap
+
+SUBDISTRICT_DIGITS = 9  # a subdistrict's or town's code prefix (410106001)
+
+
+@dataclass(frozen=True)
+class ShopDay:
+    shop_id: int
+    name: str
+    address: str
+    community: str
+    subdistrict_code: str
+    team_id: int | None
+    state: str
+    inspected: bool
+
+
+@dataclass
+class CoverageRow:
+    """One team in one subdistrict on one day."""
+
+    team: str
+    subdistrict: str
+    due: int = 0
+    inspected: int = 0
+    missing: list[ShopDay] = field(default_factory=list)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return rate(self.inspected, self.due)
+
+
+def shop_days(user: Any, day: dt.date, region: Region | None = None) -> list[ShopDay]:
+    """The shops owed an inspection on `day` that the user may see, with whether each was."""
+    rows = DutySubject.objects.filter(duty=DAILY_INSPECTION.key, subject_type=SHOP_SUBJECT, valid_from__lte=day)
+    rows = rows.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+    if region is not None:
+        rows = rows.filter(region__code__startswith=region.prefix)
+    exempt = DutyExemption.objects.filter(
+        duty=DAILY_INSPECTION.key,
+        subject_type=SHOP_SUBJECT,
+        subject_id=OuterRef("subject_id"),
+        starts_on__lte=day,
+        ends_on__gte=day,
+    )
+    done = Submission.objects.filter(subject=OuterRef("pk"), day=day, session="", is_current=True)
+    shop = Shop.objects.filter(pk=OuterRef("subject_id"))
+    values = (
+        scope_for(user)
+        .filter(rows)
+        .exclude(Exists(exempt))
+        .annotate(
+            inspected=Exists(done),
+            team_override=Subquery(shop.values("team_id")[:1]),
+            address=Subquery(shop.values("unit__address")[:1]),
+            state=Subquery(shop.values("state")[:1]),
+        )
+        .values_list(
+            "subject_id", "name", "address", "region__name", "region__code", "team_override", "state", "inspected"
+        )
+        .order_by("region__code", "address", "name")
+    )
+    teams = TeamMap()
+    return [
+        ShopDay(
+            pk, name, address or "", community, code[:SUBDISTRICT_DIGITS], teams.of(override, code), state or "", done
+        )
+        for pk, name, address, community, code, override, state, done in values
+    ]
+
+
+def _subdistrict_names(codes: set[str]) -> dict[str, str]:
+    found = Region.objects.filter(level__in=(RegionLevel.SUBDISTRICT, RegionLevel.TOWN))
+    return {r.code[:SUBDISTRICT_DIGITS]: r.name for r in found if r.code[:SUBDISTRICT_DIGITS] in codes}
+
+
+def coverage(user: Any, day: dt.date, region: Region | None = None, team_id: int | None = None) -> list[CoverageRow]:
+    """The day's coverage per team and subdistrict, with the shops not inspected."""
+    shops = [s for s in shop_days(user, day, region) if team_id is None or s.team_id == team_id]
+    teams = TeamMap().teams
+    names = _subdistrict_names({s.subdistrict_code for s in shops})
+    rows: dict[tuple[str, str], CoverageRow] = {}
+    for s in shops:
+        team = teams[s.team_id].name if s.team_id in teams else ""
+        key = (team, s.subdistrict_code)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = CoverageRow(team, names.get(s.subdistrict_code, s.subdistrict_code))
+        row.due += 1
+        if s.inspected:
+            row.inspected += 1
+        else:
+            row.missing.append(s)
+    return sorted(rows.values(), key=lambda r: (r.team or "~", r.subdistrict))
+
+
+def not_inspected_by_community(user: Any, day: dt.date, team_id: int) -> dict[str, list[ShopDay]]:
+    """An inspector's "my shops not yet inspected today": the team's, by community, by address."""
+    out: dict[str, list[ShopDay]] = defaultdict(list)
+    for s in shop_days(user, day):
+        if s.team_id == team_id and not s.inspected:
+            out[s.community].append(s)
+    return dict(out)
