@@ -15,6 +15,7 @@ from lianfang.core.people.api import PendingRegistrationViewSet, PersonViewSet
 from lianfang.core.regions.api import DepartmentViewSet, MeView, RegionViewSet
 from lianfang.core.units.api import UnitViewSet
 from lianfang.enterprises.api import ProblemViewSet, TaskForceViewSet, VisitViewSet
+from lianfang.markets.api import ShopInspectionViewSet, ShopViewSet
 from lianfang.volunteers.api import ShiftViewSet, TaskViewSet, VolunteerViewSet
 
 
@@ -43,6 +44,8 @@ _VIEWSETS: list[tuple[str, type[ViewSetMixin], str]] = [
     ("enterprise-problems", ProblemViewSet, "enterprise-problem"),
     ("guidance-visits", VisitViewSet, "guidance-visit"),
     ("task-forces", TaskForceViewSet, "task-force"),
+    ("shop-inspections", ShopInspectionViewSet, "shop-inspection"),
+    ("shops", ShopViewSet, "shop"),
     ("regions", RegionViewSet, "region"),
     ("departments", DepartmentViewSet, "department"),
     ("audit", AuditEventViewSet, "audit"),

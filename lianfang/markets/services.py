@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianfang.core.accounts.actors import Actor, SystemActor, acting_user
+from lianfang.core.accounts.models import User
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 from lianfang.core.cases.models import Case
 from lianfang.core.cases.services import case_comment, case_report, case_settle, clean_case
@@ -328,11 +329,16 @@ def _check_kind(actor: Actor, shop: Shop, kind: str, people: list[Any]) -> None:
             )
 
 
+def _named(actor: Actor, inspectors: Iterable[Any]) -> set[int]:
+    """The inspectors an inspection names: those given, and the one who records it."""
+    me = acting_user(actor)
+    return {int(getattr(p, "pk", p)) for p in inspectors} | ({me.pk} if me is not None else set())
+
+
 def _inspectors(round_: Round | None, actor: Actor, inspectors: Iterable[Any]) -> list[Any]:
     if round_ is None:
         raise ValidationError({"round": [_("Start today's round (出动) with the inspectors present first.")]})
-    me = acting_user(actor)
-    wanted: set[int] = {int(getattr(p, "pk", p)) for p in inspectors} | ({me.pk} if me is not None else set())
+    wanted = _named(actor, inspectors)
     present = {u.pk: u for u in round_.members.all()}
     if not wanted <= set(present):
         raise ValidationError({"inspectors": [_("Each inspector named must be present in today's round.")]})
@@ -363,13 +369,20 @@ def shop_inspect(
     extra = {"outcome": str(outcome or ""), "stricter_reason": _text(stricter_reason, 300)}
     if client_id is not None and Inspection.objects.filter(client_id=client_id).exists():
         # A resend: answered as the first was, whatever has happened to the shop since.
-        version = checklist_for(kind) if kind in Kind.values else None
-        if version is None:
+        if kind not in Kind.values:
             raise ValidationError({"kind": [_("Choose the kind of inspection.")]})
+        named = User.objects.filter(pk__in=_named(actor, inspectors))
         first, _created = inspection_record(
-            actor=actor, version=version, unit=shop.unit, inspectors=list(inspectors) or [user], answers=answers,
-            kind=kind, note=note, client_id=client_id, extra_content=extra,
-        )  # fmt: skip
+            actor=actor,
+            version=checklist_for(kind),
+            unit=shop.unit,
+            inspectors=list(named),
+            answers=answers,
+            kind=kind,
+            note=note,
+            client_id=client_id,
+            extra_content=extra,
+        )
         return ShopInspection.objects.get(pk=first.pk), False
     at = inspected_at or timezone.now()
     day = timezone.localtime(at).date()

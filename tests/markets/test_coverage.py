@@ -29,10 +29,15 @@ def _fixture(m: MarketWorld) -> dt.date:
     yesterday = m.today - dt.timedelta(days=1)
     at = timezone.make_aware(dt.datetime.combine(yesterday, dt.time(10, 0)))
     round_start(actor=m["a1"], members=[m["a1"], m["a2"]], day=yesterday)
-    shop_inspect(actor=m["a1"], shop=m.shops[1], kind=Kind.ROUTINE, answers=m.answers(m.epidemic, 1),
-                 inspectors=[m["a2"]], inspected_at=at)
-    shop_inspect(actor=m["a1"], shop=m.shops[0], kind=Kind.ROUTINE, answers=m.answers(m.epidemic),
-                 inspectors=[m["a2"]])
+    shop_inspect(
+        actor=m["a1"],
+        shop=m.shops[1],
+        kind=Kind.ROUTINE,
+        answers=m.answers(m.epidemic, 1),
+        inspectors=[m["a2"]],
+        inspected_at=at,
+    )
+    shop_inspect(actor=m["a1"], shop=m.shops[0], kind=Kind.ROUTINE, answers=m.answers(m.epidemic), inspectors=[m["a2"]])
     shop_pause(actor=m.world["market"], shop=m.shops[2], starts_on=m.today, ends_on=m.today, note="春节歇业")
     return yesterday
 
