@@ -63,7 +63,8 @@ def _text(value: Any, limit: int) -> str:
 
 
 def may_manage(actor: Actor) -> bool:
-    """The commander and the bureau's staff keep teams, inspectors and shops."""
+    """The commander and the bureau's own office (its staff over the whole district) keep teams,
+    inspectors, shops and checklists; inspectors serving a subdistrict inspect."""
     if isinstance(actor, SystemActor):
         return True
     scope = scope_for(actor)
@@ -71,7 +72,10 @@ def may_manage(actor: Actor) -> bool:
         return True
     bureau = shops_department()
     return bureau is not None and any(
-        g.role == Role.DEPARTMENT_STAFF and g.department_id == bureau.pk for g in scope.grants
+        g.role == Role.DEPARTMENT_STAFF
+        and g.department_id == bureau.pk
+        and bureau.region.code.startswith(g.region_prefix)
+        for g in scope.grants
     )
 
 

@@ -20,7 +20,8 @@ from .models import Inspector, Shop, Team
 def shops_department() -> Department | None:
     """The bureau that supervises the small shops (区市场监管局)."""
     kinds = set(SHOP_KINDS)
-    return next((d for d in Department.objects.order_by("pk") if kinds & set(d.supervises or [])), None)
+    found = Department.objects.select_related("region").order_by("pk")
+    return next((d for d in found if kinds & set(d.supervises or [])), None)
 
 
 class TeamMap:
