@@ -321,6 +321,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "lianfang.core.cases.states.State",
         "VolunteerTaskKindEnum": "lianfang.volunteers.models.TaskKind",
+        "ShopInspectionKindEnum": "lianfang.markets.states.Kind",
+        "ShopInspectionOutcomeEnum": "lianfang.markets.states.Outcome",
     },
 }
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianfang.core.accounts.actors import Actor
 from lianfang.core.flows.engine import Flow, Transition, register_flow
 
 
@@ -49,7 +50,7 @@ SEVERITY = (Outcome.RED, Outcome.BLACK, Outcome.SUSPENSION)
 BLACK_OUTCOMES = (Outcome.BLACK, Outcome.SUSPENSION)
 
 
-def _no_side(record: Any, actor: Any) -> Iterable[str]:
+def _no_side(record: Any, actor: Actor) -> Iterable[str]:
     return ()  # every transition is automatic: taken by the services as the consequence of a record
 
 
