@@ -15,6 +15,8 @@ BENCHMARKS = {
     "my-work": "bench.my_work",
     "checkin-submit": "bench.checkin_submit",
     "completeness-day": "bench.completeness_day",
+    "inspection-submit": "bench.inspection_submit",
+    "coverage-day": "bench.coverage_day",
 }
 
 

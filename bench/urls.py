@@ -155,7 +155,46 @@ def baseline_completeness(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"total": totals, "by_region": by_region, "missing": missing})
 
 
+COVERAGE_SQL = """
+    SELECT COALESCE(sh.team_id, tr.team_id), substr(r.code, 1, 9), s.subject_id, s.name, r.name,
+           EXISTS (SELECT 1 FROM duties_submission x WHERE x.subject_id = s.id AND x.day = %(day)s
+                   AND x.session = '' AND x.is_current AND x.event_id IS NULL)
+    FROM duties_dutysubject s
+    JOIN regions_region r ON r.id = s.region_id
+    JOIN markets_shop sh ON sh.unit_id = s.subject_id
+    LEFT JOIN (SELECT t.team_id, substr(rr.code, 1, 9) AS prefix FROM markets_team_regions t
+               JOIN regions_region rr ON rr.id = t.region_id) tr ON tr.prefix = substr(r.code, 1, 9)
+    WHERE s.duty = 'markets.daily_inspection' AND s.valid_from <= %(day)s
+      AND (s.valid_until IS NULL OR s.valid_until >= %(day)s)
+      AND NOT EXISTS (SELECT 1 FROM duties_dutyexemption e WHERE e.duty = s.duty AND e.subject_type = s.subject_type
+                      AND e.subject_id = s.subject_id AND e.starts_on <= %(day)s AND e.ends_on >= %(day)s)
+    ORDER BY r.code, s.name
+"""
+
+
+def baseline_coverage(request: HttpRequest) -> HttpResponse:
+    # A day's coverage per team and subdistrict, and the shops not inspected, as one hand-written
+    # query; no authentication, scoping, template or team resolution in Python.
+    rows: dict[tuple[int, str], dict[str, object]] = {}
+    due = done = 0
+    with connection.cursor() as cursor:
+        cursor.execute(COVERAGE_SQL, {"day": request.GET["day"]})
+        for team, subdistrict, shop, name, community, inspected in cursor.fetchall():
+            row = rows.setdefault((team, subdistrict), {"due": 0, "inspected": 0, "missing": []})
+            row["due"] += 1  # type: ignore[operator]
+            due += 1
+            if inspected:
+                row["inspected"] += 1  # type: ignore[operator]
+                done += 1
+            else:
+                row["missing"].append([shop, name, community])  # type: ignore[attr-defined]
+    return JsonResponse(
+        {"due": due, "inspected": done, "rows": [{"team": t, "subdistrict": s, **r} for (t, s), r in rows.items()]}
+    )
+
+
 urlpatterns = [
+    path("bench/coverage-sql/", baseline_coverage, name="bench-coverage-sql"),
     path("bench/completeness-sql/", baseline_completeness, name="bench-completeness-sql"),
     path("bench/my-work-sql/", baseline_my_work, name="bench-my-work-sql"),
     path("bench/baseline/", baseline, name="bench-baseline"),

@@ -106,7 +106,7 @@ class InspectSerializer(serializers.Serializer):
     client_id = ClientIdField()
     shop = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.ROUTINE)
-    answers = AnswerInSerializer(many=True, max_length=100)
+    answers = serializers.ListField(child=AnswerInSerializer(), max_length=100)
     inspectors = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         max_length=20,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -124,7 +125,7 @@ def notice_docx(notice: SuspensionNotice) -> bytes:
     normal.font.size = Pt(16)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
 
-    def para(words: str, *, size: int = 16, bold: bool = False, align: object = None, font: str = "") -> None:
+    def para(words: str, *, size: int = 16, bold: bool = False, align: Any = None, font: str = "") -> None:
         p = doc.add_paragraph()
         p.paragraph_format.space_after = Pt(0)
         p.paragraph_format.line_spacing = Pt(28)
@@ -180,4 +181,4 @@ def notice_pdf(notice: SuspensionNotice) -> bytes:
             "signature": _data_uri(text.signature, text.signature_type) if text.signature else "",
         },
     )
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return bytes(HTML(string=html).write_pdf())

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -208,14 +208,15 @@ def inspect(request: HttpRequest, pk: int) -> HttpResponse:
     if team is None:
         raise PermissionDenied(_("Only an inspector of a team records inspections."))
     kinds = [Kind.ROUTINE] if found.state == ShopState.OPEN else [Kind.CLOSURE, Kind.ACCEPTANCE]
-    kind = request.POST.get("kind") or request.GET.get("kind") or kinds[0]
-    if kind not in kinds:
-        kind = kinds[0]
+    # A form opened before the shop's status changed still sends its kind: the service refuses it
+    # with the reason (the reopening gate), rather than the page quietly changing what was meant.
+    asked = request.POST.get("kind") if request.method == "POST" else request.GET.get("kind")
+    kind: str = asked if asked in (kinds if request.method != "POST" else Kind.values) and asked else kinds[0]
     version = services.checklist_for(kind)
     items = list(version.items.order_by("position"))
     round_ = services.todays_round(request.user)
     partners = [u for u in round_.members.all() if u.pk != request.user.pk] if round_ is not None else []
-    form = InspectionForm(request.POST or None, kinds=kinds, partners=partners, initial={"kind": kind})
+    form = InspectionForm(request.POST or None, kinds=sorted({*kinds, kind}), partners=partners, initial={"kind": kind})
 
     def run(values: dict[str, Any]) -> Done:
         row, created = services.shop_inspect(
@@ -281,7 +282,7 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def inspection_photo(request: HttpRequest, pk: int, file_id: str) -> HttpResponse:
+def inspection_photo(request: HttpRequest, pk: int, file_id: str) -> FileResponse:
     row = _inspection(request, pk)
     found = selectors.answers_of(row).filter(photo__public_id=file_id).first()
     if found is None or found.photo is None:

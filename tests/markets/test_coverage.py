@@ -14,7 +14,6 @@ from lianfang.core.figures.registry import Period, registry
 from lianfang.core.notices.models import Notification
 from lianfang.core.regions.scoping import Scope
 from lianfang.markets.coverage import coverage, not_inspected_by_community
-from lianfang.markets.duties import DAY_ENDS
 from lianfang.markets.services import round_start, shop_inspect, shop_pause
 from lianfang.markets.states import Kind, ShopState
 
@@ -74,7 +73,6 @@ def test_an_inspector_sees_the_teams_shops_not_yet_inspected_by_community(market
 def test_each_team_is_reminded_once_at_four_of_its_shops_not_inspected(markets: MarketWorld) -> None:
     _fixture(markets)
     four = timezone.make_aware(dt.datetime.combine(markets.today, dt.time(16, 1)))
-    assert DAY_ENDS == dt.time(23, 59)
     send_duty_reminders(now=four - dt.timedelta(minutes=5))
     assert not Notification.objects.filter(key__startswith="duty:markets").exists()  # not before 16:00
     send_duty_reminders(now=four)

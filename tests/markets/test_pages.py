@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -16,7 +18,7 @@ from .conftest import MarketWorld
 pytestmark = pytest.mark.django_db
 
 
-def _post_inspection(client: Client, m: MarketWorld, shop_id: int, *failed: int, kind: str = "routine") -> object:
+def _post_inspection(client: Client, m: MarketWorld, shop_id: int, *failed: int, kind: str = "routine") -> Any:
     version = m.closure if kind == Kind.CLOSURE else m.epidemic
     data: dict[str, object] = {"client_id": str(uuid.uuid4()), "kind": kind, "inspectors": [str(m["a2"].pk)]}
     for item in version.items.all():
@@ -67,7 +69,7 @@ def test_the_suspension_notice_downloads_as_word(markets: MarketWorld, client: C
 
 
 @pytest.mark.cjk_fonts
-def test_the_suspension_notice_prints_as_a_pdf_in_chinese(markets: MarketWorld, client: Client, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_suspension_notice_prints_as_a_pdf_in_chinese(markets: MarketWorld, client: Client, tmp_path: Path) -> None:
     import subprocess
 
     shop_inspect(actor=markets["a1"], shop=markets.shops[0], kind=Kind.ROUTINE,
@@ -77,7 +79,7 @@ def test_the_suspension_notice_prints_as_a_pdf_in_chinese(markets: MarketWorld, 
     answer = client.get(f"/markets/notices/{notice.pk}.pdf")
     assert answer.status_code == 200 and answer.content[:4] == b"%PDF"
     pdf = tmp_path / "notice.pdf"
-    pdf.write_bytes(b"".join(answer.streaming_content) if answer.streaming else answer.content)
+    pdf.write_bytes(answer.content)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "责令停业整改通知书" in text and notice.code.replace("〔", "").replace("〕", "")[:4] in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
