@@ -2,10 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.core.audit.labels import register_actions, register_record_types, register_system_actor
+from lianfang.core.audit.labels import lazy_format, register_actions, register_record_types, register_system_actor
 
 from .models import Inspector, Review, Round, Shop, ShopInspection, SuspensionNotice, Team
-from .states import SHOP_FLOW
 
 register_actions(
     "markets",
@@ -18,7 +17,11 @@ register_actions(
         "notice.serve": _("Record a notice's service (送达)"),
         "review.request": _("Ask for a review (复核)"),
         "review.decide": _("Decide a review (复核)"),
-        **SHOP_FLOW.verbs(),
+        "shop.suspend": _("Suspend a shop for rectification"),
+        "shop.reopen": _("Reopen a shop after acceptance"),
+        "shop.revoke": _("Reopen a shop: suspension revoked on review"),
+        "api.shops": lazy_format(_("API: %(what)s"), what=Shop._meta.verbose_name_plural),
+        "api.shop_inspections": lazy_format(_("API: %(what)s"), what=ShopInspection._meta.verbose_name_plural),
     },
 )
 register_record_types(Team, Inspector, Shop, Round, ShopInspection, SuspensionNotice, Review)

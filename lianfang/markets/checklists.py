@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
 from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.inspections.models import ChecklistTemplate, ChecklistVersion
 from lianfang.core.inspections.services import checklist_save, latest_version
@@ -31,10 +29,11 @@ class Item:
 
 
 def standard_items(key: str) -> tuple[str, list[Item]]:
-    """The standard checklist's name and items (in Chinese: they are the bureau's own words)."""
+    """The standard checklist's name and items, in Chinese whatever the language of the request that
+    first needs them: they are stored, and they are the bureau's own words."""
     if key == CLOSURE_CHECKLIST:
-        return _("Closure check of a suspended shop"), [Item("门店保持停业，未发现营业")]
-    return _("Epidemic checklist of the small shops (三小门店)"), [
+        return "停业商户停业检查表", [Item("门店保持停业，未发现营业")]
+    return "“三小门店”疫情防控检查表", [
         Item("张贴场所码，进店人员扫码查验", serious=True),
         Item("进店人员测量体温"),
         Item("从业人员和顾客规范佩戴口罩"),

@@ -45,6 +45,7 @@ class CoverageRow:
 
     team: str
     subdistrict: str
+    code: str = ""
     due: int = 0
     inspected: int = 0
     missing: list[ShopDay] = field(default_factory=list)
@@ -109,13 +110,13 @@ def coverage(user: Any, day: dt.date, region: Region | None = None, team_id: int
         key = (team, s.subdistrict_code)
         row = rows.get(key)
         if row is None:
-            row = rows[key] = CoverageRow(team, names.get(s.subdistrict_code, s.subdistrict_code))
+            row = rows[key] = CoverageRow(team, names.get(s.subdistrict_code, s.subdistrict_code), s.subdistrict_code)
         row.due += 1
         if s.inspected:
             row.inspected += 1
         else:
             row.missing.append(s)
-    return sorted(rows.values(), key=lambda r: (r.team or "~", r.subdistrict))
+    return sorted(rows.values(), key=lambda r: (r.code, r.team))
 
 
 def not_inspected_by_community(user: Any, day: dt.date, team_id: int) -> dict[str, list[ShopDay]]:

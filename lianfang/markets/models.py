@@ -149,7 +149,7 @@ class ShopInspection(models.Model):
     scope_fields = {
         "region": "inspection__region",
         "department": "inspection__version__template__department",
-        "unit": "shop",
+        "unit": "shop__unit",
     }
 
     class Meta:
@@ -210,7 +210,7 @@ class SuspensionNotice(models.Model):
     scope_fields = {
         "region": "inspection__inspection__region",
         "department": "inspection__inspection__version__template__department",
-        "unit": "inspection__shop",
+        "unit": "inspection__shop__unit",
     }
 
     class Meta:
@@ -263,7 +263,7 @@ class Review(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     note = models.TextField(_("reasons for the decision"), blank=True)
 
-    scope_fields = {"region": "shop__unit__region", "department": "team__department", "unit": "shop"}
+    scope_fields = {"region": "shop__unit__region", "department": "team__department", "unit": "shop__unit"}
 
     class Meta:
         ordering = ["-requested_at"]

@@ -334,9 +334,10 @@ def test_an_xml_bomb_is_refused_before_it_is_parsed(world: World) -> None:
             content = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 entities = '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
-                content = content.replace(b"?>", b"?>" + entities.encode(), 1).replace(
-                    b"\xe5\xbc\xa0\xe4\xb8\x89", b"&lol2;"
-                )
+                # After the XML declaration where the writer puts one (openpyxl with lxml does not).
+                declared = content.replace(b"?>", b"?>" + entities.encode(), 1)
+                content = declared if declared != content else entities.encode() + content
+                content = content.replace(b"\xe5\xbc\xa0\xe4\xb8\x89", b"&lol2;")
             archive.writestr(item.filename, content)
     with pytest.raises(LedgerFileError):
         run(bomb.getvalue())

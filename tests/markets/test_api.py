@@ -64,3 +64,25 @@ def test_a_shop_outside_the_jurisdiction_is_not_found(markets: MarketWorld, clie
     assert answer.status_code == 400 and "shop" in answer.json()["fields"]
     assert client.get(f"/api/v1/shops/{markets.shops[3].pk}/").status_code == 404
     assert client.get(f"/api/v1/shops/{markets.shops[0].pk}/").json()["name"] == "老王烩面馆"
+
+
+def test_a_shops_contact_reads_its_own_inspections_and_no_other(markets: MarketWorld, client: Client) -> None:
+    from lianfang.core.regions.models import Membership, Role
+    from lianfang.markets.services import shop_inspect
+    from tests.world import make_user
+
+    for shop in markets.shops[:2]:
+        shop_inspect(
+            actor=markets["a1"],
+            shop=shop,
+            kind="routine",
+            answers=markets.answers(markets.epidemic),
+            inspectors=[markets["a2"]],
+        )
+    owner = make_user("laowang")
+    Membership.objects.create(
+        user=owner, role=Role.UNIT_CONTACT, region=markets.world.jiyuan_a, unit=markets.shops[0].unit
+    )
+    client.force_login(owner)
+    listed = client.get("/api/v1/shop-inspections/").json()["results"]
+    assert [row["shop"] for row in listed] == [markets.shops[0].pk]
