@@ -100,3 +100,13 @@ class InspectorForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all())
     badge_number = forms.CharField(label=_("Law-enforcement certificate number (执法证号)"), max_length=20)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class ShopForm(forms.Form):
+    operator = forms.CharField(label=_("Operator (经营者)"), max_length=60, required=False)
+    team = forms.ModelChoiceField(
+        label=_("Responsible team"),
+        queryset=Team.objects.all(),
+        required=False,
+        empty_label=_("The team of its subdistrict"),
+    )

@@ -173,7 +173,9 @@ def shops_enrol(
         )
     known = set(Shop.objects.filter(unit__in=units).values_list("unit_id", flat=True))
     fresh = [u for u in units if u.pk not in known]
-    operators = operators or {}
+    # The operator (经营者) is the registry's contact person unless the caller names another.
+    contacts = dict(Unit.objects.filter(pk__in=[u.pk for u in fresh]).values_list("pk", "contact__name"))
+    operators = {**{pk: name for pk, name in contacts.items() if name}, **(operators or {})}
     bureau = shops_department()
     with transaction.atomic():
         made = Shop.objects.bulk_create(Shop(unit=u, operator=_text(operators.get(u.pk), 60)) for u in fresh)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("shops/<int:pk>/", views.shop, name="shop"),
     path("shops/<int:pk>/inspect/", views.inspect, name="inspect"),
     path("shops/<int:pk>/closed-days/", views.shop_pause, name="shop_pause"),
+    path("shops/<int:pk>/edit/", views.shop_edit, name="shop_edit"),
     path("inspections/<int:pk>/", views.inspection, name="inspection"),
     path("inspections/<int:pk>/photos/<uuid:file_id>/", views.inspection_photo, name="inspection_photo"),
     path("inspections/<int:pk>/review/", views.review_request, name="review_request"),

@@ -40,6 +40,7 @@ from .forms import (
     ReviewRequestForm,
     RoundForm,
     ServeForm,
+    ShopForm,
     TeamForm,
 )
 from .models import Inspector, Review, Shop, ShopInspection, SuspensionNotice, Team
@@ -163,12 +164,30 @@ def shop(request: HttpRequest, pk: int) -> HttpResponse:
             "inspects": team_of_user(request.user) is not None,
             "manages": services.may_manage(request.user),
             "pause_form": PauseForm(),
+            "shop_form": ShopForm(initial={"operator": found.operator, "team": found.team_id}),
             "latest_black": latest_black,
             "review_form": ReviewRequestForm(teams=Team.objects.exclude(pk=latest_black.round.team_id))
             if latest_black
             else None,
         },
     )
+
+
+@require_POST
+@login_required
+def shop_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _shop(request, pk)
+    form = ShopForm(request.POST)
+
+    def run() -> str:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        services.shop_save(
+            actor=request.user, shop=found, operator=form.cleaned_data["operator"], team=form.cleaned_data["team"]
+        )
+        return _("Saved.")
+
+    return page_action(request, back=reverse("markets:shop", args=[found.pk]), run=run)
 
 
 @require_POST

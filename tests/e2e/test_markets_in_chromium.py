@@ -188,5 +188,16 @@ def test_a_half_filled_inspection_survives_offline_a_reload_and_an_expired_login
         assert "黑旗" in _submit(page)
         assert ShopInspection.objects.filter(shop=shop, outcome=Outcome.BLACK).count() == 1
         assert page.evaluate(DRAFTS) == []
+
+        # A draft left behind is deleted on signing out (the phone may be handed on).
+        page.goto(f"/markets/shops/{m.shops[2].pk}/inspect/")
+        page.wait_for_function("document.querySelector('form[data-draft]').dataset.draftReady === '1'")
+        _answer(page, upto=2)
+        page.wait_for_timeout(300)
+        assert page.evaluate(DRAFTS) == [f"inspect:{m.shops[2].pk}:routine"]
+        page.get_by_test_id("user-menu").click()
+        page.get_by_test_id("sign-out").click()
+        page.wait_for_load_state("load")
+        assert page.evaluate(DRAFTS) == []
     finally:
         context.close()

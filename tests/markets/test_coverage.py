@@ -5,6 +5,7 @@ and a team with no round."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -52,6 +53,9 @@ def test_the_coverage_page_counts_each_team_and_subdistrict(markets: MarketWorld
     ]
     before = [(r.team, r.subdistrict, r.due, r.inspected, str(r.rate)) for r in coverage(staff, yesterday)]
     assert before == [("执法一队", "济源路街道", 3, 1, "33.3"), ("执法二队", "中心路街道", 1, 0, "0.0")]
+    # The day before: no team went out.
+    quiet = [(r.team, r.due, r.inspected, str(r.rate)) for r in coverage(staff, yesterday - dt.timedelta(days=1))]
+    assert quiet == [("执法一队", 3, 0, "0.0"), ("执法二队", 1, 0, "0.0")]
     missing = coverage(staff, markets.today)[0].missing
     assert [s.name for s in missing] == ["便民小超市"]
 
@@ -82,3 +86,13 @@ def test_each_team_is_reminded_once_at_four_of_its_shops_not_inspected(markets: 
     assert set(by_user) == {"a1", "a2", "a3", "b1", "b2"} and sent.count() == 5
     assert "便民小超市" in by_user["a1"].body and "中心路包子铺" not in by_user["a1"].body
     assert "中心路包子铺" in by_user["b1"].body
+
+
+def test_a_team_named_on_the_shop_overrides_the_team_of_its_subdistrict(markets: MarketWorld, client: Any) -> None:
+    client.force_login(markets.world["market"])
+    shop = markets.shops[2]  # 豆腐坊, in 济源路街道 (执法一队's)
+    answer = client.post(f"/markets/shops/{shop.pk}/edit/", {"operator": "豆腐坊王老板", "team": markets.team_b.pk})
+    assert answer.status_code == 302
+    assert markets.reload(shop).operator == "豆腐坊王老板"
+    rows = {(r.team, r.subdistrict): r.due for r in coverage(markets.world["market"], markets.today)}
+    assert rows == {("执法一队", "济源路街道"): 2, ("执法二队", "济源路街道"): 1, ("执法二队", "中心路街道"): 1}

@@ -13,8 +13,10 @@ from django.utils import timezone
 from lianfang.core.cases.models import Case
 from lianfang.core.cases.states import State
 from lianfang.core.duties.models import Submission
+from lianfang.core.figures.registry import Period, registry
 from lianfang.core.flows.models import StatusChange
 from lianfang.core.idempotency import SubmissionConflict
+from lianfang.core.regions.scoping import Scope
 from lianfang.markets.models import Decision, Shop, ShopInspection, SuspensionNotice
 from lianfang.markets.services import review_decide, review_request, round_start, shop_inspect
 from lianfang.markets.states import Flag, Kind, Outcome, ShopState
@@ -240,6 +242,10 @@ def test_a_review_by_another_team_revokes_a_suspension_and_reopens_the_shop(mark
     assert ShopInspection.objects.get(pk=order.pk).revoked_at is not None
     assert Case.objects.get(pk=order.case_id or 0).is_closed
     assert Case.objects.get(pk=review.case_id or 0).is_closed
+    # The revoked order leaves the figures.
+    day = Period.day(markets.today)
+    for key in ("markets.suspended_shops", "markets.black_flag_shops"):
+        assert registry.figures[key].compute(day, markets.world.district, Scope.everything()).value == 0, key
 
 
 def test_an_upheld_review_leaves_the_black_flag(markets: MarketWorld) -> None:
