@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lianfang.core.accounts.actors import SystemActor
-from lianfang.core.inspections.models import ChecklistTemplate, ChecklistVersion
-from lianfang.core.inspections.services import checklist_save, latest_version
+from lianfang.core.inspections.models import ChecklistVersion
+from lianfang.core.inspections.services import checklist_save
 
 from .teams import shops_department
 
@@ -46,8 +46,7 @@ def standard_items(key: str) -> tuple[str, list[Item]]:
 
 def current_version(key: str) -> ChecklistVersion:
     """The checklist's latest version (the standard one saved first when there is none)."""
-    template = ChecklistTemplate.objects.filter(key=key).first()
-    found = latest_version(template) if template is not None else None
+    found = ChecklistVersion.objects.select_related("template").filter(template__key=key).order_by("-number").first()
     if found is not None:
         return found
     name, items = standard_items(key)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 
 from lianfang.core.duties.models import DutyExemption, DutySubject, Submission
 from lianfang.core.figures.registry import rate
@@ -69,29 +69,33 @@ def shop_days(user: Any, day: dt.date, region: Region | None = None) -> list[Sho
         ends_on__gte=day,
     )
     done = Submission.objects.filter(subject=OuterRef("pk"), day=day, session="", is_current=True)
-    shop = Shop.objects.filter(pk=OuterRef("subject_id"))
     values = (
         scope_for(user)
         .filter(rows)
         .exclude(Exists(exempt))
-        .annotate(
-            inspected=Exists(done),
-            team_override=Subquery(shop.values("team_id")[:1]),
-            address=Subquery(shop.values("unit__address")[:1]),
-            state=Subquery(shop.values("state")[:1]),
-        )
-        .values_list(
-            "subject_id", "name", "address", "region__name", "region__code", "team_override", "state", "inspected"
-        )
-        .order_by("region__code", "address", "name")
+        .annotate(inspected=Exists(done))
+        .values_list("subject_id", "name", "region__name", "region__code", "inspected")
+        .order_by("region__code", "name")
     )
+    found = list(values)
+    # The shops' own columns in one more read (a roster row names its shop by id, not by a key).
+    listed = Shop.objects.all()
+    if region is not None:
+        listed = listed.filter(unit__region__code__startswith=region.prefix)
+    shops = {
+        pk: (team, address, state)
+        for pk, team, address, state in listed.values_list("unit_id", "team_id", "unit__address", "state")
+    }
     teams = TeamMap()
-    return [
-        ShopDay(
-            pk, name, address or "", community, code[:SUBDISTRICT_DIGITS], teams.of(override, code), state or "", done
+    out = []
+    for pk, name, community, code, inspected in found:
+        team, address, state = shops.get(pk, (None, "", ""))
+        out.append(
+            ShopDay(
+                pk, name, address or "", community, code[:SUBDISTRICT_DIGITS], teams.of(team, code), state, inspected
+            )
         )
-        for pk, name, address, community, code, override, state, done in values
-    ]
+    return sorted(out, key=lambda s: (s.subdistrict_code, s.community, s.address, s.name))
 
 
 def _subdistrict_names(codes: set[str]) -> dict[str, str]:

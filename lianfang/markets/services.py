@@ -23,7 +23,7 @@ from lianfang.core.audit.services import audit_record, audit_record_refusal, sna
 from lianfang.core.cases.models import Case
 from lianfang.core.cases.services import case_comment, case_report, case_settle, clean_case
 from lianfang.core.duties.models import DutySubject, ExemptionReason
-from lianfang.core.duties.services import RosterEntry, duty_exempt, duty_roster_add, duty_submit_many
+from lianfang.core.duties.services import RosterEntry, duty_exempt, duty_fulfil, duty_roster_add
 from lianfang.core.files.services import file_store
 from lianfang.core.inspections.models import ChecklistVersion, Inspection
 from lianfang.core.inspections.services import Verdict, inspection_record
@@ -269,10 +269,13 @@ def round_start(*, actor: Actor, members: Iterable[Any], day: dt.date | None = N
 
 
 def todays_round(user: Any, day: dt.date | None = None) -> Round | None:
-    team = team_of_user(user)
-    if team is None:
+    """The round of the user's team on `day` (today), with its members, if it went out."""
+    if not getattr(user, "is_authenticated", False):
         return None
-    return Round.objects.filter(team=team, day=day or timezone.localdate()).first()
+    rounds = Round.objects.filter(
+        team__inspectors__user_id=user.pk, team__inspectors__active=True, day=day or timezone.localdate()
+    )
+    return rounds.select_related("team").prefetch_related("members").first()
 
 
 # Inspections -------------------------------------------------------------------------------------
@@ -444,7 +447,9 @@ def _follow(
     _fulfil_day(actor, shop, day)
     shop.last_inspected_at = inspection.inspected_at
     failed = "；".join(i.text for i in verdict.failed)
-    open_case = _open_case(shop)
+    # A rectification case is open only while the shop holds a black flag (a red flag, an
+    # acceptance or a review settles it).
+    open_case = _open_case(shop) if shop.flag == Flag.BLACK or shop.state == ShopState.SUSPENDED else None
     if outcome == Outcome.RED:
         shop.flag, shop.flag_since = Flag.RED, day
         if open_case is not None:
@@ -501,20 +506,7 @@ def _follow(
 def _fulfil_day(actor: Actor, shop: Shop, day: dt.date) -> None:
     """The shop's first inspection of a day fulfils its daily inspection (none is owed while it is
     exempt, or before it was on the roster)."""
-    row = (
-        DutySubject.objects.filter(duty=DAILY_INSPECTION.key, subject_type=SHOP_SUBJECT, subject_id=shop.pk)
-        .filter(valid_from__lte=day)
-        .exclude(valid_until__lt=day)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if row is None:
-        return
-    try:
-        duty_submit_many(actor=actor, duty=DAILY_INSPECTION.key, subjects=[row], day=day, practice=True)
-    except ValidationError as refused:
-        if "subject" not in refused.message_dict:  # exempt that day: nothing is owed
-            raise
+    duty_fulfil(actor=actor, duty=DAILY_INSPECTION.key, subject_type=SHOP_SUBJECT, subject_id=shop.pk, day=day)
 
 
 def _rectification_case(

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -418,6 +418,49 @@ def duty_submit(
         except IntegrityError:
             continue  # the same id or obligation written at the same moment: look again
     raise ValidationError({"day": [_("This report is being submitted by someone else; try again.")]})
+
+
+def duty_fulfil(*, actor: Actor, duty: str, subject_type: str, subject_id: int, day: dt.date) -> bool:
+    """The first report of a daily obligation, made by a record of the practice that keeps the duty
+    (a shop's first inspection of the day fulfils its 每日最少过一遍). One read (the roster row valid
+    that day, and whether it is exempt) and one insert that writes nothing where the day has its
+    report already. Nothing is owed, and nothing written, where the subject is not on the roster
+    that day or is exempt. The practice's record and its audit row say what fulfilled the day (the
+    caller has checked that the actor may write it); returns whether this call wrote the report."""
+    rule = _duty(duty)
+    if not rule.through_practice or isinstance(rule.cadence, AfterEvent):
+        raise ValueError(f"duty {duty}: only a practice's daily duty is fulfilled by its records")
+    named, key, due = _owed(rule, day, "")
+    exempt = DutyExemption.objects.filter(
+        duty=duty,
+        subject_type=subject_type,
+        subject_id=OuterRef("subject_id"),
+        starts_on__lte=named,
+        ends_on__gte=named,
+    )
+    found = (
+        DutySubject.objects.filter(duty=duty, subject_type=subject_type, subject_id=subject_id, valid_from__lte=named)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=named))
+        .annotate(exempt=Exists(exempt))
+        .values_list("pk", "region_id", "exempt")
+        .first()
+    )
+    if found is None or found[2]:
+        return False
+    now = timezone.now()
+    submission = Submission(
+        duty=duty,
+        subject_id=found[0],
+        region_id=found[1],
+        day=named,
+        session=key,
+        content={},
+        submitted_by=acting_user(actor),
+        submitted_at=now,
+        recorded_at=now,
+        late=now > due,
+    )
+    return bool(_insert_first_version(submission))
 
 
 def duty_submit_many(

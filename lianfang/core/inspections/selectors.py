@@ -20,6 +20,24 @@ def version_items(version: ChecklistVersion) -> QuerySet[ChecklistItem]:
     return version.items.order_by("position")
 
 
+# A version's items never change (a change of items is a new version), so each process reads them
+# once. Keyed by the version's id and creation time: a test database reuses ids, not times.
+_ITEMS: dict[tuple[int, Any], tuple[ChecklistItem, ...]] = {}
+_ITEMS_KEPT = 256
+
+
+def version_item_list(version: ChecklistVersion) -> list[ChecklistItem]:
+    """The version's items in order, read once per process."""
+    key = (version.pk, version.created_at)
+    found = _ITEMS.get(key)
+    if found is None:
+        found = tuple(version.items.order_by("position"))
+        if len(_ITEMS) >= _ITEMS_KEPT:
+            _ITEMS.clear()
+        _ITEMS[key] = found
+    return list(found)
+
+
 def inspection_list(user: Any) -> QuerySet[Inspection]:
     rows = Inspection.objects.select_related("version__template", "unit", "region")
     return scope_for(user).filter(rows)

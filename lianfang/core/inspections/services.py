@@ -25,6 +25,7 @@ from lianfang.core.regions.models import Department, Role
 from lianfang.core.regions.scoping import scope_for
 
 from .models import Answer, ChecklistItem, ChecklistTemplate, ChecklistVersion, Inspection
+from .selectors import version_item_list
 
 MAX_ITEMS = 100
 
@@ -159,7 +160,7 @@ class Verdict:
 def clean_answers(version: ChecklistVersion, answers: Mapping[Any, Mapping[str, Any]]) -> Verdict:
     """The answers to a version's items, by item id: each required item answered, pass or fail;
     an item of another version refused. Errors name the item (第N项)."""
-    items = {i.pk: i for i in version.items.all()}
+    items = {i.pk: i for i in version_item_list(version)}
     errors: list[str] = []
     given: dict[int, Mapping[str, Any]] = {}
     for key, value in answers.items():
@@ -242,7 +243,8 @@ def inspection_record(
         )
         stamp(inspection, client_id=client_id, content=content)
         inspection.save()
-        inspection.inspectors.set(people)
+        through = Inspection.inspectors.through
+        through.objects.bulk_create([through(inspection_id=inspection.pk, user_id=p.pk) for p in people])
         Answer.objects.bulk_create(
             Answer(
                 inspection=inspection,
