@@ -88,6 +88,14 @@ def shop_timeline(shop: Shop, inspections: list[ShopInspection], cases: list[Cas
         steps.append(
             Step(e.at, f"{e.case.title} · {label}", e.shown_by, e.note, reverse("cases:detail", args=[e.case_id]))
         )
+    notices = SuspensionNotice.objects.filter(inspection__in=[r.pk for r in inspections])
+    for notice in notices.select_related("inspection__inspection"):
+        link = reverse("markets:inspection", args=[notice.pk])
+        issued = _("Notice %(code)s issued") % {"code": notice.code}
+        steps.append(Step(notice.inspection.inspection.inspected_at, issued, "", "", link))
+        if notice.served_at is not None:
+            how = f"{notice.get_served_display()}{('：' + notice.witness) if notice.witness else ''}"
+            steps.append(Step(notice.served_at, _("Notice %(code)s served") % {"code": notice.code}, "", how, link))
     for review in Review.objects.filter(shop=shop).select_related("team"):
         asked = _("Review asked of %(team)s") % {"team": review.team}
         steps.append(Step(review.requested_at, asked, "", review.reason))

@@ -96,3 +96,26 @@ def test_a_team_named_on_the_shop_overrides_the_team_of_its_subdistrict(markets:
     assert markets.reload(shop).operator == "豆腐坊王老板"
     rows = {(r.team, r.subdistrict): r.due for r in coverage(markets.world["market"], markets.today)}
     assert rows == {("执法一队", "济源路街道"): 2, ("执法二队", "济源路街道"): 1, ("执法二队", "中心路街道"): 1}
+
+
+def test_the_coverage_page_reads_as_many_times_for_eight_shops_as_for_four(markets: MarketWorld, client: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lianfang.core.units.models import Unit, UnitKind, UnitProfile
+    from lianfang.markets.services import shops_enrol
+
+    client.force_login(markets.world["market"])
+    client.get("/markets/coverage/")
+    with CaptureQueriesContext(connection) as four:
+        assert client.get("/markets/coverage/").status_code == 200
+    units = []
+    for n in range(4):
+        unit = Unit.objects.create(name=f"新店{n}", region=markets.world.jiyuan_b, address=f"登封路{n}号")
+        UnitProfile.objects.create(unit=unit, kind=UnitKind.SMALL_SHOP, department=markets.world.market)
+        units.append(unit)
+    shops_enrol(actor=markets.world["market"], units=units, from_day=markets.today - dt.timedelta(days=1))
+    with CaptureQueriesContext(connection) as eight:
+        page = client.get("/markets/coverage/")
+    assert "新店3" in page.content.decode()
+    assert len(eight.captured_queries) == len(four.captured_queries)
