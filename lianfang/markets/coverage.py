@@ -19,6 +19,7 @@ from lianfang.core.duties.models import DutyExemption, DutySubject, Submission
 from lianfang.core.figures.registry import rate
 from lianfang.core.regions.models import Region, RegionLevel
 from lianfang.core.regions.scoping import scope_for
+from lianfang.core.units.models import Unit
 
 from .duties import DAILY_INSPECTION, SHOP_SUBJECT
 from .models import Shop
@@ -55,8 +56,9 @@ class CoverageRow:
         return rate(self.inspected, self.due)
 
 
-def shop_days(user: Any, day: dt.date, region: Region | None = None) -> list[ShopDay]:
-    """The shops owed an inspection on `day` that the user may see, with whether each was."""
+def shop_days(user: Any, day: dt.date, region: Region | None = None, teams: TeamMap | None = None) -> list[ShopDay]:
+    """The shops owed an inspection on `day` that the user may see, with whether each was, in the
+    roster's order (by region and name). The addresses are read for the shops not inspected."""
     rows = DutySubject.objects.filter(duty=DAILY_INSPECTION.key, subject_type=SHOP_SUBJECT, valid_from__lte=day)
     rows = rows.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
     if region is not None:
@@ -82,20 +84,16 @@ def shop_days(user: Any, day: dt.date, region: Region | None = None) -> list[Sho
     listed = Shop.objects.all()
     if region is not None:
         listed = listed.filter(unit__region__code__startswith=region.prefix)
-    shops = {
-        pk: (team, address, state)
-        for pk, team, address, state in listed.values_list("unit_id", "team_id", "unit__address", "state")
-    }
-    teams = TeamMap()
+    shops = {pk: (team, state) for pk, team, state in listed.values_list("unit_id", "team_id", "state")}
+    missed = [row[0] for row in found if not row[4]]
+    addresses = dict(Unit.objects.filter(pk__in=missed).values_list("pk", "address")) if missed else {}
+    teams = teams or TeamMap()
     out = []
     for pk, name, community, code, inspected in found:
-        team, address, state = shops.get(pk, (None, "", ""))
-        out.append(
-            ShopDay(
-                pk, name, address or "", community, code[:SUBDISTRICT_DIGITS], teams.of(team, code), state, inspected
-            )
-        )
-    return sorted(out, key=lambda s: (s.subdistrict_code, s.community, s.address, s.name))
+        team, state = shops.get(pk, (None, ""))
+        sub = code[:SUBDISTRICT_DIGITS]
+        out.append(ShopDay(pk, name, addresses.get(pk) or "", community, sub, teams.of(team, code), state, inspected))
+    return out
 
 
 def _subdistrict_names(codes: set[str]) -> dict[str, str]:
@@ -105,28 +103,35 @@ def _subdistrict_names(codes: set[str]) -> dict[str, str]:
 
 def coverage(user: Any, day: dt.date, region: Region | None = None, team_id: int | None = None) -> list[CoverageRow]:
     """The day's coverage per team and subdistrict, with the shops not inspected."""
-    shops = [s for s in shop_days(user, day, region) if team_id is None or s.team_id == team_id]
-    teams = TeamMap().teams
+    team_map = TeamMap()
+    shops = [s for s in shop_days(user, day, region, team_map) if team_id is None or s.team_id == team_id]
+    teams = team_map.teams
     names = _subdistrict_names({s.subdistrict_code for s in shops})
-    rows: dict[tuple[str, str], CoverageRow] = {}
+    rows: dict[tuple[int | None, str], CoverageRow] = {}
     for s in shops:
-        team = teams[s.team_id].name if s.team_id in teams else ""
-        key = (team, s.subdistrict_code)
+        key = (s.team_id, s.subdistrict_code)
         row = rows.get(key)
         if row is None:
+            team = teams[s.team_id].name if s.team_id in teams else ""
             row = rows[key] = CoverageRow(team, names.get(s.subdistrict_code, s.subdistrict_code), s.subdistrict_code)
         row.due += 1
         if s.inspected:
             row.inspected += 1
         else:
             row.missing.append(s)
+    for row in rows.values():
+        row.missing.sort(key=_by_address)
     return sorted(rows.values(), key=lambda r: (r.code, r.team))
+
+
+def _by_address(s: ShopDay) -> tuple[str, str, str]:
+    return (s.community, s.address, s.name)
 
 
 def not_inspected_by_community(user: Any, day: dt.date, team_id: int) -> dict[str, list[ShopDay]]:
     """An inspector's "my shops not yet inspected today": the team's, by community, by address."""
     out: dict[str, list[ShopDay]] = defaultdict(list)
-    for s in shop_days(user, day):
-        if s.team_id == team_id and not s.inspected:
-            out[s.community].append(s)
+    mine = [s for s in shop_days(user, day) if s.team_id == team_id and not s.inspected]
+    for s in sorted(mine, key=lambda s: (s.subdistrict_code, *_by_address(s))):
+        out[s.community].append(s)
     return dict(out)

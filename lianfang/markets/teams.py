@@ -34,9 +34,12 @@ class TeamMap:
             self.teams[team.pk] = team
             self.prefixes.extend((region.prefix, team.pk) for region in team.regions.all())
         self.prefixes.sort(key=lambda p: -len(p[0]))
+        self._found: dict[str, int | None] = {}
 
     def for_region(self, code: str) -> int | None:
-        return next((team_id for prefix, team_id in self.prefixes if code.startswith(prefix)), None)
+        if code not in self._found:
+            self._found[code] = next((team_id for prefix, team_id in self.prefixes if code.startswith(prefix)), None)
+        return self._found[code]
 
     def of(self, override_id: int | None, region_code: str) -> int | None:
         """The responsible team's id for a shop with this override and region code."""
