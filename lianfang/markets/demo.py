@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.accounts.models import User
@@ -338,6 +339,7 @@ def _bulk_red(ctx: DemoContext, day: dt.date, round_: Round, shops: list[Shop], 
         audit_record(
             actor=DEMO,
             verb="inspection.record",
-            detail=f"{round_.team} {day}: {len(made)} routine inspections, red flags",
+            detail=_("%(team)s %(day)s: %(n)d routine inspections, each a red flag")
+            % {"team": round_.team, "day": day, "n": len(made)},
             region_code=round_.team.regions.get().code,
         )
