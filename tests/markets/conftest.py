@@ -16,8 +16,9 @@ from lianfang.core.inspections.models import ChecklistVersion
 from lianfang.core.regions.models import Membership, Role
 from lianfang.core.units.models import Unit, UnitKind, UnitProfile
 from lianfang.markets.checklists import CLOSURE_CHECKLIST, EPIDEMIC_CHECKLIST, current_version
-from lianfang.markets.models import Round, Shop, Team
-from lianfang.markets.services import inspector_save, round_start, shops_enrol, team_save
+from lianfang.markets.models import Round, Shop, ShopInspection, Team
+from lianfang.markets.services import inspector_save, round_start, shop_inspect, shops_enrol, team_save
+from lianfang.markets.states import Kind
 from tests.world import World, make_user
 
 SYSTEM = SystemActor("test")
@@ -50,6 +51,26 @@ class MarketWorld:
 
     def reload(self, shop: Shop) -> Shop:
         return Shop.objects.select_related("unit__region").get(pk=shop.pk)
+
+    def inspect(
+        self, shop: Shop, *failed: int, by: str = "a1", kind: str = Kind.ROUTINE, **more: Any
+    ) -> ShopInspection:
+        """An inspection of `shop` by `by` and a partner of 一队, the items at `failed` failing; on
+        another day (inspected_at) with that day's round."""
+        version = self.closure if kind == Kind.CLOSURE else self.epidemic
+        partner = "a2" if by != "a2" else "a3"
+        if "inspected_at" in more:
+            day = timezone.localtime(more["inspected_at"]).date()
+            round_start(actor=self[by], members=[self["a1"], self["a2"], self["a3"]], day=day)
+        row, _created = shop_inspect(
+            actor=self[by],
+            shop=self.reload(shop),
+            kind=kind,
+            answers=self.answers(version, *failed),
+            inspectors=[self[by], self[partner]],
+            **more,
+        )
+        return row
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 
 from lianfang.markets.models import ShopInspection, SuspensionNotice
-from lianfang.markets.services import shop_inspect
 from lianfang.markets.states import Kind, Outcome, ShopState
 
 from .conftest import MarketWorld
@@ -53,13 +52,7 @@ def test_a_refused_inspection_stays_on_the_form_with_the_reason(markets: MarketW
 
 
 def test_the_suspension_notice_downloads_as_word(markets: MarketWorld, client: Client) -> None:
-    shop_inspect(
-        actor=markets["a1"],
-        shop=markets.shops[0],
-        kind=Kind.ROUTINE,
-        answers=markets.answers(markets.epidemic, 1),
-        inspectors=[markets["a2"]],
-    )
+    markets.inspect(markets.shops[0], 1)
     notice = SuspensionNotice.objects.get()
     client.force_login(markets.world["market"])
     answer = client.get(f"/markets/notices/{notice.pk}.docx")
@@ -77,13 +70,7 @@ def test_the_suspension_notice_downloads_as_word(markets: MarketWorld, client: C
 def test_the_suspension_notice_prints_as_a_pdf_in_chinese(markets: MarketWorld, client: Client, tmp_path: Path) -> None:
     import subprocess
 
-    shop_inspect(
-        actor=markets["a1"],
-        shop=markets.shops[0],
-        kind=Kind.ROUTINE,
-        answers=markets.answers(markets.epidemic, 1),
-        inspectors=[markets["a2"]],
-    )
+    markets.inspect(markets.shops[0], 1)
     notice = SuspensionNotice.objects.get()
     client.force_login(markets.world["market"])
     answer = client.get(f"/markets/notices/{notice.pk}.pdf")
@@ -99,27 +86,9 @@ def test_the_suspension_notice_prints_as_a_pdf_in_chinese(markets: MarketWorld, 
 def test_the_public_list_shows_names_addresses_and_flags_and_no_personal_data(
     markets: MarketWorld, client: Client
 ) -> None:
-    shop_inspect(
-        actor=markets["a1"],
-        shop=markets.shops[0],
-        kind=Kind.ROUTINE,
-        answers=markets.answers(markets.epidemic, 1),
-        inspectors=[markets["a2"]],
-    )
-    shop_inspect(
-        actor=markets["a1"],
-        shop=markets.shops[1],
-        kind=Kind.ROUTINE,
-        answers=markets.answers(markets.epidemic, 3),
-        inspectors=[markets["a2"]],
-    )
-    shop_inspect(
-        actor=markets["a1"],
-        shop=markets.shops[2],
-        kind=Kind.ROUTINE,
-        answers=markets.answers(markets.epidemic),
-        inspectors=[markets["a2"]],
-    )
+    markets.inspect(markets.shops[0], 1)
+    markets.inspect(markets.shops[1], 3)
+    markets.inspect(markets.shops[2])
     assert markets.reload(markets.shops[0]).state == ShopState.SUSPENDED
     page = client.get("/markets/public/")  # no login
     assert page.status_code == 200
@@ -164,13 +133,7 @@ def test_each_role_opens_the_pages_it_is_offered(markets: MarketWorld, client: C
 def test_a_notice_refused_before_a_witness_is_served_and_on_the_shops_timeline(
     markets: MarketWorld, client: Client
 ) -> None:
-    shop_inspect(
-        actor=markets["a1"],
-        shop=markets.shops[0],
-        kind=Kind.ROUTINE,
-        answers=markets.answers(markets.epidemic, 1),
-        inspectors=[markets["a2"]],
-    )
+    markets.inspect(markets.shops[0], 1)
     notice = SuspensionNotice.objects.get()
     client.force_login(markets["a1"])
     client.post(f"/markets/notices/{notice.pk}/served/", {"served": "refused"})  # no witness: refused
