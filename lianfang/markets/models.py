@@ -36,7 +36,7 @@ class Team(models.Model):
     scope_fields = {"region": "regions", "department": "department"}
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["id"]  # as the bureau set them up (执法一队, 二队 …)
         verbose_name = _("inspection team")
         verbose_name_plural = _("inspection teams")
 

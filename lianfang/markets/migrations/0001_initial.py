@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'inspection team',
                 'verbose_name_plural': 'inspection teams',
-                'ordering': ['name'],
+                'ordering': ['id'],
             },
         ),
         migrations.AddField(
