@@ -36,6 +36,9 @@ def test_a_subdistrict_official_signs_in_on_a_phone_and_sees_their_jurisdiction(
     command = page.locator("#main-nav a[href^='/command/figures/']")
     assert not command.is_visible()
     page.locator("button.navbar-toggler").click()
+    # Visible as soon as the menu starts to unfold; clicked once it has (a link still below the
+    # unfolding edge would take the click elsewhere).
+    page.locator("#main-nav.collapse.show").wait_for(state="visible")
     command.wait_for(state="visible")
     assert "区指挥部" in command.inner_text()
     command.click()
