@@ -160,7 +160,7 @@ def test_a_half_filled_inspection_survives_offline_a_reload_and_an_expired_login
         page.goto(url)
         _answer(page, failed=(MASKS,), upto=4)
         _partner(page, "检查员a2")
-        page.wait_for_function("document.querySelector('form[data-draft]').dataset.draftReady === '1'")
+        page.locator("form[data-draft][data-draft-ready='1']").wait_for()
         page.wait_for_timeout(300)
         assert page.evaluate(DRAFTS) == [f"inspect:{shop.pk}:routine"]
 
@@ -176,7 +176,7 @@ def test_a_half_filled_inspection_survives_offline_a_reload_and_an_expired_login
         login.locator("input[name=password]").fill(PASSWORD)
         login.locator("button[type=submit]").click()
         page.wait_for_url(lambda u: urlsplit(u).path == url)
-        page.wait_for_function("document.querySelector('form[data-draft]').dataset.draftReady === '1'")
+        page.locator("form[data-draft][data-draft-ready='1']").wait_for()
         expect(page.locator("[data-draft-restored]")).to_be_visible()
         # What was filled is back: item 3 fails, items 1, 2 and 4 pass, the partner is ticked.
         assert page.locator(f"[data-item='{MASKS}'] input[value=fail]").is_checked()
@@ -191,7 +191,7 @@ def test_a_half_filled_inspection_survives_offline_a_reload_and_an_expired_login
 
         # A draft left behind is deleted on signing out (the phone may be handed on).
         page.goto(f"/markets/shops/{m.shops[2].pk}/inspect/")
-        page.wait_for_function("document.querySelector('form[data-draft]').dataset.draftReady === '1'")
+        page.locator("form[data-draft][data-draft-ready='1']").wait_for()
         _answer(page, upto=2)
         page.wait_for_timeout(300)
         assert page.evaluate(DRAFTS) == [f"inspect:{m.shops[2].pk}:routine"]
