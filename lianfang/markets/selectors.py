@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,8 +70,6 @@ def shop_timeline(shop: Shop, inspections: list[ShopInspection], cases: list[Cas
     """Every step of a shop's story, newest first: inspections with their outcomes, its status
     changes, its cases' events and its reviews (the caller has found the shop, its inspections and
     its cases through the user's scope)."""
-    from django.urls import reverse
-
     steps = [
         Step(
             r.inspection.inspected_at,

@@ -13,15 +13,14 @@ from lianfang.core.accounts.models import User
 from lianfang.core.duties.models import DutySubject
 from lianfang.core.regions.models import Department
 from lianfang.core.units.models import SHOP_KINDS
+from lianfang.core.units.services import supervising_department
 
 from .models import Inspector, Shop, Team
 
 
 def shops_department() -> Department | None:
     """The bureau that supervises the small shops (区市场监管局)."""
-    kinds = set(SHOP_KINDS)
-    found = Department.objects.select_related("region").order_by("pk")
-    return next((d for d in found if kinds & set(d.supervises or [])), None)
+    return supervising_department(*SHOP_KINDS)
 
 
 class TeamMap:
@@ -44,11 +43,6 @@ class TeamMap:
     def of(self, override_id: int | None, region_code: str) -> int | None:
         """The responsible team's id for a shop with this override and region code."""
         return override_id if override_id is not None else self.for_region(region_code)
-
-
-def responsible_team(shop: Shop) -> Team | None:
-    found = shop.team_id or TeamMap().for_region(shop.unit.region.code)
-    return Team.objects.filter(pk=found).first() if found else None
 
 
 def team_of_user(user: Any) -> Team | None:

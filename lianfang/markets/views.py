@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 
 from lianfang.core.accounts.models import User
 from lianfang.core.cases.selectors import case_list
-from lianfang.core.files.serving import file_response
+from lianfang.core.figures.registry import rate
+from lianfang.core.files.serving import content_disposition, file_response
 from lianfang.core.inspections.services import ItemData, checklist_save
 from lianfang.core.page_actions import Done, form_action, page_action
 from lianfang.core.regions.models import Region, RegionLevel
@@ -69,6 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
     round_ = services.todays_round(request.user) if team is not None else None
     mine = not_inspected_by_community(request.user, today, team.pk) if team is not None else {}
     reviews = selectors.review_list(request.user).filter(decision="", team=team) if team is not None else []
+    manages = services.may_manage(request.user)
     return render(
         request,
         "markets/index.html",
@@ -78,8 +80,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "mine": mine,
             "mine_count": sum(len(v) for v in mine.values()),
             "reviews": reviews,
-            "manages": services.may_manage(request.user),
-            "unenrolled": _unenrolled(request.user).count() if services.may_manage(request.user) else 0,
+            "manages": manages,
+            "unenrolled": _unenrolled(request.user).count() if manages else 0,
             "today": today,
         },
     )
@@ -321,8 +323,6 @@ def notice_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     else:
         body, content_type = notice_pdf(notice), "application/pdf"
     response = HttpResponse(body, content_type=content_type)
-    from lianfang.core.files.serving import content_disposition
-
     response["Content-Disposition"] = content_disposition(f"{name}.{fmt}")
     return response
 
@@ -388,8 +388,6 @@ def coverage(request: HttpRequest) -> HttpResponse:
     region = next((r for r in regions if r.code == request.GET.get("region")), None)
     rows = coverage_rows(request.user, day, region)
     due, done = sum(r.due for r in rows), sum(r.inspected for r in rows)
-    from lianfang.core.figures.registry import rate
-
     return render(
         request,
         "markets/coverage.html",

@@ -16,10 +16,6 @@ def checklists() -> QuerySet[ChecklistTemplate]:
     return ChecklistTemplate.objects.select_related("department")
 
 
-def version_items(version: ChecklistVersion) -> QuerySet[ChecklistItem]:
-    return version.items.order_by("position")
-
-
 # A version's items never change (a change of items is a new version), so each process reads them
 # once. Keyed by the version's id and creation time: a test database reuses ids, not times.
 _ITEMS: dict[tuple[int, Any], tuple[ChecklistItem, ...]] = {}

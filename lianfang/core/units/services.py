@@ -75,9 +75,11 @@ def _initials(name: str) -> str:
     return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()[:100]
 
 
-def _supervisor(kind: str) -> Department | None:
-    for department in Department.objects.all():
-        if kind in (department.supervises or []):
+def supervising_department(*kinds: str) -> Department | None:
+    """The department that supervises organisations of any of these kinds (区市场监管局 for the
+    small shops), with its region."""
+    for department in Department.objects.select_related("region").order_by("pk"):
+        if set(kinds) & set(department.supervises or []):
             return department
     return None
 
@@ -96,7 +98,7 @@ def _set_kinds(unit: Unit, kinds: tuple[str, ...]) -> None:
     unit.profiles.exclude(kind__in=kinds).delete()
     have = set(unit.profiles.values_list("kind", flat=True))
     UnitProfile.objects.bulk_create(
-        UnitProfile(unit=unit, kind=kind, department=_supervisor(kind)) for kind in kinds if kind not in have
+        UnitProfile(unit=unit, kind=kind, department=supervising_department(kind)) for kind in kinds if kind not in have
     )
 
 
