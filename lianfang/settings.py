@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "lianfang.enterprises",
     "lianfang.schools",
     "lianfang.markets",
+    "lianfang.care",
     "lianfang.command",
 ]
 
@@ -412,5 +413,19 @@ MARKETS_LEGAL_BASIS = os.environ.get(
     "LIANFANG_MARKETS_LEGAL_BASIS",
     "《中华人民共和国传染病防治法》第三十九条、第四十二条，《突发公共卫生事件应急条例》第三十三条",
 )
+# Care (敲门行动+暖心服务, 临时救助). The monthly 低保 standards, urban (社区) and rural (村), each with
+# the day it takes effect ("date:urban:rural;…"); the relief caps as multiples of the standard per
+# household, each with the level that approves up to it ("level:multiple;…", lowest first); the
+# working days the subdistrict has to approve; the shortest public notice (days); the months within
+# which a second application for the same cause is flagged; the working days an advance's papers
+# are due in; whether an epidemic-period emergency ignores 户籍; and the short code of 区民政局.
+CARE_STANDARDS = os.environ.get("LIANFANG_CARE_STANDARDS", "2021-07-01:840:600;2022-07-01:880:640")
+CARE_RELIEF_LEVELS = os.environ.get("LIANFANG_CARE_RELIEF_LEVELS", "subdistrict:3;civil_affairs:12")
+CARE_APPROVAL_WORKING_DAYS = max(1, int(os.environ.get("LIANFANG_CARE_APPROVAL_WORKING_DAYS", "10")))
+CARE_PUBLICITY_DAYS = max(1, int(os.environ.get("LIANFANG_CARE_PUBLICITY_DAYS", "7")))
+CARE_REPEAT_MONTHS = max(1, int(os.environ.get("LIANFANG_CARE_REPEAT_MONTHS", "12")))
+CARE_ADVANCE_PAPERS_DAYS = max(1, int(os.environ.get("LIANFANG_CARE_ADVANCE_PAPERS_DAYS", "5")))
+CARE_EPIDEMIC_ANY_HUKOU = env_bool("LIANFANG_CARE_EPIDEMIC_ANY_HUKOU", True)
+CARE_CIVIL_AFFAIRS = os.environ.get("LIANFANG_CARE_CIVIL_AFFAIRS", "mzj")
 # How often an open page asks for the bell's unread count, in seconds (not while its tab is hidden).
 BELL_POLL_SECONDS = max(10, int(os.environ.get("LIANFANG_BELL_POLL_SECONDS", "60")))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.audit.labels import Label, lazy_format, register_actions, register_record_types
 
-from .models import Shift, Volunteer, VolunteerTask
+from .models import Shift, Squad, Volunteer, VolunteerTask
 
 
 def _api(what: Label) -> Label:
@@ -25,9 +25,10 @@ register_actions(
         "volunteer_shift.check_out": _("Check a volunteer out"),
         "volunteer_shift.correct_hours": _("Correct a volunteer's hours"),
         "volunteer_shift.withdraw": _("Withdraw a volunteer"),
+        "squad.save": _("Keep a volunteer squad"),
         "api.volunteers": _api(_("Volunteers")),
         "api.volunteer-tasks": _api(_("volunteer tasks")),
         "api.volunteer-shifts": _api(_("shifts")),
     },
 )
-register_record_types(Volunteer, VolunteerTask, Shift)
+register_record_types(Volunteer, VolunteerTask, Shift, Squad)

@@ -85,3 +85,31 @@ register(
         description=_("Hours served on tasks that start in the period, from check-in and check-out or as corrected."),
     )
 )
+
+
+def checked_in_shifts(period: Period, region: Region) -> QuerySet[Any]:
+    """Shifts checked in during the period (whatever the task), in the task's region."""
+    shifts = Shift.objects.filter(
+        withdrawn_at__isnull=True, checked_in_at__gte=period.starts_at, checked_in_at__lt=period.ends_before
+    )
+    return in_region(shifts, "task__region", region)
+
+
+register(
+    Figure(
+        key="volunteers.active",
+        label=_("Volunteers active"),
+        unit=Units.PERSONS,
+        kind=Kind.DISTINCT,
+        practice="volunteers",
+        rows=checked_in_shifts,
+        subject="volunteer",
+        columns=(
+            Column("volunteer__person__name", _("volunteer")),
+            Column("task__title", _("task")),
+            Column("task__region__name", _("region")),
+            Column("checked_in_at", _("checked in at")),
+        ),
+        description=_("Volunteers with a shift checked in during the period; each person once."),
+    )
+)

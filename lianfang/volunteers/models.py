@@ -224,3 +224,34 @@ class ShiftCheck(ClientSubmitted):
 
     def __str__(self) -> str:
         return f"{self.shift_id} {self.kind}"
+
+
+class Squad(models.Model):
+    """A standing volunteer squad (扶老助残志愿小分队) of a community or subdistrict: its members sign
+    in and take the service orders given to the squad (lianfang.care)."""
+
+    name = models.CharField(_("name"), max_length=60)
+    region = models.ForeignKey(Region, verbose_name=_("where"), on_delete=models.PROTECT, related_name="+")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leader"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="volunteer_squads"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    scope_fields = {"region": "region", "assignee": ("leader", "members")}
+
+    class Meta:
+        ordering = ["region__code", "name", "id"]
+        verbose_name = _("volunteer squad")
+        verbose_name_plural = _("volunteer squads")
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="squad_name_once")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -45,6 +45,7 @@ from .models import (
     Shift,
     ShiftCheck,
     ShiftSource,
+    Squad,
     TaskKind,
     Volunteer,
     VolunteerTask,
@@ -720,3 +721,55 @@ def shift_withdraw(*, actor: Actor, shift: Shift, reason: str = "") -> Shift:
         )
         _follow_places(actor, current_task)
     return current
+
+
+def squad_save(
+    *,
+    actor: Actor,
+    name: Any,
+    region: Region,
+    members: Sequence[User],
+    leader: User | None = None,
+    squad: Squad | None = None,
+) -> Squad:
+    """A standing volunteer squad of a community or subdistrict (扶老助残志愿小分队) and its members,
+    each an account that serves there; kept by those who organise volunteers there."""
+    clean = _text(name)
+    errors: dict[str, list[str]] = {}
+    if not 2 <= len(clean) <= 60:
+        errors["name"] = [_("Give the squad a name of 2 to 60 characters.")]
+    serving = set(organiser_choices(region).values_list("pk", flat=True))
+    outside = [m.full_name or m.username for m in (*members, *([leader] if leader else [])) if m.pk not in serving]
+    if outside:
+        errors["members"] = [
+            _("Not serving in %(region)s: %(names)s.") % {"region": region.name, "names": "、".join(outside)}
+        ]
+    taken = Squad.objects.filter(region=region, name=clean)
+    if squad is not None:
+        taken = taken.exclude(pk=squad.pk)
+    if clean and taken.exists():
+        errors["name"] = [_("A squad of this name serves there already.")]
+    if errors:
+        raise ValidationError(errors)
+    if not may_organise(actor, region_code=region.code):
+        raise _refuse(
+            actor, "squad.save", _("You may not keep volunteer squads in %(region)s.") % {"region": region.name}
+        )
+    with transaction.atomic():
+        before = None
+        if squad is None:
+            squad = Squad.objects.create(name=clean, region=region, leader=leader)
+        else:
+            before = {**snapshot(squad), "members": sorted(squad.members.values_list("pk", flat=True))}
+            squad.name, squad.region, squad.leader = clean, region, leader
+            squad.save()
+        squad.members.set(members)
+        audit_record(
+            actor=actor,
+            verb="squad.save",
+            target=squad,
+            before=before,
+            after={**snapshot(squad), "members": sorted(m.pk for m in members)},
+            region_code=region.code,
+        )
+    return squad

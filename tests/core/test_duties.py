@@ -562,3 +562,22 @@ def test_the_submit_paths_scope_decision_on_the_row_agrees_with_the_scoped_query
             except PermissionDenied:
                 admitted = False
             assert admitted is expected, (user.username, row.name, row.region.name)
+
+
+def test_a_monthly_or_quarterly_rule_falls_due_on_the_last_day_of_its_calendar_block(world: World) -> None:
+    from lianfang.core.calendar.days import district_calendar
+    from lianfang.core.duties.periods import dues, period_day
+    from lianfang.core.duties.rules import Monthly
+
+    calendar = district_calendar()
+    monthly = Duty(key="test.monthly", label="每月探访", subject_label="家庭", cadence=Monthly(1))
+    quarterly = Duty(key="test.quarterly", label="每季探访", subject_label="家庭", cadence=Monthly(3))
+    assert period_day(monthly, D(2024, 2, 3), calendar) == D(2024, 2, 29)
+    assert period_day(quarterly, D(2022, 2, 10), calendar) == D(2022, 3, 31)
+    assert period_day(quarterly, D(2022, 12, 31), calendar) == D(2022, 12, 31)
+    assert [d.day for d in dues(quarterly, D(2022, 1, 1), D(2022, 12, 31), calendar)] == [
+        D(2022, 3, 31), D(2022, 6, 30), D(2022, 9, 30), D(2022, 12, 31)
+    ]  # fmt: skip
+    assert len(dues(monthly, D(2022, 1, 15), D(2022, 3, 31), calendar)) == 3
+    with pytest.raises(ValueError):
+        Monthly(5)

@@ -3,13 +3,14 @@ moment each is due, from the rule and the calendar. Nothing here touches the dat
 
 from __future__ import annotations
 
+import calendar as months
 import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from lianfang.core.calendar.days import ONE_DAY, Calendar
 
-from .rules import AfterEvent, Daily, Days, Duty, EveryNDays
+from .rules import AfterEvent, Daily, Days, Duty, EveryNDays, Monthly
 
 DISTRICT_TIME = ZoneInfo("Asia/Shanghai")
 
@@ -48,7 +49,15 @@ def period_day(duty: Duty, day: dt.date, calendar: Calendar) -> dt.date | None:
     if isinstance(cadence, EveryNDays):
         offset = (day - cadence.anchor).days % cadence.n
         return day + dt.timedelta(days=cadence.n - 1 - offset)
+    if isinstance(cadence, Monthly):
+        return _block_end(day, cadence.months)
     return None
+
+
+def _block_end(day: dt.date, size: int) -> dt.date:
+    """The last day of the block of `size` months (counted from January) that `day` falls in."""
+    last_month = ((day.month - 1) // size + 1) * size
+    return dt.date(day.year, last_month, months.monthrange(day.year, last_month)[1])
 
 
 def dues(duty: Duty, start: dt.date, end: dt.date, calendar: Calendar) -> list[Due]:
@@ -68,6 +77,11 @@ def dues(duty: Duty, start: dt.date, end: dt.date, calendar: Calendar) -> list[D
         while day <= end:
             out.append(Due(day, "", _at(day, cadence.due, cadence.epidemic_due, calendar)))
             day += dt.timedelta(days=cadence.n)
+    elif isinstance(cadence, Monthly):
+        day = _block_end(start, cadence.months)
+        while day <= end:
+            out.append(Due(day, "", _at(day, cadence.due, cadence.epidemic_due, calendar)))
+            day = _block_end(day + ONE_DAY, cadence.months)
     return out
 
 

@@ -67,6 +67,20 @@ class EveryNDays:
 
 
 @dataclass(frozen=True)
+class Monthly:
+    """Each block of `months` calendar months counted from January (1: each month, 3: each
+    quarter), due on the block's last day at `due`."""
+
+    months: int = 1
+    due: dt.time = dt.time(23, 59)
+    epidemic_due: dt.time | None = None
+
+    def __post_init__(self) -> None:
+        if self.months < 1 or 12 % self.months:
+            raise ValueError("a block of months divides the year (1, 2, 3, 4, 6 or 12)")
+
+
+@dataclass(frozen=True)
 class AfterEvent:
     """Once after each recorded event: `hours` after it, or at `due` on the `working_days`-th
     working day after it."""
@@ -80,7 +94,7 @@ class AfterEvent:
             raise ValueError("an event's obligation falls due after hours or after working days, not both")
 
 
-Cadence = Daily | EveryNDays | AfterEvent
+Cadence = Daily | EveryNDays | Monthly | AfterEvent
 ContentCheck = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 
@@ -122,7 +136,7 @@ class Duty:
     def sessions(self) -> tuple[Session, ...]:
         if isinstance(self.cadence, Daily):
             return self.cadence.sessions
-        return (Session("", "", self.cadence.due),) if isinstance(self.cadence, EveryNDays) else ()
+        return (Session("", "", self.cadence.due),) if isinstance(self.cadence, EveryNDays | Monthly) else ()
 
     def session(self, key: str) -> Session | None:
         return next((s for s in self.sessions if s.key == key), None)

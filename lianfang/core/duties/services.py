@@ -463,6 +463,48 @@ def duty_fulfil(*, actor: Actor, duty: str, subject_type: str, subject_id: int, 
     return bool(_insert_first_version(submission))
 
 
+def duty_answer_events(*, actor: Actor, duty: str, subject_type: str, subject_id: int, at: dt.datetime) -> int:
+    """Answer every event of an after-event duty that a practice's record made at `at` answers
+    (a visit answers the reported changes of its household before it). Events already answered
+    keep their report; lateness is against each event's due time. The practice's record and its
+    audit row say what answered them; returns how many events this call answered."""
+    rule = _duty(duty)
+    if not rule.through_practice or not isinstance(rule.cadence, AfterEvent):
+        raise ValueError(f"duty {duty}: only a practice's after-event duty is answered by its records")
+    answered = Submission.objects.filter(event=OuterRef("pk"), is_current=True)
+    events = list(
+        DutyEvent.objects.filter(
+            duty=duty, subject__subject_type=subject_type, subject__subject_id=subject_id, occurred_at__lte=at
+        )
+        .exclude(Exists(answered))
+        .select_related("subject")
+    )
+    now = timezone.now()
+    by = acting_user(actor)
+    written = 0
+    for event in events:
+        submission = Submission(
+            duty=duty,
+            subject=event.subject,
+            region_id=event.subject.region_id,
+            day=event.due_at.astimezone(DISTRICT_TIME).date(),
+            session="",
+            event=event,
+            content={},
+            submitted_by=by,
+            submitted_at=now,
+            recorded_at=now,
+            late=at > event.due_at,
+        )
+        try:
+            with transaction.atomic():
+                submission.save()
+        except IntegrityError:
+            continue  # answered at the same moment by another record
+        written += 1
+    return written
+
+
 def duty_submit_many(
     *,
     actor: Actor,

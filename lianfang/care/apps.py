@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CareConfig(AppConfig):
+    name = "lianfang.care"
+    label = "care"
+    verbose_name = _("Door-knocking and warm service (敲门行动+暖心服务)")
+
+    def ready(self) -> None:
+        from . import duties, states  # noqa: F401  (the flows and duties register themselves)

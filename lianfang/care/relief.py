@@ -1,0 +1,605 @@
+"""临时救助 by the rules (国发〔2014〕47号, 民发〔2018〕23号): the rules, and the writes of an application.
+
+The rules, from settings:
+- **Standard:** the monthly 低保 standard in force on the application date: urban for a community,
+  rural for a village (CARE_STANDARDS, each with its effective date).
+- **Caps and levels:** a household's relief is at most a multiple of the standard, and each level
+  approves up to its own multiple (CARE_RELIEF_LEVELS: the subdistrict up to 3×, 区民政局 up to 12×).
+- **Type:** 急难型 for sudden hardship (isolation, lockdown, hospital, an accident), 支出型 for
+  expenses (medical, education); in an epidemic period (core/calendar) the isolated, locked down
+  and hospitalised are 急难型 whatever their 户籍 (CARE_EPIDEMIC_ANY_HUKOU); otherwise relief is for
+  local 户籍.
+- **Repeats:** an application of the household (any member) for the same cause within
+  CARE_REPEAT_MONTHS months is flagged with the earlier one; only 区民政局 approves it, with a reason.
+- **公示:** at least CARE_PUBLICITY_DAYS days; objections are recorded and must be resolved.
+- **先行救助:** an advance before the papers, tracked on core/duties (the investigation is due
+  within CARE_ADVANCE_PAPERS_DAYS working days).
+- **Payment** only once approved (an advance aside), never beyond the amount approved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from calendar import monthrange
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianfang.core.accounts.actors import Actor, acting_user
+from lianfang.core.audit.services import audit_record, snapshot
+from lianfang.core.calendar.days import district_calendar
+from lianfang.core.duties.services import RosterEntry, duty_answer_events, duty_event_record, duty_roster_set
+from lianfang.core.flows.engine import Refusal
+from lianfang.core.people.models import Person
+from lianfang.core.privacy.cipher import decrypt, encrypt
+from lianfang.core.regions.models import RegionLevel
+from lianfang.core.regions.scoping import scope_for
+
+from .duties import ADVANCE_PAPERS, RELIEF_SUBJECT
+from .models import Household, Need, Objection, Payment, ReliefApplication
+from .permissions import is_civil_affairs, may_approve_at, relief_sides, sees_sensitive_in, works_in
+from .services import _date, _refuse, _text
+from .states import (
+    EPIDEMIC_CAUSES,
+    RELIEF_FLOW,
+    ApprovalLevel,
+    NeedKind,
+    PaymentMethod,
+    ReliefCause,
+    ReliefState,
+    ReliefType,
+)
+
+ACCOUNT_COLUMN = "care.bank_account"
+CENT = Decimal("0.01")
+EXPENDITURE_CAUSES = frozenset({ReliefCause.MEDICAL, ReliefCause.EDUCATION})
+LIVE_STATES = (
+    ReliefState.APPLIED,
+    ReliefState.INVESTIGATING,
+    ReliefState.PUBLICITY,
+    ReliefState.APPROVING,
+    ReliefState.PAYING,
+    ReliefState.ARCHIVED,
+)
+
+
+# The rules ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standard:
+    effective: dt.date
+    urban: Decimal
+    rural: Decimal
+
+
+@lru_cache(maxsize=8)
+def _standards(text: str) -> tuple[Standard, ...]:
+    rows: list[Standard] = []
+    for part in text.split(";"):
+        if part.strip():
+            day, urban, rural = part.strip().split(":")
+            rows.append(Standard(dt.date.fromisoformat(day), Decimal(urban), Decimal(rural)))
+    return tuple(sorted(rows, key=lambda s: s.effective))
+
+
+def standard_on(day: dt.date, *, rural: bool) -> Decimal:
+    """The monthly 低保 standard in force on `day` (the earliest one before any takes effect)."""
+    table = _standards(settings.CARE_STANDARDS)
+    found = table[0]
+    for row in table:
+        if row.effective <= day:
+            found = row
+    return found.rural if rural else found.urban
+
+
+@lru_cache(maxsize=8)
+def _levels(text: str) -> tuple[tuple[str, Decimal], ...]:
+    rows = []
+    for part in text.split(";"):
+        if part.strip():
+            level, multiple = part.strip().split(":")
+            rows.append((level.strip(), Decimal(multiple)))
+    return tuple(sorted(rows, key=lambda r: r[1]))
+
+
+def levels() -> tuple[tuple[str, Decimal], ...]:
+    """(level, multiple of the standard it approves up to), lowest first."""
+    return _levels(settings.CARE_RELIEF_LEVELS)
+
+
+def level_for(amount: Decimal, standard: Decimal) -> str | None:
+    """The lowest level that may approve this amount, or None above every cap."""
+    for level, multiple in levels():
+        if amount <= (standard * multiple).quantize(CENT):
+            return level
+    return None
+
+
+def cap(standard: Decimal) -> Decimal:
+    return (standard * levels()[-1][1]).quantize(CENT)
+
+
+def type_for(cause: str, day: dt.date, chosen: str = "") -> str:
+    """急难型 or 支出型: the epidemic's causes are 急难型 in an epidemic period; expenses are 支出型;
+    an accident is 急难型; otherwise what the applicant chose (急难型 by default)."""
+    if cause in EPIDEMIC_CAUSES or cause == ReliefCause.ACCIDENT:
+        return ReliefType.EMERGENCY
+    if cause in EXPENDITURE_CAUSES:
+        return ReliefType.EXPENDITURE
+    return chosen if chosen in ReliefType.values else ReliefType.EMERGENCY
+
+
+def hukou_waived(cause: str, day: dt.date) -> bool:
+    return (
+        settings.CARE_EPIDEMIC_ANY_HUKOU
+        and cause in EPIDEMIC_CAUSES
+        and district_calendar().epidemic_level(day) is not None
+    )
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def earlier_for_same_cause(household: Household, cause: str, day: dt.date, exclude: int | None = None) -> Any:
+    """The household's (any member's) latest live application for the same cause within the window."""
+    people = list(household.members.values_list("person_id", flat=True))
+    rows = ReliefApplication.objects.filter(
+        cause=cause,
+        applied_on__gte=_months_before(day, settings.CARE_REPEAT_MONTHS),
+        applied_on__lte=day,
+        state__in=LIVE_STATES,
+    ).filter(Q(household_id=household.pk) | Q(applicant_id__in=people))
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    return rows.order_by("-applied_on", "-id").first()
+
+
+def approval_due(application: ReliefApplication) -> dt.date:
+    """When the subdistrict's decision is due: CARE_APPROVAL_WORKING_DAYS working days after the
+    application."""
+    return district_calendar().add_working_days(application.applied_on, settings.CARE_APPROVAL_WORKING_DAYS)
+
+
+def approver_may_approve(application: ReliefApplication, actor: Actor) -> Refusal:
+    """The flow's guard on 审批: the approver's level covers the amount, and a repeat is approved only
+    by 区民政局 with its reason on file."""
+    region = application.household.region
+    if not may_approve_at(actor, region, application.approval_level):
+        return _("This amount is above the subdistrict's cap: 区民政局 approves it.")
+    if application.repeat_of_id is not None and not (is_civil_affairs(actor) and application.repeat_override):
+        return _(
+            "This application repeats one for the same cause within %(months)d months: "
+            "only 区民政局 may approve it, with a reason."
+        ) % {"months": settings.CARE_REPEAT_MONTHS}
+    return None
+
+
+# The writes ---------------------------------------------------------------------------------
+
+
+def _money(value: Any, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip()).quantize(CENT)
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: [_("Give an amount in yuan, such as 1680.00.")]}) from None
+    if amount <= 0 or amount >= Decimal("10000000"):
+        raise ValidationError({field: [_("The amount is out of range.")]})
+    return amount
+
+
+def relief_apply(
+    *,
+    actor: Actor,
+    household: Household,
+    applicant: Person,
+    cause: Any,
+    story: Any = "",
+    local_hukou: bool = True,
+    relief_type: Any = "",
+    applied_on: Any = None,
+    need: Need | None = None,
+) -> ReliefApplication:
+    """An application (申请) for a member of the household, with the standard of its date, its type,
+    and the repeat flag when the household applied for the same cause within the window."""
+    errors: dict[str, list[str]] = {}
+    cause = str(cause or "")
+    if cause not in ReliefCause.values:
+        errors["cause"] = [_("Unknown value “%(value)s”.") % {"value": cause[:40]}]
+    if not household.members.filter(person=applicant).exists():
+        errors["applicant"] = [_("The applicant is not a member of the household.")]
+    day = _date(applied_on, "applied_on") or timezone.localdate()
+    if day > timezone.localdate():
+        errors["applied_on"] = [_("An application is dated on the day or before it.")]
+    if errors:
+        raise ValidationError(errors)
+    if not local_hukou and not hukou_waived(cause, day):
+        raise ValidationError(
+            {
+                "local_hukou": [
+                    _("Relief is for local 户籍 outside the epidemic's emergencies; apply where the 户籍 is.")
+                ]
+            }
+        )
+    region = household.region
+    if not (works_in(actor, region) and sees_sensitive_in(actor, region)):
+        raise _refuse(actor, "relief.apply", _("You may not take relief applications there."), target=household)
+    rural = region.level == RegionLevel.VILLAGE
+    with transaction.atomic():
+        earlier = earlier_for_same_cause(household, cause, day)
+        application = ReliefApplication.objects.create(
+            household=household,
+            applicant=applicant,
+            need=need,
+            applied_on=day,
+            cause=cause,
+            relief_type=type_for(cause, day, str(relief_type or "")),
+            local_hukou=bool(local_hukou),
+            story=_text(story, 2000),
+            standard=standard_on(day, rural=rural),
+            rural=rural,
+            repeat_of=earlier,
+            created_by=acting_user(actor),
+        )
+        audit_record(
+            actor=actor, verb="relief.apply", target=application, after=snapshot(application), region_code=region.code
+        )
+    return application
+
+
+def need_to_relief(*, actor: Actor, need: Need, cause: Any = ReliefCause.INCOME_LOSS) -> ReliefApplication:
+    """One tap: a relief application from a visit's need, linked back to it."""
+    if need.kind != NeedKind.RELIEF:
+        raise ValidationError({"kind": [_("Only a relief need becomes a relief application.")]})
+    if hasattr(need, "relief"):
+        return need.relief
+    household = need.visit.household
+    applicant = need.person
+    if applicant is None:
+        head = household.members.filter(relation="head").select_related("person").first()
+        applicant = head.person if head is not None else None
+    if applicant is None:
+        raise ValidationError({"applicant": [_("The household has no member to apply for.")]})
+    return relief_apply(
+        actor=actor,
+        household=household,
+        applicant=applicant,
+        cause=cause,
+        story=need.detail,
+        applied_on=timezone.localtime(need.visit.visited_at).date(),
+        need=need,
+    )
+
+
+def _locked(application: ReliefApplication, version: int | None = None) -> ReliefApplication:
+    locked = ReliefApplication.objects.select_for_update().select_related("household__region").get(pk=application.pk)
+    if version is not None and locked.version != version:
+        from lianfang.core.edits import VersionConflict
+
+        raise VersionConflict()
+    return locked
+
+
+def relief_move(
+    *, actor: Actor, application: ReliefApplication, name: str, note: Any = "", version: int | None = None
+) -> ReliefApplication:
+    """Take one of the transitions asked for on the page: accept, close_publicity, archive, return,
+    resubmit, refuse (approve has relief_approve; publish follows the investigation)."""
+    with transaction.atomic():
+        locked = _locked(application, version)
+        RELIEF_FLOW.take(record=locked, name=name, actor=actor, note=_text(note, 300))
+        if name in ("return", "refuse"):
+            locked.decision_note = _text(note, 300)
+            locked.save(update_fields=["decision_note"])
+    return locked
+
+
+def relief_investigate(
+    *,
+    actor: Actor,
+    application: ReliefApplication,
+    household_size: Any,
+    monthly_income: Any,
+    assets: Any,
+    findings: Any,
+    amount: Any,
+    publicity_days: Any = None,
+    publicity_starts: Any = None,
+    version: int | None = None,
+) -> ReliefApplication:
+    """The home investigation (入户调查) with the household's economic check, the amount proposed
+    and the public notice's period (公示): moves the application to 公示. The amount is within the
+    highest cap; the notice runs at least CARE_PUBLICITY_DAYS days."""
+    errors: dict[str, list[str]] = {}
+    try:
+        size = int(household_size)
+        if not 1 <= size <= 30:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["household_size"] = [_("Give the household's size, 1 to 30.")]
+        size = 0
+    income = _money_or_zero(monthly_income, "monthly_income", errors)
+    held = _money_or_zero(assets, "assets", errors)
+    text = str(findings or "").strip()[:4000]
+    if len(text) < 4:
+        errors["findings"] = [_("Write what the home investigation found.")]
+    proposed = None
+    try:
+        proposed = _money(amount, "amount")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if proposed is not None and proposed > cap(application.standard):
+        errors["amount"] = [
+            _("%(amount)s 元 is above the cap of %(cap)s 元 (%(multiple)s× the standard of %(standard)s 元).")
+            % {
+                "amount": proposed,
+                "cap": cap(application.standard),
+                "multiple": levels()[-1][1],
+                "standard": application.standard,
+            }
+        ]
+    days = settings.CARE_PUBLICITY_DAYS if publicity_days in (None, "") else publicity_days
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        errors["publicity_days"] = [_("Give the public notice's length in days.")]
+        days = 0
+    if days and days < settings.CARE_PUBLICITY_DAYS:
+        errors["publicity_days"] = [
+            _("A public notice runs at least %(days)d days.") % {"days": settings.CARE_PUBLICITY_DAYS}
+        ]
+    start = _date(publicity_starts, "publicity_starts") or timezone.localdate()
+    if errors:
+        raise ValidationError(errors)
+    assert proposed is not None
+    with transaction.atomic():
+        locked = _locked(application, version)
+        if "staff" not in relief_sides(locked, actor):
+            raise _refuse(actor, "relief.publish", _("You may not investigate this application."), target=locked)
+        if locked.state != ReliefState.INVESTIGATING:
+            RELIEF_FLOW.transition("publish", locked.state)  # raises: not from this state
+        locked.household_size, locked.monthly_income, locked.assets = size, income, held
+        locked.findings = text
+        locked.amount = proposed
+        locked.approval_level = level_for(proposed, locked.standard) or ApprovalLevel.CIVIL_AFFAIRS
+        locked.investigated_by = acting_user(actor)
+        locked.investigated_at = timezone.now()
+        locked.publicity_starts, locked.publicity_ends = start, start + dt.timedelta(days=days - 1)
+        RELIEF_FLOW.take(record=locked, name="publish", actor=actor, automatic=True)
+        duty_answer_events(
+            actor=actor, duty=ADVANCE_PAPERS.key, subject_type=RELIEF_SUBJECT, subject_id=locked.pk,
+            at=locked.investigated_at,
+        )  # fmt: skip
+    return locked
+
+
+def _money_or_zero(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal:
+    if value in (None, ""):
+        errors[field] = [_("Give an amount in yuan (0 if none).")]
+        return Decimal("0")
+    try:
+        amount = Decimal(str(value).strip()).quantize(CENT)
+    except (InvalidOperation, ValueError):
+        errors[field] = [_("Give an amount in yuan, such as 1680.00.")]
+        return Decimal("0")
+    if not Decimal("0") <= amount < Decimal("1000000000"):
+        errors[field] = [_("The amount is out of range.")]
+    return amount
+
+
+def objection_record(
+    *, actor: Actor, application: ReliefApplication, content: Any, received_on: Any = None
+) -> Objection:
+    """An objection to an application received during its public notice."""
+    text = str(content or "").strip()[:2000]
+    day = _date(received_on, "received_on") or timezone.localdate()
+    if len(text) < 2:
+        raise ValidationError({"content": [_("Write the objection.")]})
+    if application.state != ReliefState.PUBLICITY or not (
+        application.publicity_starts and application.publicity_starts <= day <= (application.publicity_ends or day)
+    ):
+        raise ValidationError({"received_on": [_("Objections are taken during the public notice.")]})
+    if "staff" not in relief_sides(application, actor):
+        raise _refuse(actor, "relief.objection", _("You may not record objections here."), target=application)
+    with transaction.atomic():
+        objection = Objection.objects.create(
+            application=application, received_on=day, content=text, recorded_by=acting_user(actor)
+        )
+        audit_record(actor=actor, verb="relief.objection", target=application, detail=text[:200])
+    return objection
+
+
+def objection_resolve(*, actor: Actor, objection: Objection, resolution: Any) -> Objection:
+    text = str(resolution or "").strip()[:2000]
+    if len(text) < 2:
+        raise ValidationError({"resolution": [_("Say how the objection was resolved.")]})
+    if "staff" not in relief_sides(objection.application, actor):
+        raise _refuse(actor, "relief.objection_resolve", _("You may not resolve objections here."))
+    with transaction.atomic():
+        objection.resolution, objection.resolved_at = text, timezone.now()
+        objection.save(update_fields=["resolution", "resolved_at"])
+        audit_record(actor=actor, verb="relief.objection_resolve", target=objection.application, detail=text[:200])
+    return objection
+
+
+def relief_approve(
+    *, actor: Actor, application: ReliefApplication, override: Any = "", version: int | None = None
+) -> ReliefApplication:
+    """审批: by the level the amount needs; a flagged repeat only by 区民政局 with its reason."""
+    reason = _text(override, 300)
+    with transaction.atomic():
+        locked = _locked(application, version)
+        if locked.repeat_of_id is not None and is_civil_affairs(actor):
+            if len(reason) < 2:
+                raise ValidationError(
+                    {"override": [_("This application repeats an earlier one: give the reason for approving it.")]}
+                )
+            locked.repeat_override = reason
+        locked.approved_by = acting_user(actor)
+        locked.approved_at = timezone.now()
+        RELIEF_FLOW.take(record=locked, name="approve", actor=actor, note=reason)
+    return locked
+
+
+def _clean_account(value: Any) -> str:
+    digits = re.sub(r"[\s-]", "", str(value or ""))
+    if not re.fullmatch(r"\d{12,30}", digits):
+        raise ValidationError({"account": [_("A bank account number has 12 to 30 digits.")]})
+    return digits
+
+
+def mask_account(digits: str) -> str:
+    return f"{digits[:4]} **** **** {digits[-4:]}"
+
+
+def _payment(
+    actor: Actor,
+    application: ReliefApplication,
+    amount: Any,
+    method: Any,
+    account: Any,
+    items: Any,
+    paid_on: Any,
+    advance: bool,
+) -> Payment:
+    errors: dict[str, list[str]] = {}
+    money = None
+    try:
+        money = _money(amount, "amount")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    method = str(method or "")
+    digits = ""
+    if method not in PaymentMethod.values:
+        errors["method"] = [_("Say how it was paid: a bank transfer or in kind.")]
+    elif method == PaymentMethod.BANK:
+        try:
+            digits = _clean_account(account)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    elif len(_text(items, 300)) < 2:
+        errors["items"] = [_("List the items given.")]
+    day = _date(paid_on, "paid_on") or timezone.localdate()
+    if day > timezone.localdate():
+        errors["paid_on"] = [_("A payment is recorded on the day or after it.")]
+    if errors:
+        raise ValidationError(errors)
+    assert money is not None
+    payment = Payment.objects.create(
+        application=application,
+        amount=money,
+        method=method,
+        account_cipher=encrypt(digits, column=ACCOUNT_COLUMN) if digits else "",
+        account_masked=mask_account(digits) if digits else "",
+        items=_text(items, 300) if method == PaymentMethod.IN_KIND else "",
+        advance=advance,
+        paid_on=day,
+        paid_by=acting_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        verb="relief.advance" if advance else "relief.pay",
+        target=application,
+        after={"amount": str(money), "method": method, "account": payment.account_masked, "paid_on": day.isoformat()},
+    )
+    return payment
+
+
+def relief_pay(
+    *,
+    actor: Actor,
+    application: ReliefApplication,
+    amount: Any,
+    method: Any,
+    account: Any = "",
+    items: Any = "",
+    paid_on: Any = None,
+) -> Payment:
+    """发放: a payment of approved relief, never before approval and never beyond the amount."""
+    with transaction.atomic():
+        locked = _locked(application)
+        if locked.state != ReliefState.PAYING:
+            raise ValidationError({"amount": [_("Relief is paid once approved (an emergency advance aside).")]})
+        if "staff" not in relief_sides(locked, actor):
+            raise _refuse(actor, "relief.pay", _("You may not pay this relief."), target=locked)
+        payment = _payment(actor, locked, amount, method, account, items, paid_on, advance=False)
+        if locked.paid_total() > (locked.amount or 0):
+            raise ValidationError({"amount": [_("This is more than the amount approved, with what is paid already.")]})
+    return payment
+
+
+def relief_advance(
+    *,
+    actor: Actor,
+    application: ReliefApplication,
+    amount: Any,
+    method: Any,
+    account: Any = "",
+    items: Any = "",
+    paid_on: Any = None,
+) -> Payment:
+    """先行救助: an emergency payment before the papers (急难型 only, within the subdistrict's cap);
+    the investigation is then due within CARE_ADVANCE_PAPERS_DAYS working days (core/duties)."""
+    with transaction.atomic():
+        locked = _locked(application)
+        if locked.state not in (ReliefState.APPLIED, ReliefState.INVESTIGATING):
+            raise ValidationError({"amount": [_("An advance is paid before the investigation is recorded.")]})
+        if locked.relief_type != ReliefType.EMERGENCY:
+            raise ValidationError({"amount": [_("An advance is for emergency (急难型) relief only.")]})
+        if locked.payments.filter(advance=True).exists():
+            raise ValidationError({"amount": [_("An advance was paid already.")]})
+        if "staff" not in relief_sides(locked, actor):
+            raise _refuse(actor, "relief.advance", _("You may not pay this relief."), target=locked)
+        payment = _payment(actor, locked, amount, method, account, items, paid_on, advance=True)
+        first_cap = (locked.standard * levels()[0][1]).quantize(CENT)
+        if payment.amount > first_cap:
+            raise ValidationError(
+                {"amount": [_("An advance is at most %(cap)s 元, the subdistrict's cap.") % {"cap": first_cap}]}
+            )
+        row = duty_roster_set(
+            actor=_system(),
+            duty=ADVANCE_PAPERS.key,
+            entry=RosterEntry(RELIEF_SUBJECT, locked.pk, locked.applicant.name[:120], locked.household.region),
+            from_day=payment.paid_on,
+        )
+        duty_event_record(actor=_system(), subject=row.pk, occurred_at=timezone.now(), note=str(payment.amount))
+    return payment
+
+
+def _system() -> Any:
+    from .services import SYSTEM
+
+    return SYSTEM
+
+
+def payment_reveal(*, actor: Actor, payment: Payment, reason: Any) -> str:
+    """The full bank account, for a user who may reveal full numbers, with a reason (audited)."""
+    text = _text(reason, 200)
+    region = payment.application.household.region
+    if (
+        not getattr(actor, "is_authenticated", False)
+        or not scope_for(actor).may_reveal
+        or not sees_sensitive_in(actor, region)
+    ):
+        raise _refuse(
+            actor, "relief.account_reveal", _("You may not reveal this account number."), target=payment.application
+        )
+    if len(text) < 4:
+        raise ValidationError({"reason": [_("Give the reason for revealing the full value (at least 4 characters).")]})
+    if not payment.account_cipher:
+        return ""
+    value = decrypt(payment.account_cipher, column=ACCOUNT_COLUMN)
+    audit_record(actor=actor, verb="relief.account_reveal", target=payment.application, detail=text)
+    return value
