@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 from rest_framework.viewsets import ViewSetMixin
 
+from lianfang.care.api import DoorVisitViewSet, HouseholdViewSet, ServiceOrderViewSet
 from lianfang.core.accounts.api import TokenLoginView, TokenLogoutView
 from lianfang.core.audit.api import AuditEventViewSet
 from lianfang.core.cases.api import CaseViewSet
@@ -46,6 +47,9 @@ _VIEWSETS: list[tuple[str, type[ViewSetMixin], str]] = [
     ("task-forces", TaskForceViewSet, "task-force"),
     ("shop-inspections", ShopInspectionViewSet, "shop-inspection"),
     ("shops", ShopViewSet, "shop"),
+    ("visits", DoorVisitViewSet, "visit"),
+    ("households", HouseholdViewSet, "household"),
+    ("service-orders", ServiceOrderViewSet, "service-order"),
     ("regions", RegionViewSet, "region"),
     ("departments", DepartmentViewSet, "department"),
     ("audit", AuditEventViewSet, "audit"),

@@ -32,6 +32,7 @@ urlpatterns = [
     path("enterprises/", include("lianfang.enterprises.urls")),
     path("schools/", include("lianfang.schools.urls")),
     path("markets/", include("lianfang.markets.urls")),
+    path("care/", include("lianfang.care.urls")),
     path("command/", include("lianfang.command.urls")),
     path("audit/", include("lianfang.core.audit.urls")),
     path("calendar/", include("lianfang.core.calendar.urls")),

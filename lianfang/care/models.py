@@ -105,6 +105,11 @@ class Household(models.Model):
 
         return higher(self.tier, self.raised_tier)
 
+    @property
+    def effective_tier_label(self) -> str:
+        tier = self.effective_tier
+        return str(RiskTier(tier).label) if tier else ""
+
 
 class Relation(models.TextChoices):
     HEAD = "head", _("Head of household (户主)")
@@ -334,7 +339,10 @@ class ServiceOrder(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    scope_fields = {"region": "household__region", "assignee": ("assigned_to", "assigned_squad__members")}
+    scope_fields = {
+        "region": "household__region",
+        "assignee": ("assigned_to", "assigned_squad__members", "created_by"),
+    }
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianfang.core.accounts.actors import Actor, acting_user
@@ -28,7 +27,7 @@ from lianfang.volunteers.models import Squad
 
 from .models import CareRoleKind, Household, Need, ServiceOrder
 from .permissions import care_prefixes, is_lead_for, order_sides, works_in
-from .services import _date, _refuse, _tell_lead, _text
+from .services import _date, _refuse, _tell_lead, _text, console_time, on_behalf
 from .states import ORDER_FLOW, SERVICE_FOR_NEED, Confirmer, NeedKind, ServiceKind
 
 MAX_ADVANCE = Decimal("100000")
@@ -161,6 +160,8 @@ def order_deliver(
     receipt: Any = None,
     note: Any = "",
     version: int | None = None,
+    at: Any = None,
+    by: Any = None,
 ) -> ServiceOrder:
     """Mark the order delivered, with a photo; 代购 with the money advanced and its receipt."""
     errors: dict[str, list[str]] = {}
@@ -175,14 +176,15 @@ def order_deliver(
             errors["receipt"] = [_("Add a photo of the receipt.")]
     if errors:
         raise ValidationError(errors)
-    if "assignee" not in order_sides(order, actor):
-        raise _refuse(actor, "service_order.deliver", _("This order is not yours to deliver."), target=order)
+    deliverer = on_behalf(actor, by)
     with transaction.atomic():
         locked = _locked(order, version)
+        if "assignee" not in order_sides(locked, deliverer):
+            raise _refuse(actor, "service_order.deliver", _("This order is not yours to deliver."), target=order)
         stored_photo = file_store(actor=actor, upload=photo) if photo is not None else None
         stored_receipt = file_store(actor=actor, upload=receipt) if receipt is not None else None
-        locked.delivered_by = acting_user(actor)
-        locked.delivered_at = timezone.now()
+        locked.delivered_by = deliverer
+        locked.delivered_at = console_time(actor, at)
         locked.delivery_photo = stored_photo
         locked.amount_advanced = amount
         locked.receipt = stored_receipt
@@ -212,6 +214,8 @@ def order_confirm(
     proof: Any,
     resident_unable: Any = "",
     version: int | None = None,
+    at: Any = None,
+    by: Any = None,
 ) -> ServiceOrder:
     """The resident confirms the delivery (a signature image or a photo, taken on the phone that
     brought it), or the visitor confirms for them. The one who delivered may confirm only as the
@@ -222,7 +226,7 @@ def order_confirm(
     if proof is None:
         raise ValidationError({"proof": [_("Add the resident's signature or a photo.")]})
     unable = _text(resident_unable, 200)
-    user = acting_user(actor)
+    user = on_behalf(actor, by)
     if as_ == Confirmer.VISITOR and user is not None and order.delivered_by_id == user.pk and len(unable) < 2:
         raise ValidationError(
             {
@@ -239,7 +243,7 @@ def order_confirm(
         stored = file_store(actor=actor, upload=proof)
         locked.confirmed_as = as_
         locked.confirmed_by = user
-        locked.confirmed_at = timezone.now()
+        locked.confirmed_at = console_time(actor, at)
         locked.confirmation = stored
         locked.resident_unable = unable if as_ == Confirmer.VISITOR else ""
         ORDER_FLOW.take(record=locked, name="confirm", actor=actor)

@@ -140,6 +140,8 @@ def may_approve_at(actor: Actor, region: Region, level: str) -> bool:
 
 
 def order_sides(order: Any, actor: Actor) -> set[str]:
+    if isinstance(actor, SystemActor):
+        return {"staff", "assignee", "confirmer"}
     user = _user(actor)
     if user is None:
         return set()
@@ -170,6 +172,8 @@ def _only_volunteer(user: Any, region: Region) -> bool:
 
 
 def relief_sides(application: Any, actor: Actor) -> set[str]:
+    if isinstance(actor, SystemActor):
+        return {"staff", "approver"}
     user = _user(actor)
     if user is None:
         return set()

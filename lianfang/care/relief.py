@@ -47,7 +47,7 @@ from lianfang.core.regions.scoping import scope_for
 from .duties import ADVANCE_PAPERS, RELIEF_SUBJECT
 from .models import Household, Need, Objection, Payment, ReliefApplication
 from .permissions import is_civil_affairs, may_approve_at, relief_sides, sees_sensitive_in, works_in
-from .services import _date, _refuse, _text
+from .services import _date, _refuse, _text, console_time, on_behalf
 from .states import (
     EPIDEMIC_CAUSES,
     RELIEF_FLOW,
@@ -318,6 +318,7 @@ def relief_investigate(
     publicity_days: Any = None,
     publicity_starts: Any = None,
     version: int | None = None,
+    at: Any = None,
 ) -> ReliefApplication:
     """The home investigation (入户调查) with the household's economic check, the amount proposed
     and the public notice's period (公示): moves the application to 公示. The amount is within the
@@ -375,7 +376,7 @@ def relief_investigate(
         locked.amount = proposed
         locked.approval_level = level_for(proposed, locked.standard) or ApprovalLevel.CIVIL_AFFAIRS
         locked.investigated_by = acting_user(actor)
-        locked.investigated_at = timezone.now()
+        locked.investigated_at = console_time(actor, at)
         locked.publicity_starts, locked.publicity_ends = start, start + dt.timedelta(days=days - 1)
         RELIEF_FLOW.take(record=locked, name="publish", actor=actor, automatic=True)
         duty_answer_events(
@@ -435,21 +436,29 @@ def objection_resolve(*, actor: Actor, objection: Objection, resolution: Any) ->
 
 
 def relief_approve(
-    *, actor: Actor, application: ReliefApplication, override: Any = "", version: int | None = None
+    *,
+    actor: Actor,
+    application: ReliefApplication,
+    override: Any = "",
+    version: int | None = None,
+    at: Any = None,
+    by: Any = None,
 ) -> ReliefApplication:
     """审批: by the level the amount needs; a flagged repeat only by 区民政局 with its reason."""
     reason = _text(override, 300)
+    approver = on_behalf(actor, by)
+    who = approver if approver is not None else actor
     with transaction.atomic():
         locked = _locked(application, version)
-        if locked.repeat_of_id is not None and is_civil_affairs(actor):
+        if locked.repeat_of_id is not None and is_civil_affairs(who):
             if len(reason) < 2:
                 raise ValidationError(
                     {"override": [_("This application repeats an earlier one: give the reason for approving it.")]}
                 )
             locked.repeat_override = reason
-        locked.approved_by = acting_user(actor)
-        locked.approved_at = timezone.now()
-        RELIEF_FLOW.take(record=locked, name="approve", actor=actor, note=reason)
+        locked.approved_by = approver
+        locked.approved_at = console_time(actor, at)
+        RELIEF_FLOW.take(record=locked, name="approve", actor=who, note=reason)
     return locked
 
 

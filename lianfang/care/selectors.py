@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from lianfang.core.audit.services import audit_record
@@ -21,12 +21,23 @@ from lianfang.core.duties.periods import period_day
 from lianfang.core.duties.selectors import missing
 from lianfang.core.people.identity import normalise_phone
 from lianfang.core.people.indexes import phone_index
+from lianfang.core.people.models import Person
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import Scope, scope_for
 
 from .duties import TIER_DUTIES
-from .models import CareRoleKind, Household, Member, ReliefApplication, ServiceOrder, Tag, Visit
-from .permissions import care_prefixes, sees_sensitive_in, sensitive_filter, work_prefixes
+from .models import (
+    Campaign,
+    CareRoleKind,
+    DayCareAttendance,
+    Household,
+    Member,
+    ReliefApplication,
+    ServiceOrder,
+    Tag,
+    Visit,
+)
+from .permissions import care_prefixes, is_civil_affairs, sees_sensitive_in, sensitive_filter, work_prefixes
 from .states import ReliefState, RiskTier
 
 SEARCH_LIMIT = 30
@@ -37,7 +48,7 @@ def household_list(user: Any) -> QuerySet[Household]:
     doors (permissions.work_prefixes)."""
     rows = Household.objects.select_related("region")
     scope = scope_for(user)
-    if scope.sees_everything:
+    if scope.sees_everything or is_civil_affairs(user):
         return rows
     condition = Q(pk__in=scope.filter(Household.objects.all()).values("pk"))
     for prefix in work_prefixes(user):
@@ -84,17 +95,31 @@ def household_tags(user: Any, household: Household, *, day: dt.date | None = Non
     return tags
 
 
+def _care_area(user: Any, queryset: QuerySet[Any], region_path: str) -> QuerySet[Any]:
+    """The records the scoping layer gives, and those of the regions of the user's care roles."""
+    scope = scope_for(user)
+    if scope.sees_everything or is_civil_affairs(user):
+        return queryset
+    condition = Q(pk__in=scope.filter(queryset.model._default_manager.all()).values("pk"))
+    for prefix in care_prefixes(user, tuple(CareRoleKind)):
+        condition |= Q(**{f"{region_path}__code__startswith": prefix})
+    return queryset.filter(condition)
+
+
 def visit_list(user: Any) -> QuerySet[Visit]:
-    return scope_for(user).filter(
-        Visit.objects.select_related("household__region", "visitor").prefetch_related("needs")
+    """Visits in the viewer's jurisdiction, their own, and those where they hold a care role."""
+    return _care_area(
+        user, Visit.objects.select_related("household__region", "visitor").prefetch_related("needs"), "household__region"
     )
 
 
 def order_list(user: Any) -> QuerySet[ServiceOrder]:
     """Orders in the viewer's jurisdiction or given to them; a counselling order only to its
     counsellor and the care lead of its community."""
-    rows = scope_for(user).filter(
-        ServiceOrder.objects.select_related("household__region", "person", "assigned_squad", "assigned_to")
+    rows = _care_area(
+        user,
+        ServiceOrder.objects.select_related("household__region", "person", "assigned_squad", "assigned_to"),
+        "household__region",
     )
     private = Q(kind="counselling")
     allowed = Q(assigned_to=user.pk) if getattr(user, "pk", None) else Q(pk__in=[])
@@ -227,3 +252,43 @@ def mask_name(name: str) -> str:
     for each character of the given name."""
     keep = 2 if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else 1
     return name[:keep] + "*" * max(1, len(name) - keep)
+
+
+def campaign_list(user: Any) -> QuerySet[Campaign]:
+    """Campaigns in the viewer's jurisdiction or where they knock on doors, with their doors listed
+    and reached (progress = knocked ÷ listed)."""
+    rows = Campaign.objects.select_related("region").annotate(
+        listed=Count("doors"), knocked=Count("doors", filter=Q(doors__reached_at__isnull=False))
+    )
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return rows
+    condition = Q(pk__in=scope.filter(Campaign.objects.all()).values("pk"))
+    for prefix in work_prefixes(user):
+        condition |= Q(region__code__startswith=prefix[:9])
+    return rows.filter(condition)
+
+
+ELDER_AGE = 60
+
+
+def elders_of(region: Region) -> list[Person]:
+    """The community's members aged 60 or more (the day-care centre's elders), by name."""
+    born_by = timezone.localdate().replace(year=timezone.localdate().year - ELDER_AGE)
+    return list(
+        Person.objects.filter(
+            pk__in=Member.objects.filter(household__region=region).values("person_id"), birth_date__lte=born_by
+        ).order_by("name_pinyin", "name", "id")
+    )
+
+
+def day_care_days(region: Region, days: int = 14) -> list[tuple[dt.date, int]]:
+    """Attendance per day over the last `days` days, newest first."""
+    since = timezone.localdate() - dt.timedelta(days=days - 1)
+    return list(
+        DayCareAttendance.objects.filter(region=region, day__gte=since)
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("-day")
+        .values_list("day", "n")
+    )

@@ -61,6 +61,29 @@ VISIT_LATE_DAYS = 7
 FOLLOW_UP_DAYS = 2
 
 
+def console_time(actor: Actor, at: dt.datetime | None) -> dt.datetime:
+    """When a step happened: now, or, for the console only (the demo's replay of the seed period,
+    an import of paper records), the time it gives."""
+    if at is None:
+        return timezone.now()
+    if not isinstance(actor, SystemActor):
+        raise ValueError("only the console records a step at another time")
+    return at
+
+
+def _start_of(day: dt.date | None) -> dt.datetime | None:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12))) if day is not None else None
+
+
+def on_behalf(actor: Actor, user: Any) -> Any:
+    """Who did it: the acting user, or, for the console only, the user it names."""
+    if user is None:
+        return acting_user(actor)
+    if not isinstance(actor, SystemActor):
+        raise ValueError("only the console records a step on another's behalf")
+    return user
+
+
 def _refuse(actor: Actor, verb: str, message: str, **where: Any) -> PermissionDenied:
     audit_record_refusal(actor=actor, verb=verb, **where)
     return PermissionDenied(message)
@@ -201,9 +224,11 @@ def tag_add(
     valid_until: Any = None,
     note: Any = "",
     visit: Visit | None = None,
+    as_of: dt.date | None = None,
 ) -> Tag:
     """A vulnerability tag on a member (or the whole household), with its source and validity; the
-    household's tier and visit duty follow."""
+    household's tier and visit duty follow from today (the console, replaying the records of an
+    earlier time, gives the day with `as_of`)."""
     errors: dict[str, list[str]] = {}
     try:
         kind = _choice(kind, TagKind, "kind")
@@ -238,7 +263,7 @@ def tag_add(
         audit_record(
             actor=actor, verb="care.tag_add", target=tag, after=snapshot(tag), region_code=household.region.code
         )
-        _retier(actor, household)
+        _retier(actor, household, timezone.localtime(console_time(actor, _start_of(as_of))).date() if as_of else None)
     return tag
 
 
@@ -357,7 +382,7 @@ def _roster_row(duty: str, household: Household, day: dt.date | None = None) -> 
 # Visits -------------------------------------------------------------------------------------
 
 
-def _visit_time(value: Any) -> dt.datetime:
+def _visit_time(value: Any, actor: Actor) -> dt.datetime:
     now = timezone.now()
     if value in (None, ""):
         return now
@@ -374,7 +399,7 @@ def _visit_time(value: Any) -> dt.datetime:
         value = timezone.make_aware(value)
     if value > now + dt.timedelta(minutes=5):
         raise ValidationError({"visited_at": [_("A visit is recorded after it is made, not before.")]})
-    if value < now - dt.timedelta(days=VISIT_LATE_DAYS):
+    if value < now - dt.timedelta(days=VISIT_LATE_DAYS) and not isinstance(actor, SystemActor):
         raise ValidationError(
             {"visited_at": [_("A visit is entered within %(days)d days of it.") % {"days": VISIT_LATE_DAYS}]}
         )
@@ -385,7 +410,7 @@ def _members_by_id(household: Household) -> dict[int, Person]:
     return {m.person_id: m.person for m in household.members.select_related("person")}
 
 
-def _member(value: Any, members: Mapping[int, Person]) -> int | None | bool:
+def _member(value: Any, members: Mapping[int, Person]) -> int | bool | None:
     """A member's person id as sent (None when none is named), or False for anyone else."""
     if value in (None, ""):
         return None
@@ -400,7 +425,7 @@ def _clean_needs(raw: Sequence[Mapping[str, Any]], members: Mapping[int, Person]
     errors: dict[str, list[str]] = {}
     clean: list[dict[str, Any]] = []
     for n, need in enumerate(raw):
-        where = f"needs[{n}]"
+        where = f"needs.{n}"
         kind = str(need.get("kind") or "")
         if kind not in NeedKind.values:
             errors[f"{where}.kind"] = [_("Unknown need “%(value)s”.") % {"value": kind[:40]}]
@@ -438,11 +463,11 @@ def _clean_tags(raw: Sequence[Mapping[str, Any]], members: Mapping[int, Person])
     for n, tag in enumerate(raw):
         kind = str(tag.get("kind") or "")
         if kind not in TagKind.values:
-            errors[f"tags[{n}].kind"] = [_("Unknown value “%(value)s”.") % {"value": kind[:40]}]
+            errors[f"tags.{n}.kind"] = [_("Unknown value “%(value)s”.") % {"value": kind[:40]}]
             continue
         person_id = _member(tag.get("person"), members)
         if person_id is False:
-            errors[f"tags[{n}].person"] = [_("This person is not a member of the household.")]
+            errors[f"tags.{n}.person"] = [_("This person is not a member of the household.")]
             continue
         clean.append(
             {
@@ -470,6 +495,7 @@ def visit_record(
     tags: Sequence[Mapping[str, Any]] = (),
     campaign: Campaign | None = None,
     client_id: uuid.UUID | None = None,
+    visitor: Any = None,
 ) -> tuple[Visit, bool]:
     """Record a visit; a resend with the same client id returns the first (created False).
 
@@ -483,7 +509,10 @@ def visit_record(
             target=household,
         )  # fmt: skip
     mode = _choice(mode, VisitMode, "mode")
-    at = _visit_time(visited_at)
+    at = _visit_time(visited_at, actor)
+    by = on_behalf(actor, visitor)
+    if by is None:
+        raise ValidationError({"visitor": [_("Name the visitor.")]})
     day = timezone.localtime(at).date()
     members = _members_by_id(household)
     picked = [_member(v, members) for v in seen]
@@ -510,7 +539,7 @@ def visit_record(
     def create() -> Visit:
         visit = Visit(
             household=household,
-            visitor=acting_user(actor),
+            visitor=by,
             mode=mode,
             visited_at=at,
             reached=bool(reached),

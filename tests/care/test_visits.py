@@ -130,7 +130,7 @@ def test_a_visit_names_the_field_and_row_of_a_bad_need_and_writes_nothing(care: 
             household=care.wang,
             needs=[{"kind": "shopping"}, {"kind": "flying"}, {"kind": "medical", "follow_up_by": "2000-01-01"}],
         )
-    assert set(refused.value.message_dict) == {"needs[1].kind", "needs[2].follow_up_by"}
+    assert set(refused.value.message_dict) == {"needs.1.kind", "needs.2.follow_up_by"}
     assert not Visit.objects.exists() and not Submission.objects.exists()
 
 
