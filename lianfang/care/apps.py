@@ -8,4 +8,4 @@ class CareConfig(AppConfig):
     verbose_name = _("Door-knocking and warm service (敲门行动+暖心服务)")
 
     def ready(self) -> None:
-        from . import duties, states  # noqa: F401  (the flows and duties register themselves)
+        from . import duties, flows, ledger  # noqa: F401  (the flows, duties and ledger register themselves)

@@ -22,6 +22,7 @@ register_actions(
     {
         "care.role_grant": _("Give a care role"),
         "care.household_create": _("Register a household"),
+        "care.household_save": _("Keep a household's record"),
         "care.household_update": _("Correct a household's address"),
         "care.household_tier": _("A household's tier follows its tags"),
         "care.household_raise": _("Raise a household's tier"),
@@ -44,6 +45,7 @@ register_actions(
         "relief.pay": _("Pay relief"),
         "relief.advance": _("Pay an emergency advance (先行救助)"),
         "relief.account_reveal": _("Reveal a bank account number"),
+        "relief.ledger_export": _("Export the relief ledger"),
         "api.households": lazy_format(_("API: %(what)s"), what=Household._meta.verbose_name_plural),
         "api.visits": lazy_format(_("API: %(what)s"), what=Visit._meta.verbose_name_plural),
         "api.service_orders": lazy_format(_("API: %(what)s"), what=ServiceOrder._meta.verbose_name_plural),
@@ -53,4 +55,4 @@ register_record_types(
     CareRole, Household, Member, Tag, Visit, Campaign, ServiceOrder, ReliefApplication, Objection, Payment
 )
 register_system_actor("system:care", _("the care practice's rules"))
-register_system_actor("system:care.demo", _("the demo's loader"))
+register_system_actor("system:care_demo", _("the demo's loader"))

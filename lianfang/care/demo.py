@@ -64,7 +64,7 @@ from .services import (
     visit_record,
 )
 
-DEMO = SystemActor("care.demo")
+DEMO = SystemActor("care_demo")
 ZHONGXIN = "410106002000"  # 中心路街道
 HOUSEHOLDS_PER_COMMUNITY = 150
 SEED_VOLUNTEERS = 380  # "380名志愿者"
@@ -435,7 +435,7 @@ def _recent(
         elif kind == "counselling":
             order_dispatch(actor=DEMO, order=order, person=accounts["xinli"])
     # Relief in each state of its way.
-    later = tagged[-5:]
+    later = [h for h in tagged if h.region_id == home.pk][-2:] + [h for h in tagged if h.region_id != home.pk][-3:]
     states = ("applied", "investigating", "publicity", "approving", "paying")
     for n, household in enumerate(later[: len(states)]):
         head = household.members.filter(relation="head").select_related("person").first()
@@ -475,5 +475,6 @@ def _recent(
     elders = [p for p in elders if p.birth_date is not None and p.birth_date.year <= today.year - 60][:12]
     for back in range(1, 7):
         day = today - dt.timedelta(days=back)
-        if elders:
-            day_care_record(actor=DEMO, region=home, people=elders[back % 3 :: 2], day=day)
+        present = elders[back % 3 :: 2] or elders
+        if present:
+            day_care_record(actor=DEMO, region=home, people=present, day=day)

@@ -18,4 +18,13 @@ def _does_care_work(viewer: Viewer) -> bool:
     )
 
 
-register(MenuItem("care.index", PRACTICES, _("Door-knocking and warm service"), "care:index", _does_care_work, 20))
+register(
+    MenuItem(
+        key="care.index",
+        group=PRACTICES,
+        label=_("Door-knocking and warm service"),
+        url="care:index",
+        shown=_does_care_work,
+        order=20,
+    )
+)

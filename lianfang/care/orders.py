@@ -25,10 +25,11 @@ from lianfang.core.files.services import file_store
 from lianfang.core.people.models import Person
 from lianfang.volunteers.models import Squad
 
+from .flows import ORDER_FLOW
 from .models import CareRoleKind, Household, Need, ServiceOrder
 from .permissions import care_prefixes, is_lead_for, order_sides, works_in
 from .services import _date, _refuse, _tell_lead, _text, console_time, on_behalf
-from .states import ORDER_FLOW, SERVICE_FOR_NEED, Confirmer, NeedKind, ServiceKind
+from .states import SERVICE_FOR_NEED, Confirmer, NeedKind, ServiceKind
 
 MAX_ADVANCE = Decimal("100000")
 

@@ -122,6 +122,16 @@ def work_prefixes(actor: Actor) -> list[str]:
     return grants + care_prefixes(user, tuple(CareRoleKind))
 
 
+def knocks_on_doors(actor: Actor) -> bool:
+    """Whether the actor records visits anywhere (the pages offer the visit form)."""
+    user = _user(actor)
+    if user is None:
+        return False
+    return any(g.role in CARE_WORK_ROLES for g in scope_for(user).grants) or bool(
+        care_prefixes(user, tuple(CareRoleKind))
+    )
+
+
 def is_lead_for(actor: Actor, region: Region) -> bool:
     return _in(care_prefixes(actor, (CareRoleKind.LEAD,)), region)
 

@@ -1,4 +1,4 @@
-"""临时救助 by the rules (国发〔2014〕47号, 民发〔2018〕23号): the rules, and the writes of an application.
+"""临时救助: the writes of an application, by the rules of rules.py (国发〔2014〕47号, 民发〔2018〕23号).
 
 The rules, from settings:
 - **Standard:** the monthly 低保 standard in force on the application date: urban for a community,
@@ -21,171 +21,32 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from calendar import monthrange
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianfang.core.accounts.actors import Actor, acting_user
 from lianfang.core.audit.services import audit_record, snapshot
-from lianfang.core.calendar.days import district_calendar
 from lianfang.core.duties.services import RosterEntry, duty_answer_events, duty_event_record, duty_roster_set
-from lianfang.core.flows.engine import Refusal
 from lianfang.core.people.models import Person
 from lianfang.core.privacy.cipher import decrypt, encrypt
 from lianfang.core.regions.models import RegionLevel
 from lianfang.core.regions.scoping import scope_for
 
 from .duties import ADVANCE_PAPERS, RELIEF_SUBJECT
+from .flows import RELIEF_FLOW
 from .models import Household, Need, Objection, Payment, ReliefApplication
-from .permissions import is_civil_affairs, may_approve_at, relief_sides, sees_sensitive_in, works_in
+from .permissions import is_civil_affairs, relief_sides, sees_sensitive_in, works_in
+from .rules import CENT, cap, earlier_for_same_cause, hukou_waived, level_for, levels, standard_on, type_for
 from .services import _date, _refuse, _text, console_time, on_behalf
-from .states import (
-    EPIDEMIC_CAUSES,
-    RELIEF_FLOW,
-    ApprovalLevel,
-    NeedKind,
-    PaymentMethod,
-    ReliefCause,
-    ReliefState,
-    ReliefType,
-)
+from .states import ApprovalLevel, NeedKind, PaymentMethod, ReliefCause, ReliefState, ReliefType
 
 ACCOUNT_COLUMN = "care.bank_account"
-CENT = Decimal("0.01")
-EXPENDITURE_CAUSES = frozenset({ReliefCause.MEDICAL, ReliefCause.EDUCATION})
-LIVE_STATES = (
-    ReliefState.APPLIED,
-    ReliefState.INVESTIGATING,
-    ReliefState.PUBLICITY,
-    ReliefState.APPROVING,
-    ReliefState.PAYING,
-    ReliefState.ARCHIVED,
-)
-
-
-# The rules ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Standard:
-    effective: dt.date
-    urban: Decimal
-    rural: Decimal
-
-
-@lru_cache(maxsize=8)
-def _standards(text: str) -> tuple[Standard, ...]:
-    rows: list[Standard] = []
-    for part in text.split(";"):
-        if part.strip():
-            day, urban, rural = part.strip().split(":")
-            rows.append(Standard(dt.date.fromisoformat(day), Decimal(urban), Decimal(rural)))
-    return tuple(sorted(rows, key=lambda s: s.effective))
-
-
-def standard_on(day: dt.date, *, rural: bool) -> Decimal:
-    """The monthly 低保 standard in force on `day` (the earliest one before any takes effect)."""
-    table = _standards(settings.CARE_STANDARDS)
-    found = table[0]
-    for row in table:
-        if row.effective <= day:
-            found = row
-    return found.rural if rural else found.urban
-
-
-@lru_cache(maxsize=8)
-def _levels(text: str) -> tuple[tuple[str, Decimal], ...]:
-    rows = []
-    for part in text.split(";"):
-        if part.strip():
-            level, multiple = part.strip().split(":")
-            rows.append((level.strip(), Decimal(multiple)))
-    return tuple(sorted(rows, key=lambda r: r[1]))
-
-
-def levels() -> tuple[tuple[str, Decimal], ...]:
-    """(level, multiple of the standard it approves up to), lowest first."""
-    return _levels(settings.CARE_RELIEF_LEVELS)
-
-
-def level_for(amount: Decimal, standard: Decimal) -> str | None:
-    """The lowest level that may approve this amount, or None above every cap."""
-    for level, multiple in levels():
-        if amount <= (standard * multiple).quantize(CENT):
-            return level
-    return None
-
-
-def cap(standard: Decimal) -> Decimal:
-    return (standard * levels()[-1][1]).quantize(CENT)
-
-
-def type_for(cause: str, day: dt.date, chosen: str = "") -> str:
-    """急难型 or 支出型: the epidemic's causes are 急难型 in an epidemic period; expenses are 支出型;
-    an accident is 急难型; otherwise what the applicant chose (急难型 by default)."""
-    if cause in EPIDEMIC_CAUSES or cause == ReliefCause.ACCIDENT:
-        return ReliefType.EMERGENCY
-    if cause in EXPENDITURE_CAUSES:
-        return ReliefType.EXPENDITURE
-    return chosen if chosen in ReliefType.values else ReliefType.EMERGENCY
-
-
-def hukou_waived(cause: str, day: dt.date) -> bool:
-    return (
-        settings.CARE_EPIDEMIC_ANY_HUKOU
-        and cause in EPIDEMIC_CAUSES
-        and district_calendar().epidemic_level(day) is not None
-    )
-
-
-def _months_before(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
-
-
-def earlier_for_same_cause(household: Household, cause: str, day: dt.date, exclude: int | None = None) -> Any:
-    """The household's (any member's) latest live application for the same cause within the window."""
-    people = list(household.members.values_list("person_id", flat=True))
-    rows = ReliefApplication.objects.filter(
-        cause=cause,
-        applied_on__gte=_months_before(day, settings.CARE_REPEAT_MONTHS),
-        applied_on__lte=day,
-        state__in=LIVE_STATES,
-    ).filter(Q(household_id=household.pk) | Q(applicant_id__in=people))
-    if exclude is not None:
-        rows = rows.exclude(pk=exclude)
-    return rows.order_by("-applied_on", "-id").first()
-
-
-def approval_due(application: ReliefApplication) -> dt.date:
-    """When the subdistrict's decision is due: CARE_APPROVAL_WORKING_DAYS working days after the
-    application."""
-    return district_calendar().add_working_days(application.applied_on, settings.CARE_APPROVAL_WORKING_DAYS)
-
-
-def approver_may_approve(application: ReliefApplication, actor: Actor) -> Refusal:
-    """The flow's guard on 审批: the approver's level covers the amount, and a repeat is approved only
-    by 区民政局 with its reason on file."""
-    region = application.household.region
-    if not may_approve_at(actor, region, application.approval_level):
-        return _("This amount is above the subdistrict's cap: 区民政局 approves it.")
-    if application.repeat_of_id is not None and not (is_civil_affairs(actor) and application.repeat_override):
-        return _(
-            "This application repeats one for the same cause within %(months)d months: "
-            "only 区民政局 may approve it, with a reason."
-        ) % {"months": settings.CARE_REPEAT_MONTHS}
-    return None
-
 
 # The writes ---------------------------------------------------------------------------------
 

@@ -109,7 +109,9 @@ def _care_area(user: Any, queryset: QuerySet[Any], region_path: str) -> QuerySet
 def visit_list(user: Any) -> QuerySet[Visit]:
     """Visits in the viewer's jurisdiction, their own, and those where they hold a care role."""
     return _care_area(
-        user, Visit.objects.select_related("household__region", "visitor").prefetch_related("needs"), "household__region"
+        user,
+        Visit.objects.select_related("household__region", "visitor").prefetch_related("needs"),
+        "household__region",
     )
 
 

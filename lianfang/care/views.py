@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -25,8 +26,9 @@ from lianfang.core.regions.models import Region, RegionLevel
 from lianfang.core.regions.scoping import scope_for
 from lianfang.volunteers.models import Squad
 
-from . import orders, relief, selectors, services
+from . import orders, relief, rules, selectors, services
 from .exports import relief_ledger
+from .flows import ORDER_FLOW, RELIEF_FLOW
 from .forms import (
     NEED_CHOICES,
     NEED_ROWS,
@@ -52,8 +54,17 @@ from .forms import (
     VisitForm,
 )
 from .models import Campaign, CareRoleKind, Household, Need, Objection, Payment, ServiceOrder, Tag
-from .permissions import care_prefixes, is_counsellor, relief_sides, sees_sensitive_in, work_prefixes, works_in
-from .states import ORDER_FLOW, RELIEF_FLOW, OrderState, ReliefState, ServiceKind
+from .permissions import (
+    care_prefixes,
+    is_civil_affairs,
+    is_counsellor,
+    knocks_on_doors,
+    relief_sides,
+    sees_sensitive_in,
+    work_prefixes,
+    works_in,
+)
+from .states import OrderState, ReliefState, ServiceKind
 
 
 def _people_regions(user: Any) -> list[Region]:
@@ -71,7 +82,7 @@ def _household(request: HttpRequest, pk: int) -> Household:
 
 def _sensitive_anywhere(user: Any) -> bool:
     scope = scope_for(user)
-    return scope.sees_sensitive or bool(care_prefixes(user)) or relief.is_civil_affairs(user)
+    return scope.sees_sensitive or bool(care_prefixes(user)) or is_civil_affairs(user)
 
 
 @login_required
@@ -96,6 +107,7 @@ def index(request: HttpRequest) -> HttpResponse:
             if sensitive
             else 0,
             "may_add": bool(_people_regions(request.user)),
+            "visits": knocks_on_doors(request.user),
         },
     )
 
@@ -116,7 +128,14 @@ def households(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "care/households.html",
-        {"form": form, "rows": page.object_list if page is not None else rows, "page": page, "query": query},
+        {
+            "form": form,
+            "rows": page.object_list if page is not None else rows,
+            "page": page,
+            "query": query,
+            "sensitive": _sensitive_anywhere(request.user),
+            "visits": knocks_on_doors(request.user),
+        },
     )
 
 
@@ -373,7 +392,13 @@ def order_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "care/orders.html",
-        {"page": page, "rows": page.object_list, "state": state, "states": OrderState.choices},
+        {
+            "page": page,
+            "rows": page.object_list,
+            "state": state,
+            "states": OrderState.choices,
+            "sensitive": _sensitive_anywhere(request.user),
+        },
     )
 
 
@@ -570,12 +595,12 @@ def relief_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "offered": offered,
             "payments": list(found.payments.all()),
             "objections": list(found.objections.all()),
-            "approval_due": relief.approval_due(found),
+            "approval_due": rules.approval_due(found),
             "steps": _steps(found.state),
-            "cap": relief.cap(found.standard),
+            "cap": rules.cap(found.standard),
             "investigate_form": InvestigateForm(
                 initial={
-                    "publicity_days": relief.settings.CARE_PUBLICITY_DAYS,
+                    "publicity_days": settings.CARE_PUBLICITY_DAYS,
                     "household_size": found.household.members.count(),
                 }
             ),
@@ -746,7 +771,11 @@ def campaigns(request: HttpRequest) -> HttpResponse:
     if done is not None:
         return done
     rows = [(c, getattr(c, "listed", 0), getattr(c, "knocked", 0)) for c in selectors.campaign_list(request.user)]
-    return render(request, "care/campaigns.html", {"form": form, "rows": rows, "may_run": bool(regions)})
+    return render(
+        request,
+        "care/campaigns.html",
+        {"form": form, "rows": rows, "may_run": bool(regions), "sensitive": _sensitive_anywhere(request.user)},
+    )
 
 
 @require_POST

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from rest_framework.test import APIClient
 
@@ -10,7 +11,7 @@ from lianfang.care.models import Need, Visit
 from tests.care.conftest import CareWorld
 
 
-def _client(user: object) -> APIClient:
+def _client(user: Any) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from lianfang.care.models import Need, ReliefApplication, ServiceOrder, Visit
+from lianfang.care.models import Campaign, DayCareAttendance, Need, ReliefApplication, ServiceOrder, Visit
 from lianfang.care.orders import need_to_order, order_dispatch
 from lianfang.care.relief import relief_apply
-from lianfang.care.services import campaign_create, visit_record
+from lianfang.care.services import visit_record
 from lianfang.core.audit.models import AuditEvent
 from tests.care.conftest import CareWorld
 from tests.care.test_orders import photo
@@ -51,7 +51,9 @@ def test_every_care_page_answers_each_role_that_uses_it(care: CareWorld, who: st
     assert client.get(reverse("care:relief_list")).status_code == (200 if sensitive else 403)
     assert client.get(reverse("care:relief", args=[application.pk])).status_code == (200 if sensitive else 404)
     # An order is seen by care roles and staff of the area, its assignees and whoever opened it.
-    assert client.get(reverse("care:order", args=[order.pk])).status_code == (404 if who in ("cadre", "volunteer") else 200)
+    assert client.get(reverse("care:order", args=[order.pk])).status_code == (
+        404 if who in ("cadre", "volunteer") else 200
+    )
 
 
 def test_the_visit_form_records_a_visit_with_a_need_and_a_resend_lands_once(care: CareWorld) -> None:
@@ -106,21 +108,25 @@ def test_a_need_becomes_an_order_with_one_tap_on_the_household_page(care: CareWo
 
 def test_the_squad_delivers_on_the_order_page_and_the_resident_confirms(care: CareWorld) -> None:
     visit_record(actor=care["carer"], household=care.wang, needs=[{"kind": "shopping"}])
-    order = order_dispatch(actor=care["carer"], order=need_to_order(actor=care["carer"], need=Need.objects.get()), squad=care.squad)
+    order = order_dispatch(
+        actor=care["carer"], order=need_to_order(actor=care["carer"], need=Need.objects.get()), squad=care.squad
+    )
     client = _as(care["volunteer"])
     assert 'data-testid="deliver"' in client.get(reverse("care:order", args=[order.pk])).content.decode()
     client.post(
         reverse("care:order_act", args=[order.pk, "deliver"]),
         {"photo": photo(), "amount_advanced": "30", "receipt": photo("r.jpg")},
     )
-    client.post(reverse("care:order_act", args=[order.pk, "confirm"]), {"confirmed_as": "resident", "proof": photo("s.jpg")})
+    client.post(
+        reverse("care:order_act", args=[order.pk, "confirm"]), {"confirmed_as": "resident", "proof": photo("s.jpg")}
+    )
     assert ServiceOrder.objects.get(pk=order.pk).state == "confirmed"
 
 
 def test_the_relief_ledger_has_the_civil_affairs_columns(care: CareWorld) -> None:
     answer = _as(care["lead"]).get(reverse("care:ledger"))
     assert answer.status_code == 200
-    sheet = load_workbook(io.BytesIO(answer.content)).active
+    sheet = load_workbook(io.BytesIO(answer.content)).worksheets[0]
     assert [c.value for c in next(sheet.iter_rows(max_row=1))] == [
         "序号", "姓名", "身份证号", "家庭住址", "家庭人口", "救助类型", "救助事由", "救助金额（元）", "救助方式",
         "审批日期", "发放日期", "经办人",
@@ -150,7 +156,7 @@ def test_a_campaign_is_started_from_its_page_and_gives_out_todays_doors(care: Ca
             "vulnerable_only": "on",
         },
     )
-    campaign = care.world.jiyuan_a and __import__("lianfang.care.models", fromlist=["Campaign"]).Campaign.objects.get()
+    campaign = Campaign.objects.get()
     assert campaign.doors.count() == 3
     client.post(reverse("care:campaign_spawn", args=[campaign.pk]))
     assert campaign.doors.filter(task__isnull=False).count() == 3
@@ -164,8 +170,6 @@ def test_day_care_attendance_is_recorded_for_the_communitys_elders(care: CareWor
         reverse("care:day_care") + f"?region={care.world.jiyuan_a.code}",
         {"day": timezone.localdate().isoformat(), "people": [str(care.people["wang"].pk)]},
     )
-    from lianfang.care.models import DayCareAttendance
-
     assert DayCareAttendance.objects.count() == 1
 
 

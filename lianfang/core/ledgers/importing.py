@@ -145,6 +145,10 @@ def save_registry_rows(
 
 
 class ExportLedger(Protocol):
+    """A ledger that exports. It may also define `check_export(actor)`, raising PermissionDenied
+    (and auditing the refusal) for an actor who may not export it at all; ledger_export calls it
+    before the workbook is begun."""
+
     title: str
     columns: Sequence[Column]
 

@@ -3,9 +3,11 @@
 
 An import is all or nothing. The file is first checked as a whole (size, format, zip and XML
 bombs: LedgerFileError). Then every row is checked and every bad row reported, and the rows are
-written through the registry services in one transaction, which is rolled back if any row was
-bad, including rows that the services themselves refuse (a credit code registered outside the
-importer's jurisdiction, say). Importing the same file again changes nothing.
+written through the registry services (a practice's ledger: its own services) in one
+transaction, which is rolled back if any row was bad, including rows that the services
+themselves refuse (a credit code registered outside the importer's jurisdiction, say). Importing
+the same file again changes nothing. Which ledgers there are is registry.py's: the registries'
+own, and those the practices register (register_ledger).
 """
 
 from __future__ import annotations
@@ -21,46 +23,31 @@ from lianfang.core.accounts.actors import Actor, SystemActor
 from lianfang.core.audit.services import audit_record, audit_record_refusal
 from lianfang.core.regions.scoping import scope_for
 
-from . import departments, people, regions, units, users
 from .columns import match_columns
-from .importing import ExportLedger, ImportContext, Ledger, Progress, large_page_cache, without_cyclic_gc
+from .importing import ImportContext, Ledger, Progress, large_page_cache, without_cyclic_gc
+from .registry import export_kinds, ledger_kinds, register_ledger, registered_ledger
 from .reports import ImportReport, RowError
 from .workbooks import LedgerFileError, iter_nonempty, read_rows
 from .writing import LedgerWriter
 
 __all__ = [
-    "EXPORT_KINDS",
-    "KINDS",
     "ImportReport",
     "LedgerFileError",
     "RowError",
+    "export_kinds",
     "ledger_export",
     "ledger_import",
+    "ledger_kinds",
     "ledger_template",
+    "register_ledger",
 ]
-
-LEDGERS: dict[str, Ledger] = {
-    "people": people.LEDGER,
-    "units": units.LEDGER,
-    "users": users.LEDGER,
-    "regions": regions.LEDGER,
-    "departments": departments.LEDGER,
-}
-KINDS = tuple(LEDGERS)
-EXPORTS: dict[str, ExportLedger] = {
-    "people": people.LEDGER,
-    "units": units.LEDGER,
-    "regions": regions.LEDGER,
-    "departments": departments.LEDGER,
-}
-EXPORT_KINDS = tuple(EXPORTS)
 
 
 def _ledger(kind: str) -> Ledger:
-    try:
-        return LEDGERS[kind]
-    except KeyError:
-        raise ValueError(f"unknown ledger {kind!r}; one of {', '.join(KINDS)}") from None
+    entry = registered_ledger(kind)
+    if entry is None:
+        raise ValueError(f"unknown ledger {kind!r}; one of {', '.join(ledger_kinds())}")
+    return entry.ledger
 
 
 def ledger_import(
@@ -73,8 +60,8 @@ def ledger_import(
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> ImportReport:
-    """Import a ledger of people, units, users, regions or departments from an .xlsx file (a path
-    or an open binary file).
+    """Import a ledger (people, units, users, regions, departments, or one a practice registered:
+    registry.py) from an .xlsx file (a path or an open binary file).
 
     Returns the report: counts when the file was imported, or every bad row (and nothing imported).
     With dry_run the rows are written and rolled back, so the counts say exactly what an import
@@ -135,22 +122,29 @@ def _counts(kind: str, filename: str, report: ImportReport) -> str:
 
 
 def ledger_export(*, actor: Actor, kind: str, reveal: bool = False, reason: str = "") -> bytes:
-    """The people, units, regions or departments the actor may see, as an .xlsx with the headers the
-    import reads (regions and departments are public administrative facts: all of them).
+    """The people, units, regions, departments (or the records of a practice's ledger) the actor may
+    see, as an .xlsx with the headers the import reads (regions and departments are public
+    administrative facts: all of them). A ledger may refuse an actor (PermissionDenied) before
+    its first row.
 
     ID numbers and phones are masked unless `reveal`, which needs the reveal privilege (the
     console may) and is audited as "ledger.export_unmasked", with the reason if one is given.
     A revealed export imports back unchanged.
     """
-    ledger = EXPORTS.get(kind)
-    if ledger is None:
-        raise ValueError(f"unknown export {kind!r}; one of {', '.join(EXPORT_KINDS)}")
+    entry = registered_ledger(kind)
+    if entry is None or not entry.exportable:
+        raise ValueError(f"unknown export {kind!r}; one of {', '.join(export_kinds())}")
+    ledger = entry.export
     console = isinstance(actor, SystemActor)
     if not console and not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to export a ledger."))
     if reveal and not console and not scope_for(actor).may_reveal:
         audit_record_refusal(actor=actor, verb="ledger.export_unmasked", detail=kind)
         raise PermissionDenied(_("You may not export full ID numbers and phones."))
+    # A ledger may refuse an actor before the workbook is begun (and audits its refusal).
+    check_export = getattr(ledger, "check_export", None)
+    if check_export is not None:
+        check_export(actor)
     writer = LedgerWriter(
         ledger.title, [c.header for c in ledger.columns], text_columns=[c.header for c in ledger.columns if c.text]
     )

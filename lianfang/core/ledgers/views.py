@@ -11,33 +11,30 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lianfang.core.accounts.permissions import is_registry_admin
-
 from .previews import preview_discard, preview_keep, preview_take
+from .registry import RegisteredLedger, offered_ledgers
 from .reports import ImportReport, RowError
 from .services import ledger_export, ledger_import, ledger_template
 from .workbooks import LedgerFileError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LABELS = {
-    "people": gettext_lazy("People"),
-    "units": gettext_lazy("Organisations"),
-    "users": gettext_lazy("Users"),
-    "regions": gettext_lazy("Regions"),
-    "departments": gettext_lazy("Departments"),
-}
-# The registries only a system administrator maintains.
-REGISTRY_KINDS = ["users", "regions", "departments"]
 SESSION_PENDING = "ledger_pending"
 SESSION_ERRORS = "ledger_errors"
 
 
 def _kinds(request: HttpRequest) -> list[tuple[str, Any]]:
-    kinds = ["people", "units"] + (REGISTRY_KINDS if is_registry_admin(request.user) else [])
-    return [(k, LABELS[k]) for k in kinds]
+    """The ledgers offered to this user (registry.py): the registries' and the practices'."""
+    return [(entry.kind, entry.label) for entry in offered_ledgers(request.user)]
+
+
+def _page_export(request: HttpRequest, kind: str) -> RegisteredLedger:
+    """A ledger the pages export for this user, or a 403."""
+    for entry in offered_ledgers(request.user):
+        if entry.kind == kind and entry.exportable and entry.page_export:
+            return entry
+    raise PermissionDenied
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -121,16 +118,14 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, kind: str) -> HttpResponse:
     """Masked export by GET; a full export is a POST with a reason, for those who may reveal."""
-    if kind not in ("people", "units"):
-        raise PermissionDenied
+    _page_export(request, kind)
     return _xlsx(ledger_export(actor=request.user, kind=kind), f"{kind}.xlsx")
 
 
 @login_required
 @require_POST
 def export_unmasked(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in ("people", "units"):
-        raise PermissionDenied
+    _page_export(request, kind)
     reason = request.POST.get("reason", "").strip()
     if len(reason) < 4:
         raise PermissionDenied(_("Give the reason for an export with full numbers (at least 4 characters)."))

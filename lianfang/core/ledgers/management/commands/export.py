@@ -1,5 +1,5 @@
-"""`lianfang export people|units|regions|departments -o FILE.xlsx [--reveal]`: a ledger out, with the
-import's headers. On an empty database an export is the blank template."""
+"""`lianfang export people|units|regions|departments|<a practice's ledger> -o FILE.xlsx [--reveal]`: a
+ledger out, with the import's headers. On an empty database an export is the blank template."""
 
 from pathlib import Path
 from typing import Any
@@ -9,17 +9,18 @@ from django.utils.translation import gettext as _
 
 from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.audit.context import audit_context
-from lianfang.core.ledgers.services import EXPORT_KINDS, ledger_export
+from lianfang.core.ledgers.services import export_kinds, ledger_export
 
 
 class Command(BaseCommand):
     help = (
-        "Export the people, organisations, regions or departments ledger to an .xlsx file. ID numbers and "
-        "phones are masked unless --reveal is given (audited); a revealed export can be imported back unchanged."
+        "Export a ledger (people, organisations, regions, departments or a practice's) to an .xlsx file. ID "
+        "numbers and phones are masked unless --reveal is given (audited); a revealed export can be imported "
+        "back unchanged."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=EXPORT_KINDS)
+        parser.add_argument("kind", choices=export_kinds())
         parser.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx file to write")
         parser.add_argument("--reveal", action="store_true", help="write full ID numbers and phones (audited)")
         parser.add_argument("--reason", default="", help="why the full numbers are needed (recorded in the audit log)")

@@ -1,4 +1,5 @@
-"""`lianfang import people|units|users|regions|departments FILE.xlsx [--dry-run]`: a ledger in, all rows or none."""
+"""`lianfang import people|units|users|regions|departments|<a practice's ledger> FILE.xlsx [--dry-run]`: a
+ledger in, all rows or none."""
 
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from tqdm import tqdm
 from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.audit.context import audit_context
 from lianfang.core.ledgers.reports import ImportReport
-from lianfang.core.ledgers.services import KINDS, LedgerFileError, ledger_import
+from lianfang.core.ledgers.services import LedgerFileError, ledger_import, ledger_kinds
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=KINDS)
+        parser.add_argument("kind", choices=ledger_kinds())
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="check the file and count, but write nothing")
 
