@@ -17,6 +17,7 @@ BENCHMARKS = {
     "completeness-day": "bench.completeness_day",
     "inspection-submit": "bench.inspection_submit",
     "coverage-day": "bench.coverage_day",
+    "visit-submit": "bench.visit_submit",
 }
 
 

@@ -9,6 +9,7 @@ see it (the scoping layer's sensitive grants; the commander sees all).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -130,7 +131,7 @@ register(
         kind=Kind.DISTINCT,
         practice=PRACTICE,
         rows=_helped,
-        subject="pk",
+        subject="id",
         columns=(Column("name", _("name")), Column("home_region__name", _("home region"))),
         description=_("People with a service delivered or temporary relief paid in the period; each person once."),
     )
@@ -142,7 +143,7 @@ register(
         unit=Units.TEN_THOUSAND_YUAN,
         kind=Kind.SUM,
         amount="amount",
-        scale=10000,  # type: ignore[arg-type]
+        scale=Decimal(10000),
         practice=PRACTICE,
         rows=_payments,
         columns=(

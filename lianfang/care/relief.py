@@ -34,7 +34,7 @@ from lianfang.core.accounts.actors import Actor, acting_user
 from lianfang.core.audit.services import audit_record, snapshot
 from lianfang.core.duties.services import RosterEntry, duty_answer_events, duty_event_record, duty_roster_set
 from lianfang.core.people.models import Person
-from lianfang.core.privacy.cipher import decrypt, encrypt
+from lianfang.core.privacy.cipher import decrypt, encrypt, is_current
 from lianfang.core.regions.models import RegionLevel
 from lianfang.core.regions.scoping import scope_for
 
@@ -473,3 +473,27 @@ def payment_reveal(*, actor: Actor, payment: Payment, reason: Any) -> str:
     value = decrypt(payment.account_cipher, column=ACCOUNT_COLUMN)
     audit_record(actor=actor, verb="relief.account_reveal", target=payment.application, detail=text)
     return value
+
+
+def accounts_rotate(chunk: int = 1000) -> int:
+    """Re-encrypt the bank accounts not yet under the current data key (the rotate_data_key
+    command runs this after the people); returns how many were rewritten."""
+    rewritten = 0
+    last = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Payment.objects.select_for_update()
+                .filter(pk__gt=last)
+                .exclude(account_cipher="")
+                .order_by("pk")[:chunk]
+            )
+            if not batch:
+                return rewritten
+            for payment in batch:
+                last = payment.pk
+                if is_current(payment.account_cipher):
+                    continue
+                digits = decrypt(payment.account_cipher, column=ACCOUNT_COLUMN)
+                Payment.objects.filter(pk=payment.pk).update(account_cipher=encrypt(digits, column=ACCOUNT_COLUMN))
+                rewritten += 1

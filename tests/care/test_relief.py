@@ -238,3 +238,26 @@ def test_a_bank_account_is_revealed_only_with_the_privilege_and_a_reason_and_aud
     clear_scope_cache()
     assert payment_reveal(actor=care["carer"], payment=payment, reason="核对转账失败原因") == "6222021234567890123"
     assert AuditEvent.objects.filter(verb="relief.account_reveal", outcome="ok").count() == 1
+
+
+def test_rotating_the_data_key_re_encrypts_the_bank_accounts_too(
+    care: CareWorld, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    import base64
+
+    from django.core.management import call_command
+
+    application = _to_publicity(care, _apply(care))
+    _later(monkeypatch, 7)
+    relief_move(actor=care["carer"], application=application, name="close_publicity")
+    relief_approve(actor=care["approver"], application=application)
+    payment = relief_pay(actor=care["carer"], application=application, amount="1680", method="bank", account=ACCOUNT)
+    old_key, new_key = settings.DATA_KEY, base64.b64encode(bytes(range(32))).decode()
+    settings.DATA_KEY, settings.DATA_KEY_PREVIOUS = new_key, old_key
+    call_command("rotate_data_key")
+    settings.DATA_KEY_PREVIOUS = ""  # the old key is gone now
+    payment.refresh_from_db()
+    Membership.objects.filter(user=care["carer"]).update(may_reveal=True)
+    clear_scope_cache()
+    assert payment_reveal(actor=care["carer"], payment=payment, reason="轮换后核对账号") == "6222021234567890123"
+    assert AuditEvent.objects.filter(verb="data_key.rotate", detail__contains="1 relief bank accounts").exists()

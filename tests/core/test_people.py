@@ -201,7 +201,7 @@ def test_rotating_the_data_key_re_encrypts_everyone_and_keeps_lookups_working(wo
     Membership.objects.filter(user=world["jiyuan"]).update(may_reveal=True)
     world["jiyuan"].scope_version += 1
     assert person_reveal(actor=world["jiyuan"], person=person, field="phone", reason="轮换后核对") == PHONE
-    assert AuditEvent.objects.filter(verb="data_key.rotate", detail="2 people re-encrypted").exists()
+    assert AuditEvent.objects.filter(verb="data_key.rotate", detail__startswith="2 people re-encrypted").exists()
 
 
 def test_the_api_registers_a_new_person_with_one_lookup_and_three_inserts(world: World) -> None:

@@ -1,5 +1,8 @@
 """Re-encrypting personal data under a new key (LIANFANG_DATA_KEY), the old one being
-LIANFANG_DATA_KEY_PREVIOUS while this runs. Blind indexes are recomputed under the new key."""
+LIANFANG_DATA_KEY_PREVIOUS while this runs. Blind indexes are recomputed under the new key.
+
+People are the registry's; a practice that keeps encrypted columns of its own (care: the relief's
+bank accounts) registers a step with `register_rotation`, which the command runs after them."""
 
 from __future__ import annotations
 
@@ -14,6 +17,16 @@ from lianfang.core.privacy.cipher import decrypt, encrypt, is_current
 from .identity import normalise
 from .indexes import DOCUMENT_COLUMN, PHONE_COLUMN, document_index, phone_index
 from .models import Person
+
+# Each practice's re-encryption: (what it rewrites, in the audit detail's words; the step).
+_STEPS: list[tuple[str, Callable[[int], int]]] = []
+
+
+def register_rotation(noun: str, step: Callable[[int], int]) -> None:
+    """A practice's re-encryption of its own columns: `step(chunk)` rewrites every row not yet under
+    the current key and returns how many it rewrote (idempotent, as the people's is)."""
+    if all(existing is not step for _noun, existing in _STEPS):
+        _STEPS.append((noun, step))
 
 
 def data_key_rotate(*, actor: Actor, chunk: int = 1000, progress: Callable[[int], object] | None = None) -> int:
@@ -49,5 +62,8 @@ def data_key_rotate(*, actor: Actor, chunk: int = 1000, progress: Callable[[int]
                 rewritten += 1
         if progress is not None:
             progress(len(batch))
-    audit_record(actor=actor, verb="data_key.rotate", detail=f"{rewritten} people re-encrypted")
+    details = [f"{rewritten} people re-encrypted"]
+    for noun, step in _STEPS:
+        details.append(f"{step(chunk)} {noun} re-encrypted")
+    audit_record(actor=actor, verb="data_key.rotate", detail="; ".join(details))
     return rewritten
