@@ -226,7 +226,8 @@ def _seed(
         starts_on=CAMPAIGN_START,
         ends_on=SEED_END,
         households=households,
-        doors_per_task=max(5, len(households) // 12),
+        # Small tasks, so that the first day's pairs of volunteers are as many as the bulletin's.
+        doors_per_task=max(1, len(households) // 200),
     )
     volunteers = _seed_volunteers(ctx, subdistrict, communities)
     turn = 0

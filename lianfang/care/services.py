@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -549,8 +550,10 @@ def visit_record(
         )
         stamp(visit, client_id=client_id, content=content)
         visit.save()
-        if seen_ids:
-            visit.seen.set(seen_ids)
+        if seen_ids:  # the visit is new: its rows are inserted without reading them first
+            Visit.seen.through.objects.bulk_create(
+                [Visit.seen.through(visit_id=visit.pk, person_id=pk) for pk in seen_ids]
+            )
         rows = [
             Need(
                 visit=visit,
@@ -601,24 +604,24 @@ def _after_visit(actor: Actor, visit: Visit, day: dt.date) -> None:
                 actor=actor, duty=TIER_DUTIES[tier].key, subject_type=HOUSEHOLD_SUBJECT, subject_id=household.pk,
                 day=day,
             )  # fmt: skip
-        duty_answer_events(
-            actor=actor,
-            duty=VISIT_AFTER_CHANGE.key,
-            subject_type=HOUSEHOLD_SUBJECT,
-            subject_id=household.pk,
-            at=visit.visited_at - dt.timedelta(microseconds=1),
-        )
+        if tier == RiskTier.HIGH:  # only a high-tier household owes a visit after a change
+            duty_answer_events(
+                actor=actor,
+                duty=VISIT_AFTER_CHANGE.key,
+                subject_type=HOUSEHOLD_SUBJECT,
+                subject_id=household.pk,
+                at=visit.visited_at - dt.timedelta(microseconds=1),
+            )
     if visit.change_reported:
         household.refresh_from_db(fields=["tier", "raised_tier"])
         household_report_change(actor=actor, household=household, note=visit.situation, at=visit.visited_at)
     doors = Door.objects.filter(household=household, campaign__starts_on__lte=day, campaign__ends_on__gte=day)
     if visit.campaign_id is not None:
         doors = doors.filter(campaign_id=visit.campaign_id)
-    for door in doors.filter(reached_at__isnull=True):
-        door.attempts += 1
-        if visit.reached:
-            door.reached_at = visit.visited_at
-        door.save(update_fields=["attempts", "reached_at"])
+    changes: dict[str, Any] = {"attempts": F("attempts") + 1}
+    if visit.reached:
+        changes["reached_at"] = visit.visited_at
+    doors.filter(reached_at__isnull=True).update(**changes)
 
 
 def _tell_lead(household: Household, record: Any, message: str) -> int:

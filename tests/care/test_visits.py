@@ -196,3 +196,34 @@ def test_a_campaign_spawns_the_days_tasks_and_the_doors_not_reached_get_a_second
 
 def test_a_name_on_the_public_notice_keeps_only_the_surname() -> None:
     assert (mask_name("张三"), mask_name("王秀英"), mask_name("欧阳娜娜")) == ("张*", "王**", "欧阳**")
+
+
+def _many_households(care: CareWorld, n: int, start: int) -> None:
+    """n households of 济源路社区 on the weekly roster since last month, never visited."""
+    from lianfang.core.duties.services import RosterEntry, duty_roster_add
+
+    rows = Household.objects.bulk_create(
+        [Household(region=care.world.jiyuan_a, address=f"济源路{start + k}号", tier="high") for k in range(n)]
+    )
+    duty_roster_add(
+        actor=SYSTEM,
+        duty=VISIT_HIGH.key,
+        entries=[RosterEntry("care.household", h.pk, h.address, care.world.jiyuan_a) for h in rows],
+        from_day=care.today - dt.timedelta(days=40),
+    )
+
+
+def test_the_overdue_list_of_a_community_of_3000_households_takes_the_same_queries_as_of_30(care: CareWorld) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _many_households(care, 30, 100)
+    overdue_visits(care["carer"])  # the calendar, read once per process
+    with CaptureQueriesContext(connection) as small:
+        few = overdue_visits(care["carer"])
+    _many_households(care, 2970, 1000)
+    with CaptureQueriesContext(connection) as large:
+        many = overdue_visits(care["carer"])
+    high = {t.tier: t for t in many}["high"]
+    assert len(high.households) == 3000 and len({t.tier: t for t in few}["high"].households) == 30
+    assert len(large.captured_queries) == len(small.captured_queries) <= 12
