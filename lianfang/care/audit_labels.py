@@ -40,6 +40,8 @@ register_actions(
         "service_order.repaid": _("Record shopping money repaid"),
         "service_order.risk": _("Flag a self-harm risk"),
         "relief.apply": _("Take a relief application"),
+        "relief.view": _("View a relief application"),
+        "service_order.view": _("View a counselling order"),
         "relief.objection": _("Record an objection to a public notice"),
         "relief.objection_resolve": _("Resolve an objection"),
         "relief.pay": _("Pay relief"),

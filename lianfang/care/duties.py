@@ -33,6 +33,7 @@ VISIT_HIGH = register_duty(
         cadence=EveryNDays(7, anchor=dt.date(2022, 1, 3)),  # weeks from a Monday
         through_practice=True,
         sensitive_content=True,
+        sensitive_roster=True,
         reminders=(),
         escalate_after=None,
         description=_("A household of the high tier, visited at least once each week."),
@@ -46,6 +47,7 @@ VISIT_PRIORITY = register_duty(
         cadence=Monthly(1),
         through_practice=True,
         sensitive_content=True,
+        sensitive_roster=True,
         reminders=(),
         escalate_after=None,
         description=_("A household of the priority tier, visited at least once each month."),
@@ -59,6 +61,7 @@ VISIT_GENERAL = register_duty(
         cadence=Monthly(3),
         through_practice=True,
         sensitive_content=True,
+        sensitive_roster=True,
         reminders=(),
         escalate_after=None,
         description=_("A tagged household of the general tier, visited at least once each quarter."),
@@ -72,6 +75,7 @@ VISIT_AFTER_CHANGE = register_duty(
         cadence=AfterEvent(hours=24),
         through_practice=True,
         sensitive_content=True,
+        sensitive_roster=True,
         reminders=(dt.timedelta(hours=-4),),
         escalate_after=dt.timedelta(0),
         description=_("A high-tier household whose situation changed, visited again within 24 hours."),
@@ -85,6 +89,7 @@ ADVANCE_PAPERS = register_duty(
         cadence=AfterEvent(working_days=settings.CARE_ADVANCE_PAPERS_DAYS),
         through_practice=True,
         sensitive_content=True,
+        sensitive_roster=True,
         description=_(
             "After an emergency payment, the application's investigation recorded within the working days set."
         ),

@@ -132,6 +132,7 @@ register(
         practice=PRACTICE,
         rows=_helped,
         subject="id",
+        sensitive=True,  # who got relief is sensitive (income): the list only for sensitive grants
         columns=(Column("name", _("name")), Column("home_region__name", _("home region"))),
         description=_("People with a service delivered or temporary relief paid in the period; each person once."),
     )

@@ -139,8 +139,10 @@ def order_dispatch(
         if not (region.code.startswith(squad.region.prefix) or squad.region.code.startswith(region.prefix[:9])):
             raise ValidationError({"assignee": [_("The squad does not serve this household's area.")]})
     else:
-        if order.is_private and not care_prefixes(person, (CareRoleKind.COUNSELLOR,)):
-            raise ValidationError({"assignee": [_("A counselling order goes only to a counsellor.")]})
+        if order.is_private and not any(
+            region.code.startswith(p) for p in care_prefixes(person, (CareRoleKind.COUNSELLOR,))
+        ):
+            raise ValidationError({"assignee": [_("A counselling order goes only to a counsellor serving there.")]})
         if not order.is_private and not works_in(person, region):
             raise ValidationError({"assignee": [_("This person does no care work in the household's area.")]})
     with transaction.atomic():
@@ -189,7 +191,8 @@ def order_deliver(
         locked.delivery_photo = stored_photo
         locked.amount_advanced = amount
         locked.receipt = stored_receipt
-        ORDER_FLOW.take(record=locked, name="deliver", actor=actor, note=_text(note, 300))
+        # A counselling order's words stay on the order's page, out of the audit log.
+        ORDER_FLOW.take(record=locked, name="deliver", actor=actor, note="" if locked.is_private else _text(note, 300))
     return locked
 
 
@@ -197,7 +200,10 @@ def _money(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal | No
     if value in (None, ""):
         return None
     try:
-        amount = Decimal(str(value).strip()).quantize(Decimal("0.01"))
+        amount = Decimal(str(value).strip())
+        if not amount.is_finite():
+            raise ValueError
+        amount = amount.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         errors[field] = [_("Give an amount in yuan, such as 86.50.")]
         return None

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianfang.core.accounts.actors import Actor, acting_user
+from lianfang.core.accounts.actors import Actor, SystemActor, acting_user
 from lianfang.core.audit.services import audit_record, snapshot
 from lianfang.core.duties.services import RosterEntry, duty_answer_events, duty_event_record, duty_roster_set
 from lianfang.core.people.models import Person
@@ -47,13 +47,17 @@ from .services import _date, _refuse, _text, console_time, on_behalf
 from .states import ApprovalLevel, NeedKind, PaymentMethod, ReliefCause, ReliefState, ReliefType
 
 ACCOUNT_COLUMN = "care.bank_account"
+MAX_PUBLICITY_DAYS = 60
 
 # The writes ---------------------------------------------------------------------------------
 
 
 def _money(value: Any, field: str) -> Decimal:
     try:
-        amount = Decimal(str(value).strip()).quantize(CENT)
+        amount = Decimal(str(value).strip())
+        if not amount.is_finite():
+            raise ValueError
+        amount = amount.quantize(CENT)
     except (InvalidOperation, ValueError):
         raise ValidationError({field: [_("Give an amount in yuan, such as 1680.00.")]}) from None
     if amount <= 0 or amount >= Decimal("10000000"):
@@ -214,15 +218,24 @@ def relief_investigate(
         ]
     days = settings.CARE_PUBLICITY_DAYS if publicity_days in (None, "") else publicity_days
     try:
-        days = int(days)
+        days = int(str(days))
     except (TypeError, ValueError):
         errors["publicity_days"] = [_("Give the public notice's length in days.")]
         days = 0
-    if days and days < settings.CARE_PUBLICITY_DAYS:
+    if "publicity_days" not in errors and not settings.CARE_PUBLICITY_DAYS <= days <= MAX_PUBLICITY_DAYS:
         errors["publicity_days"] = [
-            _("A public notice runs at least %(days)d days.") % {"days": settings.CARE_PUBLICITY_DAYS}
+            _("A public notice runs %(least)d to %(most)d days.")
+            % {"least": settings.CARE_PUBLICITY_DAYS, "most": MAX_PUBLICITY_DAYS}
         ]
-    start = _date(publicity_starts, "publicity_starts") or timezone.localdate()
+    today = timezone.localdate()
+    start = today
+    try:
+        start = _date(publicity_starts, "publicity_starts") or today
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    # The console replays older records (the demo); a user's notice starts today or within a month.
+    if not isinstance(actor, SystemActor) and not today <= start <= today + dt.timedelta(days=30):
+        errors["publicity_starts"] = [_("A public notice starts today or within the next 30 days.")]
     if errors:
         raise ValidationError(errors)
     assert proposed is not None
@@ -252,7 +265,10 @@ def _money_or_zero(value: Any, field: str, errors: dict[str, list[str]]) -> Deci
         errors[field] = [_("Give an amount in yuan (0 if none).")]
         return Decimal("0")
     try:
-        amount = Decimal(str(value).strip()).quantize(CENT)
+        amount = Decimal(str(value).strip())
+        if not amount.is_finite():
+            raise ValueError
+        amount = amount.quantize(CENT)
     except (InvalidOperation, ValueError):
         errors[field] = [_("Give an amount in yuan, such as 1680.00.")]
         return Decimal("0")
@@ -279,7 +295,7 @@ def objection_record(
         objection = Objection.objects.create(
             application=application, received_on=day, content=text, recorded_by=acting_user(actor)
         )
-        audit_record(actor=actor, verb="relief.objection", target=application, detail=text[:200])
+        audit_record(actor=actor, verb="relief.objection", target=application, detail=f"objection {objection.pk}")
     return objection
 
 
@@ -292,7 +308,12 @@ def objection_resolve(*, actor: Actor, objection: Objection, resolution: Any) ->
     with transaction.atomic():
         objection.resolution, objection.resolved_at = text, timezone.now()
         objection.save(update_fields=["resolution", "resolved_at"])
-        audit_record(actor=actor, verb="relief.objection_resolve", target=objection.application, detail=text[:200])
+        audit_record(
+            actor=actor,
+            verb="relief.objection_resolve",
+            target=objection.application,
+            detail=f"objection {objection.pk}",
+        )
     return objection
 
 
@@ -441,10 +462,13 @@ def relief_advance(
         row = duty_roster_set(
             actor=_system(),
             duty=ADVANCE_PAPERS.key,
-            entry=RosterEntry(RELIEF_SUBJECT, locked.pk, locked.applicant.name[:120], locked.household.region),
+            # Named by its number: who applied for relief is not for the roster's readers.
+            entry=RosterEntry(
+                RELIEF_SUBJECT, locked.pk, _("Relief application #%(n)d") % {"n": locked.pk}, locked.household.region
+            ),
             from_day=payment.paid_on,
         )
-        duty_event_record(actor=_system(), subject=row.pk, occurred_at=timezone.now(), note=str(payment.amount))
+        duty_event_record(actor=_system(), subject=row.pk, occurred_at=timezone.now())
     return payment
 
 

@@ -589,7 +589,8 @@ def visit_record(
             _tell_lead(household, visit, _("A self-harm risk was recorded on a visit to %(address)s."))
         return visit
 
-    return submit_once(Visit, client_id=client_id, content=content, create=create)
+    with transaction.atomic():  # a visit sent without a client id is written whole too
+        return submit_once(Visit, client_id=client_id, content=content, create=create)
 
 
 def _after_visit(actor: Actor, visit: Visit, day: dt.date) -> None:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianfang.core.accounts.models import User
+from lianfang.core.audit.services import audit_record
 from lianfang.core.files.serving import file_response
 from lianfang.core.page_actions import Done, form_action, page_action
 from lianfang.core.people.services import clean_person, person_register
@@ -53,18 +55,19 @@ from .forms import (
     TagForm,
     VisitForm,
 )
-from .models import Campaign, CareRoleKind, Household, Need, Objection, Payment, ServiceOrder, Tag
+from .models import CareRoleKind, Household, Need, Objection, Payment, ServiceOrder, Tag
 from .permissions import (
     care_prefixes,
     is_civil_affairs,
     is_counsellor,
+    is_lead_for,
     knocks_on_doors,
     relief_sides,
     sees_sensitive_in,
     work_prefixes,
     works_in,
 )
-from .states import OrderState, ReliefState, ServiceKind
+from .states import NeedKind, OrderState, ReliefState, ServiceKind
 
 
 def _people_regions(user: Any) -> list[Region]:
@@ -74,6 +77,12 @@ def _people_regions(user: Any) -> list[Region]:
     if scope_for(user).sees_everything:
         return list(rows)
     return [r for r in rows if any(r.code.startswith(p) for p in prefixes) and works_in(user, r)]
+
+
+def _pk(value: Any) -> int | None:
+    """A record's id sent in a form or query string (ASCII digits, within a 64-bit key), or None."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdecimal() and 0 < len(text) <= 18 else None
 
 
 def _household(request: HttpRequest, pk: int) -> Household:
@@ -148,12 +157,13 @@ def household_new(request: HttpRequest) -> HttpResponse:
 
     def run(values: dict[str, Any]) -> Done:
         region = next(r for r in regions if r.code == values["region"])
-        household = services.household_save(actor=request.user, region=region, address=values["address"])
         data = clean_person(
             name=values["name"], document_number=values["document_number"], phone=values["phone"], home_region=region
         )
-        head, _how = person_register(actor=request.user, data=data, region=region, source="care")
-        services.household_member_add(actor=request.user, household=household, person=head, relation="head")
+        with transaction.atomic():  # the household, its head and the link, or nothing
+            household = services.household_save(actor=request.user, region=region, address=values["address"])
+            head, _how = person_register(actor=request.user, data=data, region=region, source="care")
+            services.household_member_add(actor=request.user, household=household, person=head, relation="head")
         return _("Household registered."), reverse("care:visit", args=[household.pk])
 
     return form_action(request, form, run) or render(request, "care/household_new.html", {"form": form})
@@ -165,13 +175,23 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
     members = selectors.members_of(found)
     tags = selectors.household_tags(request.user, found)
     visits = list(selectors.visit_list(request.user).filter(household=found)[:20])
-    needs = (
-        Need.objects.filter(visit__household=found)
+    # Needs of the visits the viewer may see; a counselling need's words and a self-harm risk only
+    # to the care lead, a counsellor and whoever recorded them.
+    found_needs = list(
+        Need.objects.filter(visit__in=selectors.visit_list(request.user).filter(household=found).values("pk"))
         .select_related("visit", "person", "order", "relief")
         .order_by("-visit__visited_at", "id")[:20]
-        if tags is not None or works_in(request.user, found.region)
-        else []
     )
+    lead = is_lead_for(request.user, found.region) or is_counsellor(request.user)
+    needs = [
+        (
+            need,
+            lead
+            or need.visit.visitor_id == request.user.pk
+            or (need.kind != NeedKind.COUNSELLING and not need.self_harm_risk),
+        )
+        for need in found_needs
+    ]
     return render(
         request,
         "care/household.html",
@@ -207,8 +227,11 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
             phone=values["phone"],
             home_region=found.region,
         )
-        person, _how = person_register(actor=request.user, data=data, region=found.region, source="care")
-        services.household_member_add(actor=request.user, household=found, person=person, relation=values["relation"])
+        with transaction.atomic():
+            person, _how = person_register(actor=request.user, data=data, region=found.region, source="care")
+            services.household_member_add(
+                actor=request.user, household=found, person=person, relation=values["relation"]
+            )
         return _("%(name)s is a member of the household.") % {"name": person.name}
 
     return page_action(request, back=reverse("care:household", args=[pk]), run=run)
@@ -299,11 +322,8 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("This household is outside your area: you may not record a visit to it."))
     members = selectors.members_of(found)
     form = VisitForm(request.POST or None, members=members)
-    campaign = (
-        Campaign.objects.filter(pk=request.GET.get("campaign") or 0).first()
-        if request.GET.get("campaign", "").isdigit()
-        else None
-    )
+    campaign_id = _pk(request.GET.get("campaign", ""))
+    campaign = selectors.campaign_list(request.user).filter(pk=campaign_id).first() if campaign_id else None
 
     def run(values: dict[str, Any]) -> Done:
         tag_person = values["tag_person"] or None
@@ -435,7 +455,9 @@ def _dispatch_choices(found: ServiceOrder) -> tuple[list[Squad], list[Any]]:
     region = found.household.region
     if found.kind == ServiceKind.COUNSELLING:
         users = User.objects.filter(care_roles__kind=CareRoleKind.COUNSELLOR, is_active=True).distinct()
-        return [], [u for u in users if care_prefixes(u, (CareRoleKind.COUNSELLOR,))]
+        return [], [
+            u for u in users if any(region.code.startswith(p) for p in care_prefixes(u, (CareRoleKind.COUNSELLOR,)))
+        ]
     squads = [s for s in Squad.objects.select_related("region") if region.code.startswith(s.region.prefix[:9])]
     people = [u for u in User.objects.filter(care_roles__region__code__startswith=region.code[:9]).distinct()]
     return squads, people
@@ -444,6 +466,8 @@ def _dispatch_choices(found: ServiceOrder) -> tuple[list[Squad], list[Any]]:
 @login_required
 def order(request: HttpRequest, pk: int) -> HttpResponse:
     found = _order(request, pk)
+    if found.is_private and orders.may_read_order(request.user, found):
+        audit_record(actor=request.user, verb="service_order.view", target=found)
     sides = ORDER_FLOW.sides_of(found, request.user)
     squads, people = _dispatch_choices(found) if "staff" in sides and found.state == OrderState.APPLIED else ([], [])
     return render(
@@ -472,10 +496,9 @@ def order_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
     def run() -> str:
         if action == "dispatch":
-            squad = Squad.objects.filter(pk=post.get("squad") or 0).first() if post.get("squad", "").isdigit() else None
-            person = (
-                User.objects.filter(pk=post.get("person") or 0).first() if post.get("person", "").isdigit() else None
-            )
+            squad_id, person_id = _pk(post.get("squad", "")), _pk(post.get("person", ""))
+            squad = Squad.objects.filter(pk=squad_id).first() if squad_id else None
+            person = User.objects.filter(pk=person_id, is_active=True).first() if person_id else None
             orders.order_dispatch(actor=request.user, order=found, squad=squad, person=person)
             return _("Order dispatched.")
         if action == "deliver":
@@ -584,6 +607,7 @@ def _application(request: HttpRequest, pk: int) -> Any:
 @login_required
 def relief_detail(request: HttpRequest, pk: int) -> HttpResponse:
     found = _application(request, pk)
+    audit_record(actor=request.user, verb="relief.view", target=found)
     sides = relief_sides(found, request.user)
     offered = [t for t in RELIEF_FLOW.available(found.state) if t.by in sides and t.name not in ("approve",)]
     return render(
@@ -755,6 +779,8 @@ def campaigns(request: HttpRequest) -> HttpResponse:
         region = next(r for r in regions if r.code == values["region"])
         listed = Household.objects.filter(region__code__startswith=region.prefix).select_related("region")
         if values["vulnerable_only"]:
+            if not sees_sensitive_in(request.user, region):
+                raise PermissionDenied(_("A list of the vulnerable households is for those who may see their tags."))
             listed = listed.exclude(tier="", raised_tier="")
         made = services.campaign_create(
             actor=request.user,

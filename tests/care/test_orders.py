@@ -118,3 +118,32 @@ def test_a_counselling_order_goes_only_to_a_counsellor_and_stays_private(care: C
     order_flag_risk(actor=care["counsellor"], order=order, referral="转介市心理援助热线并通知家属")
     assert Notification.objects.filter(user=care["lead"]).count() == 1
     assert ServiceOrder.objects.get(pk=order.pk).referral.startswith("转介")
+
+
+def test_a_counselling_order_goes_only_to_a_counsellor_serving_the_households_area(care: CareWorld) -> None:
+    from lianfang.care.services import care_role_grant
+    from tests.care.conftest import SYSTEM
+
+    care_role_grant(actor=SYSTEM, user=care["xiang"], kind="counsellor", region=care.village)
+    order = order_create(
+        actor=care["lead"], household=care.zhang, person=care.people["zhang"], kind="counselling", detail="失眠"
+    )
+    with pytest.raises(ValidationError):
+        order_dispatch(actor=care["lead"], order=order, person=care["xiang"])
+
+
+def test_a_counselling_need_is_shown_in_full_only_to_its_visitor_the_lead_and_counsellors(care: CareWorld) -> None:
+    from django.test import Client
+
+    visit_record(
+        actor=care["carer"],
+        household=care.zhang,
+        needs=[{"kind": "counselling", "detail": "夜里常哭", "self_harm_risk": True}],
+    )
+    pages = {}
+    for who in ("carer", "lead", "jiyuan"):
+        client = Client()
+        client.force_login(care[who])
+        pages[who] = client.get(f"/care/households/{care.zhang.pk}/").content.decode()
+    assert "夜里常哭" in pages["carer"] and "夜里常哭" in pages["lead"]
+    assert "夜里常哭" not in pages["jiyuan"] and "自伤风险" not in pages["jiyuan"]

@@ -200,7 +200,7 @@ def test_an_advance_is_paid_first_and_its_papers_are_a_duty(care: CareWorld) -> 
     due_day = timezone.localtime(event.due_at).date()
     assert care.today + dt.timedelta(days=5) <= due_day <= care.today + dt.timedelta(days=9)  # 5 working days
     later = event.due_at + dt.timedelta(minutes=1)
-    assert [m.name for m in missing(Scope.everything(), ADVANCE_PAPERS, due_day, now=later)] == ["张强"]
+    assert len(missing(Scope.everything(), ADVANCE_PAPERS, due_day, now=later)) == 1
     _to_publicity(care, application)
     assert missing(Scope.everything(), ADVANCE_PAPERS, due_day, now=later) == []
 
@@ -261,3 +261,43 @@ def test_rotating_the_data_key_re_encrypts_the_bank_accounts_too(
     clear_scope_cache()
     assert payment_reveal(actor=care["carer"], payment=payment, reason="轮换后核对账号") == "6222021234567890123"
     assert AuditEvent.objects.filter(verb="data_key.rotate", detail__contains="1 relief bank accounts").exists()
+
+
+@pytest.mark.parametrize(("days", "starts"), [(0, None), (999999999, None), (7, "2001-01-01"), (7, "9999-12-31")])
+def test_a_public_notice_of_no_days_or_out_of_bounds_is_refused_naming_the_field(
+    care: CareWorld, days: int, starts: str | None
+) -> None:
+    application = _apply(care)
+    relief_move(actor=care["carer"], application=application, name="accept")
+    with pytest.raises(ValidationError) as refused:
+        relief_investigate(
+            actor=care["carer"], application=application, household_size=1, monthly_income="0", assets="0",
+            findings="入户核实", amount="800", publicity_days=days, publicity_starts=starts,
+        )  # fmt: skip
+    assert {"publicity_days", "publicity_starts"} & set(refused.value.message_dict)
+    assert ReliefApplication.objects.get(pk=application.pk).state == "investigating"
+
+
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "-1", "abc"])
+def test_an_amount_that_is_not_a_number_of_yuan_is_refused_naming_the_field(care: CareWorld, amount: str) -> None:
+    application = _apply(care)
+    relief_move(actor=care["carer"], application=application, name="accept")
+    with pytest.raises(ValidationError) as refused:
+        relief_investigate(
+            actor=care["carer"], application=application, household_size=1, monthly_income="0", assets="0",
+            findings="入户核实", amount=amount,
+        )  # fmt: skip
+    assert "amount" in refused.value.message_dict
+
+
+def test_the_advance_papers_roster_names_the_application_not_the_applicant(care: CareWorld) -> None:
+    from lianfang.core.duties.models import DutySubject
+
+    EpidemicPeriod.objects.create(level="2", starts_on=care.today - dt.timedelta(days=3), note="test")
+    application = relief_apply(
+        actor=care["carer"], household=care.zhang, applicant=care.people["zhang"], cause="isolated"
+    )
+    relief_advance(actor=care["carer"], application=application, amount="300", method="in_kind", items="米面油")
+    row = DutySubject.objects.get(duty=ADVANCE_PAPERS.key)
+    assert "张强" not in row.name and str(application.pk) in row.name
+    assert DutyEvent.objects.get(duty=ADVANCE_PAPERS.key).note == ""

@@ -227,3 +227,33 @@ def test_the_overdue_list_of_a_community_of_3000_households_takes_the_same_queri
     high = {t.tier: t for t in many}["high"]
     assert len(high.households) == 3000 and len({t.tier: t for t in few}["high"].households) == 30
     assert len(large.captured_queries) == len(small.captured_queries) <= 12
+
+
+def test_the_visit_duties_are_seen_only_through_grants_that_may_view_sensitive_records(care: CareWorld) -> None:
+    from lianfang.core.duties.selectors import roster, submission_list
+
+    visit_record(actor=care["carer"], household=care.wang)
+    assert roster(care["jiyuan"], VISIT_HIGH, care.today, care.today).count() == 0  # no sensitive grant
+    assert not submission_list(care["jiyuan"]).filter(duty=VISIT_HIGH.key).exists()
+    assert roster(care["commander"], VISIT_HIGH, care.today, care.today).count() == 1
+
+
+def test_a_vulnerable_only_campaign_is_refused_to_staff_who_may_not_see_the_tags(care: CareWorld) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(care["jiyuan"])
+    client.post(
+        "/care/campaigns/",
+        {
+            "name": "困难户走访",
+            "region": care.world.jiyuan_a.code,
+            "starts_on": care.today.isoformat(),
+            "ends_on": care.today.isoformat(),
+            "doors_per_task": "5",
+            "vulnerable_only": "on",
+        },
+    )
+    from lianfang.care.models import Campaign
+
+    assert not Campaign.objects.exists()

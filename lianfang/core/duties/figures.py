@@ -47,4 +47,5 @@ def completeness_figure(
         ),
         computed=computed,
         description=description,
+        sensitive=duty.sensitive_roster,
     )

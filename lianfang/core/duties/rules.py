@@ -124,6 +124,10 @@ class Duty:
     # What is submitted is sensitive (students' health): the generic API shows that a report was
     # made, not what it says.
     sensitive_content: bool = False
+    # Being on the roster is itself sensitive (a household visited weekly because its elder lives
+    # alone): the roster, the missing list and the completeness come only through grants that may
+    # view sensitive records.
+    sensitive_roster: bool = False
     # One reminder per person per step listing what they owe (a team's uninspected shops), rather
     # than one per subject.
     digest: bool = False

@@ -26,7 +26,7 @@ from lianfang.core.regions.scoping import Scope, scope_for
 
 from .models import DutyEvent, DutyExemption, DutySubject, Submission
 from .periods import Due, dues, period_day
-from .rules import AfterEvent, Duty
+from .rules import AfterEvent, Duty, all_duties
 
 
 @dataclass
@@ -83,7 +83,7 @@ def roster(user: Any, duty: Duty, start: dt.date, end: dt.date, region: Region |
     if region is not None:
         rows = rows.filter(region__code__startswith=region.prefix)
     scope = user if isinstance(user, Scope) else scope_for(user)
-    return scope.filter(rows)
+    return scope.filter_sensitive(rows) if duty.sensitive_roster else scope.filter(rows)
 
 
 class _Pairs:
@@ -188,6 +188,8 @@ def _counted_submissions(
     if region is not None:
         found = found.filter(region__code__startswith=region.prefix)
     scope = user if isinstance(user, Scope) else scope_for(user)
+    if duty.sensitive_roster:
+        return scope.filter_sensitive(found, _SUBMISSION_SCOPE)
     return scope.filter(found, _SUBMISSION_SCOPE)
 
 
@@ -456,5 +458,11 @@ def missing_subjects(
 
 
 def submission_list(user: Any) -> QuerySet[Submission]:
-    """Current and earlier versions of the submissions the user may see."""
-    return scope_for(user).filter(Submission.objects.select_related("subject"))
+    """Current and earlier versions of the submissions the user may see; those of a duty whose
+    roster is sensitive only through grants that may view sensitive records."""
+    scope = scope_for(user)
+    rows = Submission.objects.select_related("subject")
+    hidden = [d.key for d in all_duties() if d.sensitive_roster]
+    if not hidden or scope.sees_everything:
+        return scope.filter(rows)
+    return scope.filter(rows.exclude(duty__in=hidden)) | scope.filter_sensitive(rows.filter(duty__in=hidden))

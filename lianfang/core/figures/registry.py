@@ -118,6 +118,10 @@ class Figure:
     # Worked out instead of counted (the drill-down still lists `rows`: for a completeness, what
     # is missing on the period's last day).
     computed: Computed | None = None
+    # Counts records about people's health, income or disability (who got relief, which
+    # households are vulnerable): value and rows come only through grants that may view sensitive
+    # records (the commander always may).
+    sensitive: bool = False
 
     def __post_init__(self) -> None:
         needs: dict[Kind, object] = {Kind.DISTINCT: self.subject, Kind.SUM: self.amount}
@@ -132,12 +136,15 @@ class Figure:
         return gettext("%(measure)s (%(unit)s)") % {"measure": MEASURES[self.kind], "unit": self.unit}
 
     def numerator_rows(self, period: Period, region: Region, scope: Scope) -> models.QuerySet[Any]:
-        return scope.filter(self.rows(period, region))
+        return self._scoped(scope, self.rows(period, region))
 
     def denominator_rows(self, period: Period, region: Region, scope: Scope) -> models.QuerySet[Any] | None:
         if self.denominator is None:
             return None
-        return scope.filter(self.denominator(period, region))
+        return self._scoped(scope, self.denominator(period, region))
+
+    def _scoped(self, scope: Scope, rows: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        return scope.filter_sensitive(rows) if self.sensitive else scope.filter(rows)
 
     def compute(self, period: Period, region: Region, scope: Scope) -> FigureValue:
         if self.computed is not None:

@@ -163,6 +163,21 @@ class Scope:
             if grant.may_view_sensitive or not sensitive
         )
 
+    def filter_sensitive(
+        self, queryset: models.QuerySet[M], fields: dict[str, str] | None = None
+    ) -> models.QuerySet[M]:
+        """As filter(), for records that are sensitive here though their model is not (a duty's
+        roster of vulnerable households): only grants that may view sensitive records count."""
+        scope_fields = fields if fields is not None else getattr(queryset.model, "scope_fields", None)
+        if scope_fields is None:
+            raise TypeError(f"{queryset.model.__name__} declares no scope_fields; it cannot be scoped.")
+        condition = self.q(scope_fields, sensitive=True)
+        if condition is None:
+            return queryset.none()
+        if not condition:
+            return queryset
+        return queryset.filter(condition).distinct() if _may_duplicate(scope_fields) else queryset.filter(condition)
+
     def filter(self, queryset: models.QuerySet[M], fields: dict[str, str] | None = None) -> models.QuerySet[M]:
         scope_fields = fields if fields is not None else getattr(queryset.model, "scope_fields", None)
         if scope_fields is None:
