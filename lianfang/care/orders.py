@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +28,7 @@ from lianfang.volunteers.models import Squad
 from .flows import ORDER_FLOW
 from .models import CareRoleKind, Household, Need, ServiceOrder
 from .permissions import care_prefixes, is_lead_for, order_sides, works_in
+from .rules import yuan
 from .services import _date, _refuse, _tell_lead, _text, console_time, on_behalf
 from .states import SERVICE_FOR_NEED, Confirmer, NeedKind, ServiceKind
 
@@ -197,20 +198,7 @@ def order_deliver(
 
 
 def _money(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value).strip())
-        if not amount.is_finite():
-            raise ValueError
-        amount = amount.quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        errors[field] = [_("Give an amount in yuan, such as 86.50.")]
-        return None
-    if not Decimal("0") <= amount <= MAX_ADVANCE:
-        errors[field] = [_("The amount is out of range.")]
-        return None
-    return amount
+    return None if value in (None, "") else yuan(value, field, errors, least=Decimal("0"), most=MAX_ADVANCE)
 
 
 def order_confirm(

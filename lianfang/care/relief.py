@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -42,7 +42,7 @@ from .duties import ADVANCE_PAPERS, RELIEF_SUBJECT
 from .flows import RELIEF_FLOW
 from .models import Household, Need, Objection, Payment, ReliefApplication
 from .permissions import is_civil_affairs, relief_sides, sees_sensitive_in, works_in
-from .rules import CENT, cap, earlier_for_same_cause, hukou_waived, level_for, levels, standard_on, type_for
+from .rules import CENT, cap, earlier_for_same_cause, hukou_waived, level_for, levels, standard_on, type_for, yuan
 from .services import _date, _refuse, _text, console_time, on_behalf
 from .states import ApprovalLevel, NeedKind, PaymentMethod, ReliefCause, ReliefState, ReliefType
 
@@ -53,15 +53,11 @@ MAX_PUBLICITY_DAYS = 60
 
 
 def _money(value: Any, field: str) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip())
-        if not amount.is_finite():
-            raise ValueError
-        amount = amount.quantize(CENT)
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: [_("Give an amount in yuan, such as 1680.00.")]}) from None
-    if amount <= 0 or amount >= Decimal("10000000"):
-        raise ValidationError({field: [_("The amount is out of range.")]})
+    """A positive amount in yuan, or the refusal naming the field."""
+    errors: dict[str, list[str]] = {}
+    amount = yuan(value, field, errors, least=CENT, most=Decimal("9999999.99"))
+    if amount is None:
+        raise ValidationError(errors)
     return amount
 
 
@@ -264,17 +260,7 @@ def _money_or_zero(value: Any, field: str, errors: dict[str, list[str]]) -> Deci
     if value in (None, ""):
         errors[field] = [_("Give an amount in yuan (0 if none).")]
         return Decimal("0")
-    try:
-        amount = Decimal(str(value).strip())
-        if not amount.is_finite():
-            raise ValueError
-        amount = amount.quantize(CENT)
-    except (InvalidOperation, ValueError):
-        errors[field] = [_("Give an amount in yuan, such as 1680.00.")]
-        return Decimal("0")
-    if not Decimal("0") <= amount < Decimal("1000000000"):
-        errors[field] = [_("The amount is out of range.")]
-    return amount
+    return yuan(value, field, errors, least=Decimal("0"), most=Decimal("999999999.99")) or Decimal("0")
 
 
 def objection_record(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from calendar import monthrange
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
@@ -159,3 +159,20 @@ def approver_may_approve(application: ReliefApplication, actor: Actor) -> Refusa
             "only 区民政局 may approve it, with a reason."
         ) % {"months": settings.CARE_REPEAT_MONTHS}
     return None
+
+
+def yuan(value: Any, field: str, errors: dict[str, list[str]], *, least: Decimal, most: Decimal) -> Decimal | None:
+    """An amount in yuan to the fen, within [least, most]; None, with the reason on `field`, for
+    anything else (a word, NaN, infinity, out of range). An empty value is for the caller."""
+    try:
+        amount = Decimal(str(value).strip())
+        if not amount.is_finite():
+            raise ValueError
+        amount = amount.quantize(CENT)
+    except (InvalidOperation, ValueError):
+        errors[field] = [_("Give an amount in yuan, such as 1680.00.")]
+        return None
+    if not least <= amount <= most:
+        errors[field] = [_("The amount is out of range.")]
+        return None
+    return amount

@@ -373,30 +373,20 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def need_order(request: HttpRequest, pk: int) -> HttpResponse:
-    need = get_object_or_404(Need.objects.select_related("visit__household__region", "person"), pk=pk)
+def need_follow(request: HttpRequest, pk: int, into: str) -> HttpResponse:
+    """One tap: a visit's need becomes a service order (`into` "order") or a relief application."""
+    visits = selectors.visit_list(request.user).values("pk")
+    need = get_object_or_404(Need.objects.filter(visit__in=visits).select_related("visit__household__region"), pk=pk)
     _household(request, need.visit.household_id)
-    back = reverse("care:household", args=[need.visit.household_id])
 
     def run() -> str:
-        order = orders.need_to_order(actor=request.user, need=need)
-        return _("Service order %(n)s opened.") % {"n": order.pk}
-
-    return page_action(request, back=back, run=run)
-
-
-@require_POST
-@login_required
-def need_relief(request: HttpRequest, pk: int) -> HttpResponse:
-    need = get_object_or_404(Need.objects.select_related("visit__household__region", "person"), pk=pk)
-    _household(request, need.visit.household_id)
-    back = reverse("care:household", args=[need.visit.household_id])
-
-    def run() -> str:
+        if into == "order":
+            order = orders.need_to_order(actor=request.user, need=need)
+            return _("Service order %(n)s opened.") % {"n": order.pk}
         made = relief.need_to_relief(actor=request.user, need=need)
         return _("Relief application %(n)s opened.") % {"n": made.pk}
 
-    return page_action(request, back=back, run=run)
+    return page_action(request, back=reverse("care:household", args=[need.visit.household_id]), run=run)
 
 
 # Service orders -----------------------------------------------------------------------------
