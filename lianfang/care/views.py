@@ -341,7 +341,8 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
             client_id=values["client_id"],
         )
         said = _("Visit recorded.") if created else _("This visit was already recorded.")
-        return said, reverse("care:household", args=[found.pk])
+        # The household's page confirms the visit: the phone's draft of the form is deleted there.
+        return said, reverse("care:household", args=[found.pk]) + "?visited=1"
 
     done = form_action(request, form, run)
     if done is not None:

@@ -185,3 +185,52 @@ def test_a_visit_a_delivery_and_relief_by_the_rules_on_phones(
     assert str(row[10])[:10] == paid_day.isoformat() and str(row[9])[:10] == paid_day.isoformat()
     assert row[2] != "" and "*" in str(row[2])  # the identity number masked
     context.close()
+
+
+def test_a_half_filled_visit_survives_a_dropped_connection_and_an_expired_login(
+    browser: Browser, live_server: Any, live_care: CareWorld
+) -> None:
+    from urllib.parse import urlsplit
+
+    from playwright.sync_api import Error as PlaywrightError
+
+    from lianfang.care.models import Need, Visit
+    from tests.e2e.test_markets_in_chromium import DRAFTS
+    from tests.world import PASSWORD
+
+    care = live_care
+    context, page = _phone(browser, live_server)
+    try:
+        sign_in(page, "cadre")
+        url = f"/care/households/{care.li.pk}/visit/"
+        page.goto(url)
+        page.locator("form[data-draft][data-draft-ready='1']").wait_for()
+        page.locator("textarea[name=situation]").fill("老人卧床，女儿在外地")
+        page.locator("select[name=need-kind-0]").select_option("medical")
+        page.locator("input[name=need-detail-0]").fill("下周复诊需接送")
+        page.wait_for_timeout(300)
+        assert page.evaluate(DRAFTS) == [f"visit:{care.li.pk}"]
+
+        context.set_offline(True)
+        with pytest.raises(PlaywrightError):  # the connection dropped: the page cannot load
+            page.reload()
+        context.set_offline(False)
+        context.clear_cookies()  # and the login has expired
+        page.goto(url)
+        assert urlsplit(page.url).path == "/accounts/login/"
+        login = page.locator("form:has(input[name=password])")
+        login.locator("input[name=username]").fill("cadre")
+        login.locator("input[name=password]").fill(PASSWORD)
+        login.locator("button[type=submit]").click()
+        page.wait_for_url(lambda u: urlsplit(u).path == url)
+        page.locator("form[data-draft][data-draft-ready='1']").wait_for()
+        expect(page.locator("[data-draft-restored]")).to_be_visible()
+        expect(page.locator("textarea[name=situation]")).to_have_value("老人卧床，女儿在外地")
+        expect(page.locator("input[name=need-detail-0]")).to_have_value("下周复诊需接送")
+        page.get_by_test_id("visit-submit").click()
+        page.wait_for_load_state("load")
+        assert Visit.objects.filter(household=care.li).count() == 1
+        assert Need.objects.get().detail == "下周复诊需接送"
+        assert page.evaluate(DRAFTS) == []
+    finally:
+        context.close()
