@@ -40,6 +40,7 @@ from .states import (
     TagSource,
     VisitMode,
 )
+from .tiers import higher
 
 USER = settings.AUTH_USER_MODEL
 
@@ -101,8 +102,6 @@ class Household(models.Model):
 
     @property
     def effective_tier(self) -> str:
-        from .tiers import higher
-
         return higher(self.tier, self.raised_tier)
 
     @property

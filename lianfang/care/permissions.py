@@ -96,20 +96,26 @@ def sensitive_filter(actor: Actor, queryset: QuerySet[Any], region_path: str) ->
     return queryset.filter(condition)
 
 
+def care_work_prefixes(actor: Actor) -> list[str] | None:
+    """Where the actor does care work: the regions of their writing roles that do care work and of
+    their care roles (one query); None for everywhere (the commander, the console)."""
+    if isinstance(actor, SystemActor):
+        return None
+    user = _user(actor)
+    if user is None:
+        return []
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return None
+    grants = [g.region_prefix for g in scope.grants if g.role in CARE_WORK_ROLES]
+    return grants + care_prefixes(user, tuple(CareRoleKind))
+
+
 def works_in(actor: Actor, region: Region) -> bool:
     """Does care work here: a writing role of the jurisdiction that covers the region, or a care
     role there. The visitor's area for a visit."""
-    if isinstance(actor, SystemActor):
-        return True
-    user = _user(actor)
-    if user is None:
-        return False
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return True
-    if any(g.role in CARE_WORK_ROLES and region.code.startswith(g.region_prefix) for g in scope.grants):
-        return True
-    return _in(care_prefixes(user, tuple(CareRoleKind)), region)
+    prefixes = care_work_prefixes(actor)
+    return prefixes is None or _in(prefixes, region)
 
 
 def work_prefixes(actor: Actor) -> list[str]:

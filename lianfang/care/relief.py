@@ -43,7 +43,7 @@ from .flows import RELIEF_FLOW
 from .models import Household, Need, Objection, Payment, ReliefApplication
 from .permissions import is_civil_affairs, relief_sides, sees_sensitive_in, works_in
 from .rules import CENT, cap, earlier_for_same_cause, hukou_waived, level_for, levels, standard_on, type_for, yuan
-from .services import _date, _refuse, _text, console_time, on_behalf
+from .services import SYSTEM, _date, _refuse, _text, console_time, on_behalf
 from .states import ApprovalLevel, NeedKind, PaymentMethod, ReliefCause, ReliefState, ReliefType
 
 ACCOUNT_COLUMN = "care.bank_account"
@@ -446,7 +446,7 @@ def relief_advance(
                 {"amount": [_("An advance is at most %(cap)s 元, the subdistrict's cap.") % {"cap": first_cap}]}
             )
         row = duty_roster_set(
-            actor=_system(),
+            actor=SYSTEM,
             duty=ADVANCE_PAPERS.key,
             # Named by its number: who applied for relief is not for the roster's readers.
             entry=RosterEntry(
@@ -454,14 +454,8 @@ def relief_advance(
             ),
             from_day=payment.paid_on,
         )
-        duty_event_record(actor=_system(), subject=row.pk, occurred_at=timezone.now())
+        duty_event_record(actor=SYSTEM, subject=row.pk, occurred_at=timezone.now())
     return payment
-
-
-def _system() -> Any:
-    from .services import SYSTEM
-
-    return SYSTEM
 
 
 def payment_reveal(*, actor: Actor, payment: Payment, reason: Any) -> str:

@@ -7,6 +7,7 @@ counsellor and the care lead), relief applications, the overdue visits by tier, 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,14 +47,7 @@ SEARCH_LIMIT = 30
 def household_list(user: Any) -> QuerySet[Household]:
     """The households in the viewer's jurisdiction, and those of the regions where they knock on
     doors (permissions.work_prefixes)."""
-    rows = Household.objects.select_related("region")
-    scope = scope_for(user)
-    if scope.sees_everything or is_civil_affairs(user):
-        return rows
-    condition = Q(pk__in=scope.filter(Household.objects.all()).values("pk"))
-    for prefix in work_prefixes(user):
-        condition |= Q(region__code__startswith=prefix)
-    return rows.filter(condition)
+    return _scoped_or_in(user, Household.objects.select_related("region"), "region", work_prefixes)
 
 
 def household_search(user: Any, query: str) -> QuerySet[Household]:
@@ -95,15 +89,27 @@ def household_tags(user: Any, household: Household, *, day: dt.date | None = Non
     return tags
 
 
-def _care_area(user: Any, queryset: QuerySet[Any], region_path: str) -> QuerySet[Any]:
-    """The records the scoping layer gives, and those of the regions of the user's care roles."""
+def _scoped_or_in(
+    user: Any, queryset: QuerySet[Any], region_path: str, prefixes: Callable[[Any], list[str]]
+) -> QuerySet[Any]:
+    """The records the scoping layer gives, and those in the regions `prefixes` names for the
+    user; every record for the commander and 区民政局."""
     scope = scope_for(user)
     if scope.sees_everything or is_civil_affairs(user):
         return queryset
     condition = Q(pk__in=scope.filter(queryset.model._default_manager.all()).values("pk"))
-    for prefix in care_prefixes(user, tuple(CareRoleKind)):
+    for prefix in prefixes(user):
         condition |= Q(**{f"{region_path}__code__startswith": prefix})
     return queryset.filter(condition)
+
+
+def _care_roles(user: Any) -> list[str]:
+    return care_prefixes(user, tuple(CareRoleKind))
+
+
+def _care_area(user: Any, queryset: QuerySet[Any], region_path: str) -> QuerySet[Any]:
+    """The records the scoping layer gives, and those of the regions of the user's care roles."""
+    return _scoped_or_in(user, queryset, region_path, _care_roles)
 
 
 def visit_list(user: Any) -> QuerySet[Visit]:

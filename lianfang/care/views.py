@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from lianfang.core.accounts.models import User
 from lianfang.core.audit.services import audit_record
 from lianfang.core.files.serving import file_response
-from lianfang.core.page_actions import Done, form_action, page_action
+from lianfang.core.page_actions import Done, form_action, form_refusal, page_action
 from lianfang.core.people.services import clean_person, person_register
 from lianfang.core.regions.models import Region, RegionLevel
 from lianfang.core.regions.scoping import scope_for
@@ -58,25 +58,30 @@ from .forms import (
 from .models import CareRoleKind, Household, Need, Objection, Payment, ServiceOrder, Tag
 from .permissions import (
     care_prefixes,
+    care_work_prefixes,
     is_civil_affairs,
     is_counsellor,
     is_lead_for,
     knocks_on_doors,
     relief_sides,
     sees_sensitive_in,
-    work_prefixes,
     works_in,
 )
 from .states import NeedKind, OrderState, ReliefState, ServiceKind
 
 
-def _people_regions(user: Any) -> list[Region]:
-    """The communities and villages where the user does care work (for new households, campaigns)."""
-    prefixes = [*scope_for(user).region_prefixes(), *work_prefixes(user)]
-    rows = Region.objects.filter(level__in=(RegionLevel.COMMUNITY, RegionLevel.VILLAGE)).order_by("code")
-    if scope_for(user).sees_everything:
+def _care_regions(user: Any, levels: tuple[str, ...]) -> list[Region]:
+    """The regions of these levels where the user does care work, in code order."""
+    prefixes = care_work_prefixes(user)
+    rows = Region.objects.filter(level__in=levels).order_by("code")
+    if prefixes is None:
         return list(rows)
-    return [r for r in rows if any(r.code.startswith(p) for p in prefixes) and works_in(user, r)]
+    return [r for r in rows if any(r.code.startswith(p) for p in prefixes)]
+
+
+def _people_regions(user: Any) -> list[Region]:
+    """The communities and villages where the user does care work (for new households, day care)."""
+    return _care_regions(user, (RegionLevel.COMMUNITY, RegionLevel.VILLAGE))
 
 
 def _pk(value: Any) -> int | None:
@@ -219,7 +224,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     def run() -> str:
         if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
+            raise form_refusal(form)
         values = form.cleaned_data
         data = clean_person(
             name=values["name"],
@@ -248,7 +253,7 @@ def tag_add(request: HttpRequest, pk: int) -> HttpResponse:
         if not sees_sensitive_in(request.user, found.region):
             raise PermissionDenied(_("You may not change this household's tags."))
         if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
+            raise form_refusal(form)
         values = form.cleaned_data
         person = next((m.person for m in members if str(m.person_id) == values["person"]), None)
         services.tag_add(
@@ -285,7 +290,7 @@ def household_raise(request: HttpRequest, pk: int) -> HttpResponse:
 
     def run() -> str:
         if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
+            raise form_refusal(form)
         services.household_raise(
             actor=request.user, household=found, tier=form.cleaned_data["tier"], reason=form.cleaned_data["reason"]
         )
@@ -422,7 +427,7 @@ def order_new(request: HttpRequest, pk: int) -> HttpResponse:
 
     def run() -> str:
         if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
+            raise form_refusal(form)
         values = form.cleaned_data
         person = next(m.person for m in members if str(m.person_id) == values["person"])
         made = orders.order_create(
@@ -495,7 +500,7 @@ def order_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "deliver":
             form = DeliverForm(post, files)
             if not form.is_valid():
-                raise ValidationError(form.errors.get_json_data())
+                raise form_refusal(form)
             orders.order_deliver(
                 actor=request.user,
                 order=found,
@@ -568,7 +573,7 @@ def relief_new(request: HttpRequest, pk: int) -> HttpResponse:
 
     def run() -> str:
         if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
+            raise form_refusal(form)
         values = form.cleaned_data
         applicant = next(m.person for m in members if str(m.person_id) == values["applicant"])
         made.append(
@@ -757,13 +762,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaigns(request: HttpRequest) -> HttpResponse:
-    regions = [
-        r
-        for r in Region.objects.filter(
-            level__in=(RegionLevel.SUBDISTRICT, RegionLevel.TOWN, RegionLevel.COMMUNITY, RegionLevel.VILLAGE)
-        ).order_by("code")
-        if works_in(request.user, r)
-    ]
+    regions = _care_regions(
+        request.user, (RegionLevel.SUBDISTRICT, RegionLevel.TOWN, RegionLevel.COMMUNITY, RegionLevel.VILLAGE)
+    )
     form = CampaignForm(request.POST or None, regions=regions)
 
     def run(values: dict[str, Any]) -> Done:
