@@ -427,5 +427,20 @@ CARE_REPEAT_MONTHS = max(1, int(os.environ.get("LIANFANG_CARE_REPEAT_MONTHS", "1
 CARE_ADVANCE_PAPERS_DAYS = max(1, int(os.environ.get("LIANFANG_CARE_ADVANCE_PAPERS_DAYS", "5")))
 CARE_EPIDEMIC_ANY_HUKOU = env_bool("LIANFANG_CARE_EPIDEMIC_ANY_HUKOU", True)
 CARE_CIVIL_AFFAIRS = os.environ.get("LIANFANG_CARE_CIVIL_AFFAIRS", "mzj")
+# The bulletin (上街信息): its masthead, the issuing office that signs it, the department whose staff
+# edit it (区委办), the distribution block (报/送/发, one line each, "|" between them) and the copies
+# printed (共印X份), as the documents print them.
+BULLETIN_MASTHEAD = os.environ.get("LIANFANG_BULLETIN_MASTHEAD", "上街信息")
+BULLETIN_OFFICE = os.environ.get("LIANFANG_BULLETIN_OFFICE", "中共上街区委办公室")
+BULLETIN_EDITORS = os.environ.get("LIANFANG_BULLETIN_EDITORS", "qwb")
+BULLETIN_DISTRIBUTION = [
+    line.strip()
+    for line in os.environ.get(
+        "LIANFANG_BULLETIN_DISTRIBUTION", "报：市委办公厅，市疫情防控指挥部|送：区四大班子领导|发：各镇（街道）党（工）委，区直各单位"
+    ).split("|")
+    if line.strip()
+]
+BULLETIN_COPIES = max(1, int(os.environ.get("LIANFANG_BULLETIN_COPIES", "60")))
+BULLETIN_TITLE = os.environ.get("LIANFANG_BULLETIN_TITLE", "我区各单位主动出击 联防联控")
 # How often an open page asks for the bell's unread count, in seconds (not while its tab is hidden).
 BELL_POLL_SECONDS = max(10, int(os.environ.get("LIANFANG_BELL_POLL_SECONDS", "60")))

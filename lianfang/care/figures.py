@@ -14,13 +14,15 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from lianfang.core.duties.figures import completeness_figure
+from lianfang.core.duties.figures import completeness_figure, missing_figure
 from lianfang.core.figures.registry import Column, Figure, Kind, Period, Units, in_region, register
+from lianfang.core.figures.sections import Section, register_section
 from lianfang.core.people.models import Person
 from lianfang.core.regions.models import Region
 
-from .duties import VISIT_GENERAL, VISIT_HIGH, VISIT_PRIORITY
+from .duties import VISIT_AFTER_CHANGE, VISIT_GENERAL, VISIT_HIGH, VISIT_PRIORITY
 from .models import Door, Payment, ReliefApplication, ServiceOrder, Visit
 from .states import OrderState, ReliefCause, ReliefState
 
@@ -121,6 +123,7 @@ register(
             Column("reached_at", _("reached at")),
         ),
         description=_("Of the doors on the lists of the campaigns running in the period, the share reached."),
+        target=Decimal(100),
     )
 )
 register(
@@ -147,6 +150,7 @@ register(
         scale=Decimal(10000),
         practice=PRACTICE,
         rows=_payments,
+        day="paid_on",
         columns=(
             Column("paid_on", _("paid on")),
             Column("application__applicant__name", _("applicant")),
@@ -173,6 +177,7 @@ for _key, _label, _states in (
             kind=Kind.COUNT,
             practice=PRACTICE,
             rows=_applications_in(*_states),
+            day="applied_on",
             columns=APPLICATION_COLUMNS,
             description=_("Applications made in the period, by their state now."),
         )
@@ -192,3 +197,38 @@ for _duty, _key, _label in (
                           "the drill-down lists the households overdue."),
         )
     )  # fmt: skip
+register(
+    missing_figure(
+        VISIT_AFTER_CHANGE,
+        key="care.change_visits_missing",
+        label=_("Visits owed after a reported change"),
+        practice=PRACTICE,
+        unit=pgettext_lazy("unit", "households"),
+        description=_(
+            "Households whose reported change (a hospital stay, a death, a lost income) awaits its visit "
+            "within 24 hours."
+        ),
+    )
+)
+register_section(
+    Section(
+        practice=PRACTICE,
+        unit="{region}",
+        headline="{region}“敲门行动+暖心服务”保障疫情期间困难群众基本生活",
+        text=(
+            "该街道组织机关下沉人员、社区工作人员和志愿者，深入居民家中摸排，了解低保户、困难商户等人员"
+            "基本情况和诉求，对于受疫情影响收入下降，符合临时救助条件的，按规定实施临时救助，"
+            "送去防疫保障和生活物资。对老年人、残疾人等及时开展上门探视服务，发挥社区日间照料中心作用，"
+            "并协调医护人员为其提供医疗、照料等全方位服务。同时，组成“扶老助残志愿小分队”，"
+            "为困难群众提供代购服务和线上心理疏导，让其感受到政府关怀。目前，共组织{下沉|approx}名下沉人员、"
+            "{志愿者}名志愿者参与暖心服务，帮助困难群众{帮助|approx:1}人。"
+        ),
+        figures={
+            "下沉": "regions.sent_down_staff",
+            "志愿者": "volunteers.active",
+            "帮助": "care.people_helped",
+        },
+        order=20,
+        by_region=True,
+    )
+)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.cases.workflow import State
 from lianfang.core.figures.registry import Column, Figure, Kind, Period, Units, in_region, register
+from lianfang.core.figures.sections import Section, register_section
 from lianfang.core.regions.models import Region
 
 from .models import EnterpriseProblem, InstructorAssignment, ProblemCategory, ResourceDispatch
@@ -149,5 +150,30 @@ register(
             Column("case__created_at", _("requested at")),
         ),
         description=_("Enterprises' resources requested by the subdistrict in the period."),
+    )
+)
+register_section(
+    Section(
+        practice=PRACTICE,
+        unit="{region}",
+        headline="{region}“三互动双向奔赴”防控疫情",
+        text=(
+            "该街道推行“三互动双向奔赴”模式政企联动防控疫情，实行信息互动，成立企业疫情防控专班，"
+            "每天通过微信群发布最新防疫要求，搜集企业反映问题；实行资源互动，街道帮助企业解决用工难、"
+            "物资紧缺等问题{问题}项，帮助企业申领补贴{补贴}万元、协调贷款{贷款}万元，协调用工{用工}人；"
+            "企业利用自身资源，先后提供雾炮车协助消杀、帮助印制防疫指南等，参与疫情防控工作；"
+            "实行人员互动，安排{指导员}名党建指导员深入企业一对一指导疫情防控工作，同时，"
+            "企业安排{志愿者}名年轻志愿者参与核酸检测工作，有效提升了核酸检测效率。"
+        ),
+        figures={
+            "问题": "enterprises.problems_solved",
+            "补贴": "enterprises.subsidies",
+            "贷款": "enterprises.loans",
+            "用工": "enterprises.workers_placed",
+            "指导员": "enterprises.instructors",
+            "志愿者": "volunteers.enterprise_volunteers_dispatched",
+        },
+        order=10,
+        by_region=True,
     )
 )

@@ -11,8 +11,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lianfang.core.duties.figures import completeness_figure
+from lianfang.core.duties.figures import completeness_figure, missing_figure
 from lianfang.core.figures.registry import Column, Figure, Kind, Period, Units, in_region, register
+from lianfang.core.figures.sections import Section, register_section
 from lianfang.core.regions.models import Region
 
 from .duties import DAILY_INSPECTION
@@ -74,6 +75,7 @@ register(
         amount="size",
         practice=PRACTICE,
         rows=_rounds,
+        day="day",
         columns=(Column("day", _("day")), Column("team__name", _("team")), Column("size", _("inspectors present"))),
         description=_("The inspectors present in each round (出动), summed over the rounds of the period."),
     )
@@ -86,6 +88,7 @@ register(
         kind=Kind.COUNT,
         practice=PRACTICE,
         rows=_inspections,
+        day="day",
         columns=INSPECTION_COLUMNS,
         description=_("Inspections of shops in the period: routine, closure checks and acceptances."),
     )
@@ -131,6 +134,7 @@ register(
         kind=Kind.COUNT,
         practice=PRACTICE,
         rows=_flagged(Outcome.ACCEPTED),
+        day="day",
         columns=INSPECTION_COLUMNS,
         description=_("Acceptance inspections passed in the period: each reopened a suspended shop."),
     )
@@ -169,5 +173,49 @@ register(
         label=_("Daily inspection coverage (每日最少过一遍)"),
         practice=PRACTICE,
         description=_("Shops inspected as a share of the open and suspended shops owed an inspection each day."),
+    )
+)
+register(
+    missing_figure(
+        DAILY_INSPECTION,
+        key="markets.not_inspected",
+        label=_("Shops not yet inspected today"),
+        practice=PRACTICE,
+        unit=SHOPS,
+        description=_("Shops owed today's inspection (每日最少过一遍) that have none yet, with their team."),
+    )
+)
+register(
+    Figure(
+        key="markets.shops",
+        label=_("Shops under inspection (三小门店)"),
+        unit=SHOPS,
+        kind=Kind.SNAPSHOT,
+        practice=PRACTICE,
+        rows=_holding(state__in=(ShopState.OPEN, ShopState.SUSPENDED)),
+        columns=SHOP_COLUMNS,
+        description=_("Shops open or suspended now: those the daily inspection covers (closed ones are left out)."),
+    )
+)
+register_section(
+    Section(
+        practice=PRACTICE,
+        unit="区市场监管局",
+        headline="区市场监管局建立疫情防控“红黑旗”评定机制",
+        text=(
+            "面对严峻复杂的疫情态势，区市场监管局积极推行商户防疫“红黑旗”评定机制，组织人员下沉分包镇办，"
+            "采取“每日最少过一遍”的检查模式，加强对全区{商户}家“三小门店”防疫措施进行督导检查，"
+            "对疫情防控措施落实到位的商户给予红旗表扬，对疫情防控措施落实不到位的商户给予黑旗批评，"
+            "对严重未按要求落实的商户，勒令停业整改，待验收通过后才能继续经营。"
+            "目前，共出动执法人员{人次}人次，检查商户{家次}家次，发放黑旗商户{黑旗}家，责令停业整改{停业}家。"
+        ),
+        figures={
+            "商户": "markets.shops",
+            "人次": "markets.inspectors_out",
+            "家次": "markets.inspections",
+            "黑旗": "markets.black_flag_shops",
+            "停业": "markets.suspended_shops",
+        },
+        order=30,
     )
 )

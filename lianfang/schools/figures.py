@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lianfang.core.cases.states import State
-from lianfang.core.duties.figures import completeness_figure
+from lianfang.core.duties.figures import completeness_figure, missing_figure
 from lianfang.core.figures.registry import Column, Figure, Kind, Period, Units, in_region, rate, register
+from lianfang.core.figures.sections import Section, register_section
 from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import Scope
 
@@ -166,6 +167,7 @@ register(
         kind=Kind.COUNT,
         practice=PRACTICE,
         rows=_alerts,
+        day="day",
         columns=(
             Column("school_class__school__unit__name", _("school")),
             Column("school_class__grade", _("grade"), choices=Grade),
@@ -222,6 +224,7 @@ register(
         rows=_not_reached,
         columns=(*CLASS_COLUMNS, Column("counted", _("students not reached"))),
         computed=_coverage,
+        target=Decimal(100),
         description=_(
             "Students reached on every school day of the period (online, or by a data plan, a lent phone or TV "
             "lessons) as a share of those enrolled; the drill-down lists classes with students not reached."
@@ -252,6 +255,7 @@ register(
         kind=Kind.COUNT,
         practice=PRACTICE,
         rows=_lessons,
+        day="observed_on",
         columns=LESSON_COLUMNS,
         description=_("Online lessons observed and scored by teaching researchers (听评课) in the period."),
     )
@@ -267,5 +271,41 @@ register(
         rows=_lessons,
         columns=LESSON_COLUMNS,
         description=_("Teaching researchers (教研员) who observed at least one lesson in the period."),
+    )
+)
+register(
+    missing_figure(
+        MORNING_NOON_CHECK,
+        key="schools.morning_noon_missing",
+        label=_("Classes without their 晨午检 report"),
+        practice=PRACTICE,
+        unit=pgettext_lazy("unit", "classes"),
+        description=_(
+            "Classes whose 晨检 or 午检 was due on the last school day and is not reported, with their head teacher."
+        ),
+    )
+)
+register_section(
+    Section(
+        practice=PRACTICE,
+        unit="区教育局",
+        headline="区教育局防疫和教学“两手抓”“两不误”",
+        text=(
+            "该局坚持“五育并举”，在抓好日常线上教学的同时，指导开展家庭劳动、体育锻炼等课程，"
+            "并开展“线上家访”{家访|approx}次，形成家校合力，提高线上教学质量。注重在线授课“科学评价”，"
+            "全区{教研员}名教研员深入线上课堂听评课{听评课|approx}次，汇总每日训课情况形成台账，及时改进提升。"
+            "深化“关爱帮扶”，对困难学生赠送流量、手机等，全区{学生|wan}名学生线上教学覆盖率{覆盖}%。"
+            "坚持每日师生健康监测，加强防疫知识宣传，钉钉健康打卡率、晨午检上报率分别为{打卡}%、{晨午检}%。"
+        ),
+        figures={
+            "家访": "schools.home_visits",
+            "教研员": "schools.researchers",
+            "听评课": "schools.lessons_observed",
+            "学生": "schools.students_enrolled",
+            "覆盖": "schools.online_coverage",
+            "打卡": "schools.checkin_completeness",
+            "晨午检": "schools.morning_noon_completeness",
+        },
+        order=50,
     )
 )

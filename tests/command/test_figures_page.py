@@ -116,14 +116,16 @@ def test_each_practice_has_a_chart_of_its_figures_by_the_regions_under_the_one_s
     page = response.content.decode()
     practices = [p.key for p in response.context["practices"]]
     assert {"core", "enterprises", "volunteers"} <= set(practices)
-    assert page.count('data-chart="bar"') == len(practices)
+    assert all(f'id="chart-{key}" data-chart="bar"' in page for key in practices)
     core = _chart_data(page, "core")
     assert core["categories"] == ["济源路社区", "登封路社区"]
     (sent_down,) = core["series"]
     assert sent_down["values"] == [0, 1] and sent_down["unit"]
     enterprises = _chart_data(page, "enterprises")
     shown = next(p for p in response.context["practices"] if p.key == "enterprises")
-    assert len(enterprises["series"]) == len(shown.values)
+    assert len(enterprises["series"]) == len(shown.lines)
+    # A bar opens the drill-down of its figure in its region.
+    assert enterprises["series"][0]["links"][0].startswith("/command/figures/enterprises.")
     # Every value is a number or nothing (a Decimal would travel as a string).
     assert all(isinstance(v, int | float) or v is None for s in enterprises["series"] for v in s["values"])
 

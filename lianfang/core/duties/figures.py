@@ -38,14 +38,38 @@ def completeness_figure(
         kind=Kind.RATE,
         practice=practice,
         rows=lambda period, region: missing_subjects(duty, period.end, region),
-        columns=(
-            Column("name", duty.subject_label),
-            Column("region__name", _("region")),
-            Column("responsible_user__full_name", _("responsible person")),
-            Column("responsible_unit__name", _("responsible organisation")),
-            Column("responsible_department__name", _("responsible office")),
-        ),
+        columns=_missing_columns(duty),
         computed=computed,
         description=description,
         sensitive=duty.sensitive_roster,
+        target=Decimal(100),
+    )
+
+
+def missing_figure(
+    duty: Duty, *, key: str, label: Promise | str, practice: str, unit: Promise | str, description: Promise | str = ""
+) -> Figure:
+    """What of a duty is missing on the period's last day (classes without 晨检, shops not inspected):
+    an attention item of the command view, whose drill-down is the same list as the completeness's."""
+    return Figure(
+        key=key,
+        label=label,
+        unit=unit,
+        kind=Kind.SNAPSHOT,
+        practice=practice,
+        rows=lambda period, region: missing_subjects(duty, period.end, region),
+        columns=_missing_columns(duty),
+        description=description,
+        sensitive=duty.sensitive_roster,
+        attention=True,
+    )
+
+
+def _missing_columns(duty: Duty) -> tuple[Column, ...]:
+    return (
+        Column("name", duty.subject_label),
+        Column("region__name", _("region")),
+        Column("responsible_user__full_name", _("responsible person")),
+        Column("responsible_unit__name", _("responsible organisation")),
+        Column("responsible_department__name", _("responsible office")),
     )

@@ -11,3 +11,6 @@ class FiguresConfig(AppConfig):
     def ready(self) -> None:
         # Each app declares its figures in its own figures.py; importing registers them.
         autodiscover_modules("figures")
+        from .rollups import connect
+
+        connect()

@@ -122,13 +122,33 @@ class Figure:
     # households are vulnerable): value and rows come only through grants that may view sensitive
     # records (the commander always may).
     sensitive: bool = False
+    # What needs attention (cases past their deadline, duties missing today): the command view lists
+    # the figure among its attention items whenever its value is above zero, with yesterday's beside it.
+    attention: bool = False
+    # A rate's target in percent (coverage and completeness aim at 100): the command view draws the
+    # rate against it.
+    target: Decimal | None = None
+    # The field of the counted rows' model that holds the day a row counts on (a DateField, or a
+    # DateTimeField read in Asia/Shanghai). With it, a count, a sum or a rate of rows is additive
+    # across days and kept in the daily roll-ups (rollups.py); without it the figure is always live.
+    day: str | None = None
 
     def __post_init__(self) -> None:
+        if self.day is not None and "__" in self.day:
+            raise ValueError(f"figure {self.key}: its day must be a field of the counted rows' own model")
+        if self.target is not None and self.kind != Kind.RATE:
+            raise ValueError(f"figure {self.key}: only a rate has a target")
         needs: dict[Kind, object] = {Kind.DISTINCT: self.subject, Kind.SUM: self.amount}
         if self.computed is None:
             needs[Kind.RATE] = self.denominator
         if self.kind in needs and needs[self.kind] is None:
             raise ValueError(f"figure {self.key}: a {self.kind} figure needs its {self.kind} part")
+
+    @property
+    def additive(self) -> bool:
+        """Kept in the daily roll-ups: counted or summed rows, each on one day. Distinct counts
+        (a shop black-flagged on two days is one shop), snapshots and worked-out figures are not."""
+        return self.day is not None and self.computed is None and self.kind in (Kind.COUNT, Kind.SUM, Kind.RATE)
 
     @property
     def measure(self) -> str:
@@ -146,7 +166,27 @@ class Figure:
     def _scoped(self, scope: Scope, rows: models.QuerySet[Any]) -> models.QuerySet[Any]:
         return scope.filter_sensitive(rows) if self.sensitive else scope.filter(rows)
 
+    def parts(self, period: Period, region: Region, scope: Scope) -> tuple[Decimal, int | None]:
+        """An additive figure's parts over the period: the count or the stored sum, and for a rate
+        its denominator. Parts of days add up; the value is made from their totals (from_parts)."""
+        rows = self.numerator_rows(period, region, scope)
+        if self.kind == Kind.SUM:
+            assert self.amount is not None
+            return Decimal(rows.aggregate(total=Sum(self.amount))["total"] or 0), None
+        denominator_rows = self.denominator_rows(period, region, scope)
+        return Decimal(rows.count()), None if denominator_rows is None else denominator_rows.count()
+
+    def from_parts(self, amount: Decimal, denominator: int | None) -> FigureValue:
+        if self.kind == Kind.SUM:
+            return FigureValue(self, scale_amount(amount, self.scale))
+        if self.kind == Kind.RATE:
+            numerator, total = int(amount), int(denominator or 0)
+            return FigureValue(self, rate(numerator, total), numerator=numerator, denominator=total)
+        return FigureValue(self, int(amount))
+
     def compute(self, period: Period, region: Region, scope: Scope) -> FigureValue:
+        if self.additive:
+            return self.from_parts(*self.parts(period, region, scope))
         if self.computed is not None:
             value, numerator, denominator = self.computed(period, region, scope)
             return FigureValue(self, value, numerator=numerator, denominator=denominator)

@@ -113,6 +113,19 @@ class Scope:
             return True
         return any(region.code.startswith(p) for p in self.region_prefixes())
 
+    def sees_all_in(self, region: Region, *, sensitive: bool = False) -> bool:
+        """Does this scope admit every record of that region (so that figures computed for the whole
+        district's region may be shown as they are)? The commander's, a subdistrict's or an
+        auditor's grant over it does; a department's or a unit's does not."""
+        if self.sees_everything:
+            return True
+        return any(
+            g.role in (Role.SUBDISTRICT_STAFF, Role.AUDITOR)
+            and region.code.startswith(g.region_prefix)
+            and (g.may_view_sensitive or not sensitive)
+            for g in self.grants
+        )
+
     def _staff_units(self) -> list[int]:
         """The organisations this user serves as a contact: where records naming them as staff count."""
         return [g.unit_id for g in self.grants if g.role == Role.UNIT_CONTACT and g.unit_id is not None]
