@@ -436,7 +436,8 @@ BULLETIN_EDITORS = os.environ.get("LIANFANG_BULLETIN_EDITORS", "qwb")
 BULLETIN_DISTRIBUTION = [
     line.strip()
     for line in os.environ.get(
-        "LIANFANG_BULLETIN_DISTRIBUTION", "报：市委办公厅，市疫情防控指挥部|送：区四大班子领导|发：各镇（街道）党（工）委，区直各单位"
+        "LIANFANG_BULLETIN_DISTRIBUTION",
+        "报：市委办公厅，市疫情防控指挥部|送：区四大班子领导|发：各镇（街道）党（工）委，区直各单位",
     ).split("|")
     if line.strip()
 ]

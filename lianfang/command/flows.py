@@ -34,7 +34,7 @@ def _hand_numbers_confirmed(move: Move) -> Refusal:
     if numbers_typed_by_hand(move.record) and not move.inputs.get("confirm_hand_numbers"):
         return {
             "confirm_hand_numbers": [
-                _("The text has numbers typed by hand, not bound to figures: check each one and confirm.")
+                str(_("The text has numbers typed by hand, not bound to figures: check each one and confirm."))
             ]
         }
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -23,7 +24,7 @@ class DraftForm(forms.Form):
         today = timezone.localdate()
         self.fields["issued_on"].initial = today
         self.fields["end"].initial = today
-        self.fields["start"].initial = today - timezone.timedelta(days=13)
+        self.fields["start"].initial = today - dt.timedelta(days=13)
 
 
 class EditForm(forms.Form):

@@ -281,6 +281,7 @@ def bulletin_edit(
         if errors:
             raise ValidationError(errors)
         before = snapshot(locked, ["title", "editor_note", "issued_on"])
+        assert issued is not None
         locked.title, locked.editor_note, locked.issued_on = clean_title, note, issued
         locked.version += 1
         locked.save()

@@ -323,4 +323,5 @@ def bulletin_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def bulletin_print(request: HttpRequest, pk: int) -> HttpResponse:
     _editor_only(request)
     issue = _issue(request, pk)
-    return HttpResponse(bulletin_html(issue, nonce=getattr(request, "csp_nonce", "")))
+    # The page's own style carries the request's CSP nonce (the lazy nonce is made on first use).
+    return HttpResponse(bulletin_html(issue, nonce=str(request.csp_nonce)))  # type: ignore[attr-defined]

@@ -103,9 +103,7 @@ def connect() -> None:
     nobody listens to keeps its prepared inserts, core/prepared.py)."""
     for model in watched_models():
         post_save.connect(_record_changed, sender=model, dispatch_uid=f"figures.rollups.saved.{model._meta.label}")
-        post_delete.connect(
-            _record_changed, sender=model, dispatch_uid=f"figures.rollups.deleted.{model._meta.label}"
-        )
+        post_delete.connect(_record_changed, sender=model, dispatch_uid=f"figures.rollups.deleted.{model._meta.label}")
 
 
 def _day_expression(figure: Figure, model: type[models.Model]) -> Any:
@@ -152,11 +150,17 @@ def _runs(days: list[dt.date]) -> list[Period]:
 @transaction.atomic
 def roll_up(days: Iterable[dt.date]) -> int:
     """Compute and store the parts of every additive figure on these days (those before today);
-    returns the number of days rolled."""
+    returns the number of days rolled.
+
+    It deletes exactly the dirty marks of these days that it read before computing, in the
+    transaction that stores the parts: a mark is committed with its record, so a mark it read has a
+    record its computation sees, and a mark committed later (whose record it may have missed) is
+    kept for the next run."""
     today = timezone.localdate()
     wanted = sorted({d for d in days if d < today})
     if not wanted:
         return 0
+    marks = list(DirtyDay.objects.filter(day__in=wanted).values_list("pk", flat=True))
     regions, figures = rollup_regions(), additive_figures()
     rows: list[DailyFigure] = []
     for run in _runs(wanted):
@@ -174,22 +178,17 @@ def roll_up(days: Iterable[dt.date]) -> int:
     done = set(RolledDay.objects.filter(day__in=wanted).values_list("day", flat=True))
     RolledDay.objects.filter(day__in=done).update(computed_at=now)
     RolledDay.objects.bulk_create([RolledDay(day=d, computed_at=now) for d in wanted if d not in done])
+    DirtyDay.objects.filter(pk__in=marks).delete()
     return len(wanted)
 
 
 def roll_up_due() -> int:
-    """The periodic run: the dirty days, and any of the last CATCH_UP_DAYS days never rolled.
-
-    It deletes exactly the marks it read, in the transaction that stores the parts, so that a mark
-    committed while it ran (whose record it may not have seen) is kept for the next run."""
+    """The periodic run: the dirty days, and any of the last CATCH_UP_DAYS days never rolled."""
     today = timezone.localdate()
     recent = {today - dt.timedelta(days=n) for n in range(1, CATCH_UP_DAYS + 1)}
-    with transaction.atomic():
-        marks = list(DirtyDay.objects.values_list("pk", "day"))
-        rolled = set(RolledDay.objects.filter(day__in=recent).values_list("day", flat=True))
-        count = roll_up({day for _pk, day in marks} | (recent - rolled))
-        DirtyDay.objects.filter(pk__in=[pk for pk, _day in marks]).delete()
-    return count
+    dirty = set(DirtyDay.objects.values_list("day", flat=True).distinct())
+    rolled = set(RolledDay.objects.filter(day__in=recent).values_list("day", flat=True))
+    return roll_up(dirty | (recent - rolled))
 
 
 def day_sets(period: Period) -> tuple[set[dt.date], set[dt.date]]:
