@@ -31,7 +31,7 @@ pytestmark = [
     ),
 ]
 
-ACCOUNTS = ["zhihui", "shijian", "jiwei", "zhongxin", "gongye", "wangge", "shenji", "admin", "dns", "qiye"]
+ACCOUNTS = ["zhihui", "shijian", "jiwei", "zhongxin", "gongye", "wangge", "shenji", "admin", "dns", "qiye", "quweiban"]
 SIZES = [(360, 640), (1280, 800)]
 WIDE = (1920, 1080)
 # Latin words a user may read: names of things, the language switch, the demo's user names.
@@ -47,6 +47,7 @@ ALLOWED_WORDS = {
     "Swagger",
     "OpenAPI",
     "PDF",
+    "Word",
 }
 MENU = re.compile(r'data-testid="main-nav">(.*?)</ul>', re.S)
 LINK = re.compile(r'href="(/[^"#]*)"')
