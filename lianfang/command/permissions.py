@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 
 from lianfang.core.accounts.actors import Actor, SystemActor
-from lianfang.core.regions.models import Department, Role
+from lianfang.core.regions.models import Role
 from lianfang.core.regions.scoping import Scope, scope_for
 
 from .models import Bulletin
@@ -25,10 +25,6 @@ from .models import Bulletin
 
 def _user(actor: Actor) -> Any:
     return None if isinstance(actor, SystemActor) or not getattr(actor, "is_authenticated", False) else actor
-
-
-def office_id() -> int | None:
-    return Department.objects.filter(code=settings.BULLETIN_EDITORS).values_list("pk", flat=True).first()
 
 
 def is_bulletin_editor(actor: Actor) -> bool:
@@ -39,10 +35,7 @@ def is_bulletin_editor(actor: Actor) -> bool:
     scope = scope_for(user)
     if scope.sees_everything:
         return True
-    office = office_id()
-    return office is not None and any(
-        g.role == Role.DEPARTMENT_STAFF and g.department_id == office for g in scope.grants
-    )
+    return any(g.role == Role.DEPARTMENT_STAFF and g.department_code == settings.BULLETIN_EDITORS for g in scope.grants)
 
 
 def may_sign(actor: Actor, bulletin: Bulletin) -> bool:

@@ -16,9 +16,9 @@ from lianfang.command.states import BulletinState
 from lianfang.command.text import plain
 from lianfang.core.accounts.models import User
 from lianfang.core.demo.loading import DemoContext, load_demo
+from lianfang.core.figures.models import RolledDay
 from lianfang.core.figures.registry import Period, registry
 from lianfang.core.figures.rollups import additive_figures
-from lianfang.core.figures.models import RolledDay
 from lianfang.core.regions.scoping import Scope
 from tests.core.test_figures import assert_matches_its_drill_down
 
@@ -44,7 +44,14 @@ def test_the_demo_bulletin_has_the_practices_sections_with_figures_that_match_th
     # No section, and no number, for the units whose practice is not built (区住建局, 区商务局, 区纪委监委).
     assert not any(s.unit in ("区住建局", "区商务局", "区纪委监委") for s in sections)
     enterprises = plain(sections[0].text)
-    for words in ("问题43项", "申领补贴517万元", "协调贷款1800万元", "协调用工153人", "17名党建指导员", "26名年轻志愿者"):
+    for words in (
+        "问题43项",
+        "申领补贴517万元",
+        "协调贷款1800万元",
+        "协调用工153人",
+        "17名党建指导员",
+        "26名年轻志愿者",
+    ):
         assert words in enterprises, words
     period = Period(dt.date(2022, 1, 1), dt.date(2022, 1, 14))
     for bound in issue.figures.all():

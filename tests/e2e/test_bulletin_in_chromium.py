@@ -107,7 +107,8 @@ def test_an_issue_is_drafted_edited_signed_by_a_second_person_and_downloaded(
     with page.expect_download() as download:
         page.get_by_test_id("download-docx").click()
     path = download.value.path()
-    doc = Document(io.BytesIO(open(path, "rb").read()))
+    with open(path, "rb") as downloaded:
+        doc = Document(io.BytesIO(downloaded.read()))
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "全区市场监管工作动态" in body and "检查商户若干家次" in body and doc.paragraphs[0].text == "上街信息"
     assert any(p.text.startswith("2。") for p in doc.paragraphs)  # the figure, moved to the front

@@ -42,18 +42,22 @@ def test_each_practice_has_a_bar_chart_drawn_without_an_error_at_360_and_1280(
     sign_in(page, "jiyuan")
     page.goto("/command/figures/?from=" + (today - dt.timedelta(days=13)).isoformat() + "&to=" + today.isoformat())
     practices = page.locator("[data-testid=practice]")
-    charts = page.locator("[data-testid=chart][data-chart-drawn=true]")
+    charts = page.locator("[data-testid=practice] [data-chart=bar][data-chart-drawn=true]")
     charts.first.wait_for()
     assert practices.count() >= 2 and charts.count() == practices.count()
     assert all(charts.nth(i).evaluate(DRAWN_PIXELS) > 100 for i in range(charts.count()))
+    # The practices with additive figures draw their trend over the days, and the rates their targets.
+    lines = page.locator("[data-testid=practice] [data-chart=line][data-chart-drawn=true]")
+    assert lines.count() >= 1 and lines.first.evaluate(DRAWN_PIXELS) > 100
+    assert page.locator("[data-testid=targets] [data-chart-drawn=true]").count() == 1
     # No sideways scroll on a phone; the chart fits the screen.
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     phone_width = charts.first.evaluate("el => el.querySelector('canvas').getBoundingClientRect().width")
     assert 200 < phone_width <= 360
-    # 查看明细 stays on one line (it used to wrap one character a line).
+    # Each value, a link to its rows, stays on one line (a link used to wrap one character a line).
     links = page.locator("[data-testid=figures] a")
     heights = [links.nth(i).bounding_box()["height"] for i in range(links.count())]  # type: ignore[index]
-    assert heights and max(heights) < 32
+    assert heights and max(heights) < 44
 
     page.set_viewport_size({"width": 1280, "height": 800})
     page.wait_for_function(
@@ -67,7 +71,7 @@ def test_each_practice_has_a_bar_chart_drawn_without_an_error_at_360_and_1280(
 
     # The drill-down on a phone: one card per row, each cell labelled, nothing sideways.
     page.set_viewport_size({"width": 360, "height": 640})
-    page.locator("[data-key='regions.sent_down_staff'] a").click()
+    page.locator("[data-key='regions.sent_down_staff'] [data-testid=period-value]").click()
     page.wait_for_url(lambda url: "/command/figures/regions.sent_down_staff/" in url)
     assert page.locator("[data-testid=rows] tbody tr").count() == 1
     assert page.locator("[data-testid=rows] td[data-label]").count() >= 3

@@ -59,6 +59,7 @@ class Grant:
     # For showing the user where they serve, without another query.
     region_name: str = ""
     department_name: str = ""
+    department_code: str = ""
     valid_until: dt.date | None = None
 
 
@@ -320,6 +321,7 @@ def _load_scope(user: Any, day: dt.date) -> Scope:
                 may_view_sensitive=m.may_view_sensitive,
                 region_name=m.region.name,
                 department_name=m.department.name if m.department else "",
+                department_code=m.department.code if m.department else "",
                 valid_until=m.valid_until,
             )
             for m in memberships
