@@ -18,6 +18,8 @@ BENCHMARKS = {
     "inspection-submit": "bench.inspection_submit",
     "coverage-day": "bench.coverage_day",
     "visit-submit": "bench.visit_submit",
+    "bulletin-figures": "bench.bulletin_figures",
+    "command-30d": "bench.command_30d",
 }
 
 

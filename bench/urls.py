@@ -193,7 +193,100 @@ def baseline_coverage(request: HttpRequest) -> HttpResponse:
     )
 
 
+BULLETIN_SQL = {
+    "markets.inspectors_out": """
+        SELECT COALESCE(SUM(o.size), 0) FROM markets_round o WHERE o.day BETWEEN %(start)s AND %(end)s
+        AND o.team_id IN (SELECT t.team_id FROM markets_team_regions t JOIN regions_region r ON r.id = t.region_id
+                          WHERE r.code LIKE %(like)s)""",
+    "markets.inspections": """
+        SELECT COUNT(*) FROM markets_shopinspection s JOIN inspections_inspection i ON i.id = s.inspection_id
+        JOIN regions_region r ON r.id = i.region_id WHERE s.day BETWEEN %(start)s AND %(end)s
+        AND r.code LIKE %(like)s""",
+    "markets.black_flag_shops": """
+        SELECT COUNT(DISTINCT s.shop_id) FROM markets_shopinspection s JOIN inspections_inspection i
+        ON i.id = s.inspection_id JOIN regions_region r ON r.id = i.region_id WHERE s.day BETWEEN %(start)s AND %(end)s
+        AND s.outcome IN ('black', 'suspension') AND s.revoked_at IS NULL AND r.code LIKE %(like)s""",
+    "markets.suspended_shops": """
+        SELECT COUNT(DISTINCT s.shop_id) FROM markets_shopinspection s JOIN inspections_inspection i
+        ON i.id = s.inspection_id JOIN regions_region r ON r.id = i.region_id WHERE s.day BETWEEN %(start)s AND %(end)s
+        AND s.outcome = 'suspension' AND s.revoked_at IS NULL AND r.code LIKE %(like)s""",
+    "markets.shops": """
+        SELECT COUNT(*) FROM markets_shop s JOIN units_unit u ON u.id = s.unit_id JOIN regions_region r
+        ON r.id = u.region_id WHERE s.state IN ('open', 'suspended') AND r.code LIKE %(like)s""",
+}
+
+
+def baseline_bulletin(request: HttpRequest) -> HttpResponse:
+    # The markets section's figures for a period, district-wide, as hand-written aggregates: no
+    # registry, scope, roll-ups or ORM.
+    params = {"start": request.GET["from"], "end": request.GET["to"], "like": request.GET["prefix"] + "%"}
+    values = {}
+    with connection.cursor() as cursor:
+        for key, sql in BULLETIN_SQL.items():
+            cursor.execute(sql, params)
+            values[key] = int(cursor.fetchone()[0])
+    return JsonResponse(values)
+
+
+def _period(request: HttpRequest) -> object:
+    import datetime as dt
+
+    from lianfang.core.figures.registry import Period
+
+    return Period(dt.date.fromisoformat(request.GET["from"]), dt.date.fromisoformat(request.GET["to"]))
+
+
+def our_bulletin_figures(request: HttpRequest) -> HttpResponse:
+    # The bulletin's figure queries for the markets section, as bulletin_draft runs them.
+    from lianfang.command.services import district, section_values
+    from lianfang.core.figures.sections import all_sections
+
+    sections = [s for s in all_sections() if s.practice == "markets"]
+    at_district, _by_region = section_values(_period(request), district(), sections)  # type: ignore[arg-type]
+    return JsonResponse({k: int(v.value or 0) for k, v in at_district.items()})
+
+
+def _command_figures(request: HttpRequest, *, rolled: bool) -> HttpResponse:
+    # The command view's additive figures (what the roll-ups hold) for the district and each region
+    # under it: through the selectors, which read the roll-ups (rolled), or each figure recomputed
+    # from its raw rows (the same numbers, live).
+    from lianfang.core.figures.rollups import additive_figures
+    from lianfang.core.figures.selectors import figure_values, figure_values_by_region
+    from lianfang.core.regions.models import Region
+    from lianfang.core.regions.scoping import Scope
+
+    period = _period(request)
+    root = Region.objects.get(parent__isnull=True)
+    figures = additive_figures()
+    keys = [f.key for f in figures]
+    scope = Scope.everything()
+    out: dict[str, list[str]] = {}
+    if rolled:
+        for v in figure_values(scope=scope, period=period, region=root, keys=keys):  # type: ignore[arg-type]
+            out[v.figure.key] = [v.display]
+        regions, by_region = figure_values_by_region(scope=scope, period=period, region=root, keys=keys)  # type: ignore[arg-type]
+        for key, values in by_region.items():
+            out[key] += [v.display for v in values]
+    else:
+        regions = list(Region.objects.filter(parent=root).order_by("code"))
+        for f in figures:
+            out[f.key] = [f.compute(period, r, scope).display for r in [root, *regions]]  # type: ignore[arg-type]
+    return JsonResponse(out)
+
+
+def our_command_rollups(request: HttpRequest) -> HttpResponse:
+    return _command_figures(request, rolled=True)
+
+
+def baseline_command_raw(request: HttpRequest) -> HttpResponse:
+    return _command_figures(request, rolled=False)
+
+
 urlpatterns = [
+    path("bench/bulletin-sql/", baseline_bulletin, name="bench-bulletin-sql"),
+    path("bench/bulletin-figures/", our_bulletin_figures, name="bench-bulletin-figures"),
+    path("bench/command-rollups/", our_command_rollups, name="bench-command-rollups"),
+    path("bench/command-raw/", baseline_command_raw, name="bench-command-raw"),
     path("bench/coverage-sql/", baseline_coverage, name="bench-coverage-sql"),
     path("bench/completeness-sql/", baseline_completeness, name="bench-completeness-sql"),
     path("bench/my-work-sql/", baseline_my_work, name="bench-my-work-sql"),

@@ -68,6 +68,13 @@ class Bulletin(models.Model):
         return f"{self.year}年第{self.number}期"
 
     @property
+    def drafted_by_shown(self) -> str:
+        """Who drafted it as a page shows it (the console's name in words)."""
+        from lianfang.core.audit.labels import shown_actor
+
+        return shown_actor(self.drafted_by_name)
+
+    @property
     def is_published(self) -> bool:
         return self.state == BulletinState.PUBLISHED
 

@@ -107,6 +107,24 @@ def _reports(section: Section, values: Mapping[str, FigureValue]) -> bool:
     return any(values[k].value for k in own)
 
 
+def section_values(
+    period: Period, root: Region, sections: list[Section]
+) -> tuple[dict[str, FigureValue], list[tuple[Region, dict[str, FigureValue]]]]:
+    """The figures the sections name, at the district's scope: for the district, and for each region
+    under it where a section is written per region. These are the bulletin's figure queries."""
+    scope = district_scope()
+    keys = sorted({k for s in sections if not s.by_region for k in s.figures.values()})
+    at_district = (
+        {v.figure.key: v for v in figure_values(scope=scope, period=period, region=root, keys=keys)} if keys else {}
+    )
+    regional_keys = sorted({k for s in sections if s.by_region for k in s.figures.values()})
+    by_region: list[tuple[Region, dict[str, FigureValue]]] = []
+    if regional_keys:
+        regions, values = figure_values_by_region(scope=scope, period=period, region=root, keys=regional_keys)
+        by_region = [(r, {k: values[k][i] for k in regional_keys}) for i, r in enumerate(regions)]
+    return at_district, by_region
+
+
 def _next_number(year: int) -> int:
     last = Bulletin.objects.filter(year=year).aggregate(n=Max("number"))["n"]
     return (last or 0) + 1
@@ -136,17 +154,8 @@ def bulletin_draft(
     if errors:
         raise ValidationError(errors)
     assert first is not None and last is not None and issued is not None
-    period, root = Period(first, last), district()
-    sections = all_sections()
-    keys = sorted({k for s in sections for k in s.figures.values()})
-    scope = district_scope()
-    at_district = {v.figure.key: v for v in figure_values(scope=scope, period=period, region=root, keys=keys)}
-    regional = [s for s in sections if s.by_region]
-    by_region: list[tuple[Region, dict[str, FigureValue]]] = []
-    if regional:
-        regional_keys = sorted({k for s in regional for k in s.figures.values()})
-        regions, values = figure_values_by_region(scope=scope, period=period, region=root, keys=regional_keys)
-        by_region = [(r, {k: values[k][i] for k in regional_keys}) for i, r in enumerate(regions)]
+    period, root, sections = Period(first, last), district(), all_sections()
+    at_district, by_region = section_values(period, root, sections)
     for attempt in range(3):
         try:
             with transaction.atomic():
