@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from lianfang.core.calendar.days import calendar_changed
+from lianfang.core.figures.rollups import forget_regions
 from lianfang.core.regions.scoping import clear_scope_cache
 from tests.world import World, build_world
 
@@ -104,9 +105,11 @@ def _fresh_scope_cache() -> Iterator[None]:
     # answer for a different user of the same id in the next, nor one test's calendar in another.
     clear_scope_cache()
     calendar_changed()
+    forget_regions()
     yield
     clear_scope_cache()
     calendar_changed()
+    forget_regions()
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,7 @@ from lianfang.core.accounts.actors import Actor, acting_user, shown_name
 from lianfang.core.audit.services import audit_record, audit_record_refusal, snapshot
 from lianfang.core.edits import VersionConflict
 from lianfang.core.figures.registry import FigureValue, Kind, Period, registry
+from lianfang.core.figures.rollups import rollup_regions
 from lianfang.core.figures.sections import Section, all_sections
 from lianfang.core.figures.selectors import figure_values, figure_values_by_region
 from lianfang.core.figures.wording import PLACEHOLDER, Style, written
@@ -50,7 +51,7 @@ def _day(value: Any, field: str, errors: dict[str, list[str]]) -> dt.date | None
 
 
 def district() -> Region:
-    root = Region.objects.filter(parent__isnull=True).order_by("code").first()
+    root = next((r for r in rollup_regions() if r.parent_id is None), None)
     if root is None:
         raise ValidationError({"region": [_("The jurisdiction tree is empty: load the regions first.")]})
     return root

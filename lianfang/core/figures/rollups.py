@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.db.models.functions import TruncDate
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -41,10 +41,20 @@ def additive_figures() -> list[Figure]:
     return [f for f in registry.all() if f.additive]
 
 
+# The roll-up regions, kept per process until the tree changes (a receiver below forgets them).
+_REGIONS: list[list[Region]] = []
+
+
 def rollup_regions() -> list[Region]:
     """The district (each root of the tree) and the regions directly under it."""
-    roots = list(Region.objects.filter(parent__isnull=True).order_by("code"))
-    return roots + list(Region.objects.filter(parent__in=roots).order_by("code"))
+    if not _REGIONS:
+        roots = list(Region.objects.filter(parent__isnull=True).order_by("code"))
+        _REGIONS.append(roots + list(Region.objects.filter(parent__in=roots).order_by("code")))
+    return list(_REGIONS[0])
+
+
+def forget_regions(**kwargs: Any) -> None:
+    _REGIONS.clear()
 
 
 def _sample_region() -> Region:
@@ -101,6 +111,8 @@ def _record_changed(sender: type[models.Model], instance: models.Model, **kwargs
 def connect() -> None:
     """Listen to the saves and deletes of the models additive figures count (only those: a model
     nobody listens to keeps its prepared inserts, core/prepared.py)."""
+    post_save.connect(forget_regions, sender=Region, dispatch_uid="figures.rollups.regions.saved")
+    post_delete.connect(forget_regions, sender=Region, dispatch_uid="figures.rollups.regions.deleted")
     for model in watched_models():
         post_save.connect(_record_changed, sender=model, dispatch_uid=f"figures.rollups.saved.{model._meta.label}")
         post_delete.connect(_record_changed, sender=model, dispatch_uid=f"figures.rollups.deleted.{model._meta.label}")
@@ -194,11 +206,17 @@ def roll_up_due() -> int:
 def day_sets(period: Period) -> tuple[set[dt.date], set[dt.date]]:
     """The days of the period whose stored parts may be read (rolled, not marked since), and the
     rolled days marked since (their stored parts are stale)."""
-    rolled = set(RolledDay.objects.filter(day__gte=period.start, day__lte=period.end).values_list("day", flat=True))
-    if not rolled:
-        return rolled, set()
-    dirty = set(DirtyDay.objects.filter(day__gte=period.start, day__lte=period.end).values_list("day", flat=True))
-    return rolled - dirty, rolled & dirty
+    marked = DirtyDay.objects.filter(day=OuterRef("day"))
+    rows = (
+        RolledDay.objects.filter(day__gte=period.start, day__lte=period.end)
+        .annotate(dirty=Exists(marked))
+        .values_list("day", "dirty")
+    )
+    clean: set[dt.date] = set()
+    stale: set[dt.date] = set()
+    for day, dirty in rows:
+        (stale if dirty else clean).add(day)
+    return clean, stale
 
 
 def rolled_values(
