@@ -30,6 +30,7 @@ from lianfang.core.duties.services import (
     duty_roster_end,
     duty_roster_set,
 )
+from lianfang.core.figures.rollups import mark_days_dirty
 from lianfang.core.idempotency import stamp, submit_once
 from lianfang.core.notices.services import notify
 from lianfang.core.people.models import Person
@@ -46,7 +47,9 @@ from .models import (
     Household,
     Member,
     Need,
+    Payment,
     Relation,
+    ReliefApplication,
     Tag,
     Visit,
 )
@@ -166,6 +169,14 @@ def household_save(*, actor: Actor, region: Region, address: Any, household: Hou
             audit_record(actor=actor, verb="care.household_create", target=household, after=snapshot(household))
         else:
             before = snapshot(household)
+            if household.region_id != region.pk:
+                # Its relief is counted in the region it lives in: the days already rolled up move too.
+                mark_days_dirty(
+                    [
+                        *ReliefApplication.objects.filter(household=household).values_list("applied_on", flat=True),
+                        *Payment.objects.filter(application__household=household).values_list("paid_on", flat=True),
+                    ]
+                )
             household.region, household.address = region, clean
             household.version += 1
             household.save()

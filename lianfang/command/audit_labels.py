@@ -12,6 +12,8 @@ register_actions(
         "bulletin.draft": _("Draft a bulletin issue"),
         "bulletin.edit": _("Edit a bulletin issue"),
         "bulletin.discard": _("Discard a bulletin draft"),
+        "bulletin.export": _("Export a bulletin issue"),
+        "bulletin.sensitive_rows": _("View the sensitive rows behind a bulletin figure"),
     },
 )
 register_record_types(Bulletin)

@@ -60,6 +60,8 @@ class BulletinDocument:
     distribution: list[str]
     copies: str
     filename: str
+    # A draft or an issue awaiting 签发 says so on its first line: it must not pass for the issue.
+    draft_mark: str = ""
 
 
 def chinese_date(day: Any) -> str:
@@ -77,7 +79,9 @@ def bulletin_document(bulletin: Bulletin) -> BulletinDocument:
         sections=[DocumentSection(s.headline, plain(s.text), s.unit) for s in bulletin.sections.all()],
         distribution=list(settings.BULLETIN_DISTRIBUTION),
         copies=f"共印{settings.BULLETIN_COPIES}份",
-        filename=f"{settings.BULLETIN_MASTHEAD}{bulletin.year}年第{bulletin.number}期",
+        filename=f"{settings.BULLETIN_MASTHEAD}{bulletin.year}年第{bulletin.number}期"
+        + ("" if bulletin.is_published else "（草稿）"),
+        draft_mark="" if bulletin.is_published else "草稿 · 未签发，不得印发",
     )
 
 
@@ -190,6 +194,8 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
                 run.font.color.rgb = RGBColor.from_string(color)
         return p
 
+    if doc_text.draft_mark:
+        para(doc_text.draft_mark, size=14, font=HEADLINE_FONT, align=WD_ALIGN_PARAGRAPH.RIGHT, color="808080")
     para(doc_text.masthead, size=42, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, pitch=60)
     para()
     para(doc_text.number, align=WD_ALIGN_PARAGRAPH.CENTER)

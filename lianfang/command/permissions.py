@@ -7,7 +7,9 @@
 - Figures: a bulletin reports on the whole district, so its figures are computed at the district's
   scope whoever drafts it (aggregates only). The rows behind a figure are listed to an editor at
   the district's scope too, except rows that are sensitive (health, income, disability, minors):
-  those only through the editor's own sensitive grant; otherwise the page gives their count.
+  those only where the editor's own scope admits every sensitive record of the figure's region
+  (the commander, a sensitive grant over it), each listing audited; otherwise the page gives
+  their count.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import Any
 from django.conf import settings
 
 from lianfang.core.accounts.actors import Actor, SystemActor
-from lianfang.core.regions.models import Role
+from lianfang.core.figures.rollups import rollup_regions
+from lianfang.core.regions.models import Region, Role
 from lianfang.core.regions.scoping import Scope, scope_for
 
 from .models import Bulletin
@@ -35,7 +38,14 @@ def is_bulletin_editor(actor: Actor) -> bool:
     scope = scope_for(user)
     if scope.sees_everything:
         return True
-    return any(g.role == Role.DEPARTMENT_STAFF and g.department_code == settings.BULLETIN_EDITORS for g in scope.grants)
+    # The office's staff over the whole district (a membership limited to a community is not).
+    districts = {r.prefix for r in rollup_regions() if r.parent_id is None}
+    return any(
+        g.role == Role.DEPARTMENT_STAFF
+        and g.department_code == settings.BULLETIN_EDITORS
+        and g.region_prefix in districts
+        for g in scope.grants
+    )
 
 
 def may_sign(actor: Actor, bulletin: Bulletin) -> bool:
@@ -62,7 +72,8 @@ def district_scope() -> Scope:
     return Scope.everything()
 
 
-def sees_sensitive_rows(actor: Actor) -> bool:
-    """May the editor see the rows behind a sensitive figure (their own sensitive grant)?"""
+def sees_sensitive_rows(actor: Actor, region: Region) -> bool:
+    """May the editor see the rows behind a sensitive figure of this region: does their own scope
+    admit every sensitive record there (the commander; a sensitive grant over the region)?"""
     user = _user(actor)
-    return isinstance(actor, SystemActor) if user is None else scope_for(user).sees_sensitive
+    return isinstance(actor, SystemActor) if user is None else scope_for(user).sees_all_in(region, sensitive=True)

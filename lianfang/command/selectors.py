@@ -72,6 +72,7 @@ class FigureRows:
     figure: BulletinFigure
     drill: DrillDown
     listed: bool  # False: the rows are sensitive and the editor has no grant to see them
+    sensitive: bool = False
 
 
 def bulletin_figure_rows(actor: Actor, bulletin: Bulletin, token: int) -> FigureRows | None:
@@ -83,4 +84,6 @@ def bulletin_figure_rows(actor: Actor, bulletin: Bulletin, token: int) -> Figure
     if drill is None:
         return None
     sensitive = drill.figure.sensitive or getattr(drill.rows.model, "scope_sensitive", False)
-    return FigureRows(figure, drill, listed=not sensitive or sees_sensitive_rows(actor))
+    return FigureRows(
+        figure, drill, listed=not sensitive or sees_sensitive_rows(actor, figure.region), sensitive=sensitive
+    )

@@ -247,11 +247,13 @@ def bulletin_edit(
                 _("Someone else saved this issue since you opened it; reload it to see their changes.")
             )
         errors: dict[str, list[str]] = {}
-        clean_title = " ".join(str(title or "").split())
+        clean_title = " ".join(_printable(title).split())
         if not clean_title:
             errors["title"] = [_("Give the issue a title.")]
         elif len(clean_title) > 200:
             errors["title"] = [_("A title has at most 200 characters.")]
+        elif token_errors(clean_title, {}):
+            errors["title"] = [_("Figures belong in a section's text, not in the title.")]
         issued = _day(issued_on, "issued_on", errors)
         if issued is not None and issued.year != locked.year:
             errors["issued_on"] = [
@@ -259,11 +261,12 @@ def bulletin_edit(
                 % {"number": locked.number, "year": locked.year}
             ]
         words = dict(locked.figures.values_list("token", "words"))
-        note = str(editor_note or "").strip()
+        note = _printable(editor_note).strip()
         errors_note = token_errors(note, {})
         if errors_note:
             errors["editor_note"] = errors_note
         rows = {s.pk: s for s in locked.sections.all()}
+        original = _sections_of(rows.values())
         kept: list[BulletinSection] = []
         removed: list[int] = []
         for pk, row in rows.items():
@@ -274,11 +277,15 @@ def bulletin_edit(
             if given.get("remove"):
                 removed.append(pk)
                 continue
-            headline = " ".join(str(given.get("headline") or "").split())
-            text = str(given.get("text") or "").strip()
+            headline = " ".join(_printable(given.get("headline")).split())
+            text = _printable(given.get("text")).strip()
             where = f"section-{pk}"
             if not headline:
                 errors[f"{where}-headline"] = [_("Section %(n)s: give its headline.") % {"n": row.order}]
+            elif token_errors(headline, {}):
+                errors[f"{where}-headline"] = [
+                    _("Section %(n)s: figures belong in the text, not in the headline.") % {"n": row.order}
+                ]
             if not text:
                 errors[f"{where}-text"] = [
                     _("Section %(n)s: its text is empty; remove the section instead.") % {"n": row.order}
@@ -290,7 +297,7 @@ def bulletin_edit(
             kept.append(row)
         if errors:
             raise ValidationError(errors)
-        before = snapshot(locked, ["title", "editor_note", "issued_on"])
+        before = {**snapshot(locked, ["title", "editor_note", "issued_on"]), "sections": original}
         assert issued is not None
         locked.title, locked.editor_note, locked.issued_on = clean_title, note, issued
         locked.version += 1
@@ -306,10 +313,20 @@ def bulletin_edit(
             verb="bulletin.edit",
             target=locked,
             before=before,
-            after=snapshot(locked, ["title", "editor_note", "issued_on"]),
+            after={**snapshot(locked, ["title", "editor_note", "issued_on"]), "sections": _sections_of(kept)},
             detail=_("%(kept)s sections kept, %(removed)s removed") % {"kept": len(kept), "removed": len(removed)},
         )
     return locked
+
+
+def _printable(value: Any) -> str:
+    """The text without control characters (a pasted one breaks the Word file), new lines kept."""
+    return "".join(c for c in str(value or "") if c in "\n\t" or (ord(c) >= 32 and ord(c) != 127))
+
+
+def _sections_of(rows: Any) -> dict[str, str]:
+    """Each section's headline and text, for the audit row's before and after."""
+    return {str(row.pk): f"{row.headline}\n{row.text}" for row in rows}
 
 
 def _move(actor: Actor, bulletin: Bulletin, name: str, version: int | None, note: str = "", **inputs: Any) -> Bulletin:
@@ -336,10 +353,22 @@ def bulletin_sign(
     return _move(actor, bulletin, "sign", version, confirm_hand_numbers=bool(confirm_hand_numbers))
 
 
-def bulletin_discard(*, actor: Actor, bulletin: Bulletin) -> None:
+def bulletin_discard(*, actor: Actor, bulletin: Bulletin, version: int | None = None) -> None:
     """Delete a draft (its number is free again only if no later issue of the year was drafted)."""
     with transaction.atomic():
         locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
         _editable(actor, locked, "bulletin.discard")
+        if version is not None and locked.version != version:
+            raise VersionConflict(_("Someone else changed this issue since you opened it; reload it."))
         audit_record(actor=actor, verb="bulletin.discard", target=locked, before=snapshot(locked))
         locked.delete()
+
+
+def bulletin_exported(*, actor: Actor, bulletin: Bulletin, fmt: str) -> None:
+    """An issue written out as a document (the audit log says who took which, and when)."""
+    audit_record(actor=actor, verb="bulletin.export", target=bulletin, detail=fmt)
+
+
+def bulletin_rows_viewed(*, actor: Actor, bulletin: Bulletin, figure: BulletinFigure) -> None:
+    """Sensitive rows behind one of an issue's figures were listed (relief, people helped)."""
+    audit_record(actor=actor, verb="bulletin.sensitive_rows", target=bulletin, detail=f"{figure.key} #{figure.token}")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lianfang.core.edits import VersionConflict
 from lianfang.core.figures.forms import PeriodRegionForm
 from lianfang.core.figures.selectors import figure_drill_down
 from lianfang.core.flows.selectors import status_changes
@@ -205,11 +206,12 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "command/bulletin_edit.html", {"issue": issue, "form": form})
 
 
-def _version(request: HttpRequest) -> int | None:
+def _version(request: HttpRequest) -> int:
+    """The version of the issue the page showed: a move is taken on what the user saw, or not at all."""
     try:
         return int(request.POST.get("version", ""))
     except ValueError:
-        return None
+        raise VersionConflict(_("The page is out of date; reload the issue and try again.")) from None
 
 
 @require_POST
@@ -265,8 +267,8 @@ def bulletin_discard(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
     name = str(issue)
     try:
-        services.bulletin_discard(actor=request.user, bulletin=issue)
-    except (ValidationError, PermissionDenied) as refused:
+        services.bulletin_discard(actor=request.user, bulletin=issue, version=_version(request))
+    except (ValidationError, PermissionDenied, VersionConflict) as refused:
         messages.error(request, " ".join(getattr(refused, "messages", [str(refused)])))
         return redirect("command:bulletin", pk=pk)
     messages.success(request, _("The draft %(issue)s is discarded.") % {"issue": name})
@@ -281,6 +283,8 @@ def bulletin_figure(request: HttpRequest, pk: int, token: int) -> HttpResponse:
     if found is None:
         raise Http404
     page = Paginator(found.drill.rows, ROWS_PER_PAGE).get_page(request.GET.get("page")) if found.listed else None
+    if found.listed and found.sensitive:
+        services.bulletin_rows_viewed(actor=request.user, bulletin=issue, figure=found.figure)
     return render(
         request,
         "command/bulletin_figure.html",
@@ -312,6 +316,7 @@ def bulletin_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     except FontsMissing as missing:
         messages.error(request, str(missing))
         return redirect("command:bulletin", pk=pk)
+    services.bulletin_exported(actor=request.user, bulletin=issue, fmt=fmt)
     content_type, suffix = EXPORTS[fmt]
     response = HttpResponse(content, content_type=content_type)
     name = f"{bulletin_document(issue).filename}.{suffix}"

@@ -342,6 +342,11 @@ def test_the_docx_has_the_red_masthead_the_official_page_and_east_asian_fonts(
     from docx.oxml.ns import qn
 
     issue = _draft(office, _week(markets), issued_on="2026-11-30")
+    # A draft says so above its masthead: it must not pass for the issue.
+    draft = Document(io.BytesIO(documents.bulletin_docx(issue)))
+    assert draft.paragraphs[0].text.startswith("草稿") and draft.paragraphs[1].text == "上街信息"
+    bulletin_submit(actor=office["editor"], bulletin=issue)
+    issue = bulletin_sign(actor=office["signer"], bulletin=issue)
     doc = Document(io.BytesIO(documents.bulletin_docx(issue)))
     section = doc.sections[0]
     sizes = [section.page_width, section.page_height, section.top_margin, section.left_margin]
@@ -479,3 +484,79 @@ def test_the_bulletin_pages_are_closed_to_others(markets: MarketWorld, office: d
 def test_a_console_draft_has_no_user_behind_it_but_names_the_console(office: dict[str, Any]) -> None:
     issue = bulletin_draft(actor=SystemActor("bulletin"), start="2022-01-01", end="2022-01-02")
     assert issue.drafted_by_name == "system:bulletin"
+
+
+def test_an_editor_with_a_sensitive_grant_elsewhere_sees_only_the_count_of_sensitive_rows(
+    office: dict[str, Any], world: World
+) -> None:
+    from lianfang.command.models import BulletinFigure
+
+    Membership.objects.create(
+        user=office["editor"], role=Role.SUBDISTRICT_STAFF, region=world.jiyuan, may_view_sensitive=True
+    )
+    issue = _draft(office, Period(dt.date(2022, 1, 1), dt.date(2022, 1, 14)))
+    BulletinFigure.objects.create(
+        bulletin=issue, token=1, key="care.relief_paid", label="临时救助", period_start=issue.period_start,
+        period_end=issue.period_end, region=world.district, value=0, words="0",
+    )  # fmt: skip
+    found = bulletin_figure_rows(office["editor"], Bulletin.objects.get(pk=issue.pk), 1)
+    assert found is not None and found.sensitive and not found.listed
+
+
+def test_the_commander_listing_sensitive_rows_is_audited(office: dict[str, Any], world: World) -> None:
+    from lianfang.command.models import BulletinFigure
+
+    issue = _draft(office, Period(dt.date(2022, 1, 1), dt.date(2022, 1, 14)))
+    BulletinFigure.objects.create(
+        bulletin=issue, token=1, key="care.people_helped", label="帮助困难群众", period_start=issue.period_start,
+        period_end=issue.period_end, region=world.district, value=0, words="0",
+    )  # fmt: skip
+    client = Client()
+    client.force_login(world["commander"])
+    assert client.get(f"/command/bulletins/{issue.pk}/figures/1/").status_code == 200
+    assert AuditEvent.objects.filter(verb="bulletin.sensitive_rows", actor=world["commander"]).count() == 1
+
+
+def test_figures_stay_in_the_text_and_control_characters_are_dropped(
+    markets: MarketWorld, office: dict[str, Any]
+) -> None:
+    issue = _draft(office, _week(markets))
+    with pytest.raises(ValidationError) as refused:
+        _edit(issue, office["editor"], title="标题" + marker("3", 1))
+    assert "title" in refused.value.message_dict
+    section = issue.sections.get()
+    edited = _edit(
+        issue, office["editor"], sections={section.pk: {"headline": "标\x07题", "text": section.text + "\x0b补充。"}}
+    )
+    row = edited.sections.get()
+    assert row.headline == "标题" and row.text.endswith("补充。") and "\x0b" not in row.text
+    event = AuditEvent.objects.filter(verb="bulletin.edit").latest("pk")
+    assert "补充" in str(event.after) and "补充" not in str(event.before)
+
+
+def test_an_export_is_audited(markets: MarketWorld, office: dict[str, Any]) -> None:
+    issue = _draft(office, _week(markets))
+    client = Client()
+    client.force_login(office["editor"])
+    assert client.get(f"/command/bulletins/{issue.pk}/export/html/").status_code == 200
+    assert AuditEvent.objects.filter(verb="bulletin.export", actor=office["editor"], detail="html").exists()
+
+
+def test_a_move_without_the_version_the_page_showed_is_refused(markets: MarketWorld, office: dict[str, Any]) -> None:
+    issue = _draft(office, _week(markets))
+    client = Client()
+    client.force_login(office["editor"])
+    client.post(f"/command/bulletins/{issue.pk}/submit/", {})
+    issue.refresh_from_db()
+    assert issue.state == BulletinState.DRAFT
+    client.post(f"/command/bulletins/{issue.pk}/discard/", {"version": issue.version + 5})
+    assert Bulletin.objects.filter(pk=issue.pk).exists()
+
+
+def test_an_office_membership_short_of_the_district_does_not_edit_the_bulletin(world: World) -> None:
+    from lianfang.command.permissions import is_bulletin_editor
+
+    qwb = Department.objects.create(code="qwb", name="区委办", kind=DepartmentKind.BUREAU, region=world.district)
+    local = make_user("local")
+    Membership.objects.create(user=local, role=Role.DEPARTMENT_STAFF, region=world.jiyuan_a, department=qwb)
+    assert not is_bulletin_editor(local)

@@ -31,6 +31,8 @@ class RolledDay(models.Model):
 
     day = models.DateField(_("day"), unique=True)
     computed_at = models.DateTimeField(_("computed at"))
+    # rollups.signature() of the figures the day was computed by.
+    signature = models.CharField(_("figures' signature"), max_length=32, default="")
 
     class Meta:
         verbose_name = _("rolled-up day")

@@ -5,6 +5,9 @@ reads a few stored rows instead of every record.
   on one day). Distinct counts, snapshots and worked-out figures are always computed live.
 - The roll-up regions are the district and the regions directly under it (the subdistricts and
   the town); a page about a community reads live.
+- Each rolled day keeps the signature of the figures it was computed by; after an upgrade that adds
+  an additive figure or changes one's rows, older days read live until they are rolled again (the
+  task re-rolls the last week; `lianfang figures --roll-up --from … --to …` any range).
 - Only days before today are rolled. A record of a past day marks that day dirty in its own
   transaction (a post_save or post_delete receiver on the counted models); services that write
   past days in bulk call mark_days_dirty. A dirty day is read live until the task computes it again.
@@ -16,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -41,16 +46,19 @@ def additive_figures() -> list[Figure]:
     return [f for f in registry.all() if f.additive]
 
 
-# The roll-up regions, kept per process until the tree changes (a receiver below forgets them).
-_REGIONS: list[list[Region]] = []
+# The roll-up regions, kept per process for a minute, or until this process changes the tree (a
+# receiver below forgets them): another process's change is seen within the minute.
+REGIONS_TTL = 60.0
+_REGIONS: list[tuple[float, list[Region]]] = []
 
 
 def rollup_regions() -> list[Region]:
     """The district (each root of the tree) and the regions directly under it."""
-    if not _REGIONS:
+    now = time.monotonic()
+    if not _REGIONS or now - _REGIONS[0][0] > REGIONS_TTL:
         roots = list(Region.objects.filter(parent__isnull=True).order_by("code"))
-        _REGIONS.append(roots + list(Region.objects.filter(parent__in=roots).order_by("code")))
-    return list(_REGIONS[0])
+        _REGIONS[:] = [(now, roots + list(Region.objects.filter(parent__in=roots).order_by("code")))]
+    return list(_REGIONS[0][1])
 
 
 def forget_regions(**kwargs: Any) -> None:
@@ -73,6 +81,24 @@ def watched_models() -> dict[type[models.Model], tuple[str, ...]]:
         if figure.denominator is not None:
             watched[figure.denominator(period, region).model].add(figure.day)
     return {model: tuple(sorted(fields)) for model, fields in watched.items()}
+
+
+@functools.cache
+def signature() -> str:
+    """What the stored parts were computed by: each additive figure's key, kind, amount and day,
+    and the SQL of its rows. A day rolled under another signature (a figure added or its filter
+    changed by an upgrade) is read live until it is rolled again."""
+    period, region = Period.day(dt.date(2000, 1, 1)), _sample_region()
+    parts = []
+    for f in additive_figures():
+        denominator = f.denominator(period, region).query if f.denominator is not None else ""
+        parts.append(f"{f.key}|{f.kind}|{f.amount}|{f.day}|{f.rows(period, region).query}|{denominator}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+@functools.cache
+def current_signature() -> str:
+    return signature()
 
 
 @functools.cache
@@ -186,10 +212,12 @@ def roll_up(days: Iterable[dt.date]) -> int:
     for run in _runs(wanted):
         DailyFigure.objects.filter(day__gte=run.start, day__lte=run.end).delete()
     DailyFigure.objects.bulk_create(rows, batch_size=2000)
-    now = timezone.now()
+    now, signed = timezone.now(), current_signature()
     done = set(RolledDay.objects.filter(day__in=wanted).values_list("day", flat=True))
-    RolledDay.objects.filter(day__in=done).update(computed_at=now)
-    RolledDay.objects.bulk_create([RolledDay(day=d, computed_at=now) for d in wanted if d not in done])
+    RolledDay.objects.filter(day__in=done).update(computed_at=now, signature=signed)
+    RolledDay.objects.bulk_create(
+        [RolledDay(day=d, computed_at=now, signature=signed) for d in wanted if d not in done]
+    )
     DirtyDay.objects.filter(pk__in=marks).delete()
     return len(wanted)
 
@@ -199,24 +227,20 @@ def roll_up_due() -> int:
     today = timezone.localdate()
     recent = {today - dt.timedelta(days=n) for n in range(1, CATCH_UP_DAYS + 1)}
     dirty = set(DirtyDay.objects.values_list("day", flat=True).distinct())
-    rolled = set(RolledDay.objects.filter(day__in=recent).values_list("day", flat=True))
+    rolled = set(RolledDay.objects.filter(day__in=recent, signature=current_signature()).values_list("day", flat=True))
     return roll_up(dirty | (recent - rolled))
 
 
-def day_sets(period: Period) -> tuple[set[dt.date], set[dt.date]]:
-    """The days of the period whose stored parts may be read (rolled, not marked since), and the
-    rolled days marked since (their stored parts are stale)."""
+def clean_days(period: Period) -> set[dt.date]:
+    """The days of the period whose stored parts may be read: rolled by the current figures, and not
+    marked since."""
     marked = DirtyDay.objects.filter(day=OuterRef("day"))
     rows = (
-        RolledDay.objects.filter(day__gte=period.start, day__lte=period.end)
+        RolledDay.objects.filter(day__gte=period.start, day__lte=period.end, signature=current_signature())
         .annotate(dirty=Exists(marked))
         .values_list("day", "dirty")
     )
-    clean: set[dt.date] = set()
-    stale: set[dt.date] = set()
-    for day, dirty in rows:
-        (stale if dirty else clean).add(day)
-    return clean, stale
+    return {day for day, dirty in rows if not dirty}
 
 
 def rolled_values(
@@ -225,17 +249,13 @@ def rolled_values(
     """Additive figures' values for each region: stored parts for the clean days, live parts for the
     others (today, dirty days, days never rolled). The caller has checked that the scope sees every
     record of these regions, and that they are roll-up regions."""
-    clean, stale = day_sets(period)
+    clean = clean_days(period)
     totals: dict[tuple[str, int], list[Any]] = {
         (f.key, r.pk): [Decimal(0), 0 if f.kind == Kind.RATE else None] for f in figures for r in regions
     }
     if clean:
-        # Stored rows exist only for rolled days: the period's, less the stale ones.
-        stored = DailyFigure.objects.filter(
-            key__in=[f.key for f in figures], region__in=regions, day__gte=period.start, day__lte=period.end
-        )
-        if stale:
-            stored = stored.exclude(day__in=sorted(stale))
+        # Exactly the clean days: a day rolled while this reads is counted live, not twice.
+        stored = DailyFigure.objects.filter(key__in=[f.key for f in figures], region__in=regions, day__in=sorted(clean))
         for row in stored.order_by().values("key", "region").annotate(a=Sum("amount"), d=Sum("denominator")):
             total = totals[(row["key"], row["region"])]
             total[0] += row["a"] or 0
@@ -261,15 +281,11 @@ def rolled_values(
 def rolled_series(figures: list[Figure], period: Period, region: Region, scope: Scope) -> dict[str, list[FigureValue]]:
     """Additive figures' values on each day of the period in one roll-up region: stored parts for
     the clean days, live parts for each other day. The caller has checked the scope, as above."""
-    clean, stale = day_sets(period)
+    clean = clean_days(period)
     days = [period.start + dt.timedelta(days=n) for n in range((period.end - period.start).days + 1)]
     parts: dict[tuple[str, dt.date], tuple[Decimal, int | None]] = {}
     if clean:
-        stored = DailyFigure.objects.filter(
-            key__in=[f.key for f in figures], region=region, day__gte=period.start, day__lte=period.end
-        )
-        if stale:
-            stored = stored.exclude(day__in=sorted(stale))
+        stored = DailyFigure.objects.filter(key__in=[f.key for f in figures], region=region, day__in=sorted(clean))
         for key, day, amount, denominator in stored.values_list("key", "day", "amount", "denominator"):
             parts[(key, day)] = (amount, denominator)
     series: dict[str, list[FigureValue]] = {}
