@@ -22,14 +22,14 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from lianfang.core.official_documents import BODY_FONT, TITLE_FONT, east_asian_font, official_document
+
 from .models import Bulletin
 from .text import plain
 
 RED = "FF0000"
 # The exact line pitch that puts 22 lines in the 225 mm between the margins (in points).
 LINE_PITCH = 28.95
-BODY_FONT = "仿宋_GB2312"
-TITLE_FONT = "方正小标宋简体"
 NOTE_FONT = "楷体_GB2312"
 HEADLINE_FONT = "黑体"
 PAGE_NUMBER_FONT = "宋体"
@@ -88,13 +88,6 @@ def bulletin_document(bulletin: Bulletin) -> BulletinDocument:
 # DOCX -------------------------------------------------------------------------------------------
 
 
-def _east_asian(run_or_style: Any, font: str) -> None:
-    """Name the east-Asian font in the XML (w:rFonts/@w:eastAsia): Word and WPS read it there."""
-    from docx.oxml.ns import qn
-
-    run_or_style._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-
-
 def _border(paragraph: Any, edge: str, *, size: int, color: str = RED) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -121,7 +114,7 @@ def _page_number(paragraph: Any) -> None:
     def run(text: str = "") -> Any:
         r = paragraph.add_run(text)
         r.font.size = Pt(14)
-        _east_asian(r, PAGE_NUMBER_FONT)
+        east_asian_font(r, PAGE_NUMBER_FONT)
         return r
 
     run("— ")
@@ -139,18 +132,14 @@ def _page_number(paragraph: Any) -> None:
 
 
 def bulletin_docx(bulletin: Bulletin) -> bytes:
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt, RGBColor
 
     doc_text = bulletin_document(bulletin)
-    doc = Document()
+    doc = official_document()
     section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.footer_distance = Mm(28) - Mm(7)
     # The character grid: 22 lines of 28 characters (line pitch in twentieths of a point).
     grid = section._sectPr.find(qn("w:docGrid"))
@@ -160,10 +149,6 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
     grid.set(qn("w:type"), "linesAndChars")
     grid.set(qn("w:linePitch"), str(round(LINE_PITCH * 20)))
     grid.set(qn("w:charSpace"), "0")
-    normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(16)
-    _east_asian(normal, BODY_FONT)
     text_width = Mm(210 - 28 - 26)
 
     def para(
@@ -189,7 +174,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         if words:
             run = p.add_run(words)
             run.font.size, run.bold = Pt(size), bold
-            _east_asian(run, font)
+            east_asian_font(run, font)
             if color:
                 run.font.color.rgb = RGBColor.from_string(color)
         return p
@@ -211,7 +196,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         for words, bold in (("编者按：", True), (doc_text.note, False)):
             run = note.add_run(words)
             run.font.size, run.bold = Pt(16), bold
-            _east_asian(run, NOTE_FONT)
+            east_asian_font(run, NOTE_FONT)
     for s in doc_text.sections:
         para(s.headline, font=HEADLINE_FONT, indent=True)
         para(f"{s.body}（{s.unit}）", indent=True)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from lianfang.core.files.models import StoredFile
 from lianfang.core.files.services import file_path
+from lianfang.core.official_documents import east_asian_font, official_document
 
 from .models import Service, SuspensionNotice
 from .selectors import answers_of
@@ -109,21 +110,11 @@ def notice_text(notice: SuspensionNotice) -> NoticeText:
 
 
 def notice_docx(notice: SuspensionNotice) -> bytes:
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
     text = notice_text(notice)
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(16)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
+    doc = official_document()
 
     def para(words: str, *, size: int = 16, bold: bool = False, align: Any = None, font: str = "") -> None:
         p = doc.add_paragraph()
@@ -134,7 +125,7 @@ def notice_docx(notice: SuspensionNotice) -> bytes:
         run = p.add_run(words)
         run.font.size, run.bold = Pt(size), bold
         if font:
-            run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+            east_asian_font(run, font)
 
     para(settings.MARKETS_AUTHORITY, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, font="方正小标宋简体")
     para(TITLE, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, font="方正小标宋简体")
