@@ -21,15 +21,20 @@ from lianfang.core.regions.models import Region
 from lianfang.core.regions.scoping import Scope
 
 from .rules import Duty
-from .selectors import completeness, missing_subjects
+from .selectors import Counts, completeness, missing_subjects
 
 
 def completeness_figure(
     duty: Duty, *, key: str, label: Promise | str, practice: str, description: Promise | str = ""
 ) -> Figure:
     def computed(period: Period, region: Region, scope: Scope) -> tuple[Decimal | None, int, int]:
-        total = completeness(scope, duty, period.start, period.end, region=region).total
-        return total.rate, min(total.submitted, total.expected - total.waiting), total.expected - total.waiting
+        return _parts(completeness(scope, duty, period.start, period.end, region=region).total)
+
+    def by_region(
+        period: Period, region: Region, scope: Scope
+    ) -> dict[int, tuple[int | Decimal | None, int | None, int | None]]:
+        result = completeness(scope, duty, period.start, period.end, region=region)
+        return {child.pk: _parts(counts) for child, counts in result.by_region}
 
     return Figure(
         key=key,
@@ -40,10 +45,16 @@ def completeness_figure(
         rows=lambda period, region: missing_subjects(duty, period.end, region),
         columns=_missing_columns(duty),
         computed=computed,
+        computed_by_region=by_region,
         description=description,
         sensitive=duty.sensitive_roster,
         target=Decimal(100),
     )
+
+
+def _parts(total: Counts) -> tuple[Decimal | None, int, int]:
+    due = total.expected - total.waiting
+    return total.rate, min(total.submitted, due), due
 
 
 def missing_figure(

@@ -83,6 +83,9 @@ RowsQuery = Callable[[Period, Region], "models.QuerySet[Any]"]
 # A figure whose number is worked out rather than counted from rows (the completeness of a duty:
 # its expected obligations are not rows): (value, numerator, denominator) for the viewer's scope.
 Computed = Callable[["Period", Region, Scope], tuple[int | Decimal | None, int | None, int | None]]
+# The same for each region directly under one, worked out at once (a duty's completeness is grouped
+# by region in one pass): region id -> (value, numerator, denominator).
+ComputedByRegion = Callable[["Period", Region, Scope], dict[int, tuple[int | Decimal | None, int | None, int | None]]]
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class Figure:
     # Worked out instead of counted (the drill-down still lists `rows`: for a completeness, what
     # is missing on the period's last day).
     computed: Computed | None = None
+    computed_by_region: ComputedByRegion | None = None
     # Counts records about people's health, income or disability (who got relief, which
     # households are vulnerable): value and rows come only through grants that may view sensitive
     # records (the commander always may).
@@ -183,6 +187,15 @@ class Figure:
             numerator, total = int(amount), int(denominator or 0)
             return FigureValue(self, rate(numerator, total), numerator=numerator, denominator=total)
         return FigureValue(self, int(amount))
+
+    def compute_by_region(self, period: Period, region: Region, scope: Scope) -> dict[int, FigureValue] | None:
+        """The figure for each region directly under `region` at once, where it can be worked out so."""
+        if self.computed_by_region is None:
+            return None
+        return {
+            pk: FigureValue(self, value, numerator=numerator, denominator=denominator)
+            for pk, (value, numerator, denominator) in self.computed_by_region(period, region, scope).items()
+        }
 
     def compute(self, period: Period, region: Region, scope: Scope) -> FigureValue:
         if self.additive:

@@ -108,9 +108,18 @@ def figure_values_by_region(
     """The figures for each region directly under `region` (or `region` itself, if nothing lies under
     it), within the scope: the regions in code order, and each figure's values in that order."""
     _check_region(scope, region)
-    regions = list(Region.objects.filter(parent=region).order_by("code")) or [region]
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    regions = children or [region]
     figures = _figures(keys)
-    values = _values(scope, period, regions, figures)
+    at_once: dict[str, dict[int, FigureValue]] = {}
+    if children:
+        for figure in figures:
+            found = figure.compute_by_region(period, region, scope)
+            if found is not None and all(r.pk in found for r in regions):
+                at_once[figure.key] = found
+    values = _values(scope, period, regions, [f for f in figures if f.key not in at_once])
+    for key, found in at_once.items():
+        values.update({(key, r.pk): found[r.pk] for r in regions})
     return regions, {f.key: [values[(f.key, r.pk)] for r in regions] for f in figures}
 
 
