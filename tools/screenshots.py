@@ -26,6 +26,7 @@ SIZES = {"desktop": (1280, 800), "phone": (360, 640)}
 PICTURES = [
     ("zhihui", "/", "home"),
     ("zhihui", "/command/figures/?from=2022-01-01&to=2022-01-14", "figures"),
+    ("quweiban", "/command/bulletins/1/", "bulletin"),
     ("zhongxin", "/cases/", "cases"),
     ("wangge", "/cases/mine/", "my-work"),
     ("wangge", "/cases/new/", "report"),
