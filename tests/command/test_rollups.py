@@ -188,3 +188,14 @@ def test_a_day_rolled_by_other_figures_is_read_live_until_rolled_again(markets: 
     roll_up_due()
     assert RolledDay.objects.exclude(signature="an older release").count() == 7
     assert figure_values(scope=Scope.everything(), period=period, region=world.district, keys=keys)[0].value == 3
+
+
+def test_the_figures_api_says_which_are_attention_items_and_their_targets(world: World) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world["commander"])
+    body = client.get("/api/v1/figures/").json()
+    figures = {f["key"]: f for f in body["figures"]}
+    assert figures["cases.overdue"]["attention"] is True and figures["cases.overdue"]["target"] is None
+    assert figures["markets.daily_coverage"]["target"] == 100 and figures["markets.daily_coverage"]["attention"] is False

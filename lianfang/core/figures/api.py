@@ -33,6 +33,16 @@ class FigureValueSerializer(serializers.Serializer):
     value = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True, coerce_to_string=False)
     numerator = serializers.IntegerField(allow_null=True)
     denominator = serializers.IntegerField(allow_null=True)
+    attention = serializers.BooleanField(
+        help_text="Counts what is overdue or missing (the command view's attention items)."
+    )
+    target = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        allow_null=True,
+        coerce_to_string=False,
+        help_text="A rate's target, in percent.",
+    )
 
 
 class FiguresSerializer(serializers.Serializer):
@@ -71,6 +81,8 @@ def _value_data(value: Any) -> dict[str, Any]:
         "value": value.value,
         "numerator": value.numerator,
         "denominator": value.denominator,
+        "attention": f.attention,
+        "target": f.target,
     }
 
 
