@@ -40,7 +40,7 @@ def load(ctx: DemoContext) -> None:
     users = {}
     for username, full_name, part in ACCOUNTS:
         users[part] = _account(ctx, username, full_name, district, office)
-        what = "edits and submits the bulletin" if part == "editor" else "signs (签发) the bulletin as a second person"
+        what = "简报编辑：起草、修改、送签" if part == "editor" else "简报签发人：第二人签发"
         ctx.account(username=username, password=DEMO_PASSWORD, role=f"区委办 · {what}")
     seed = [SEED_START - dt.timedelta(days=7) + dt.timedelta(days=n) for n in range(45)]
     recent = [ctx.today - dt.timedelta(days=n) for n in range(1, 32)]
