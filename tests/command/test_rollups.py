@@ -198,4 +198,5 @@ def test_the_figures_api_says_which_are_attention_items_and_their_targets(world:
     body = client.get("/api/v1/figures/").json()
     figures = {f["key"]: f for f in body["figures"]}
     assert figures["cases.overdue"]["attention"] is True and figures["cases.overdue"]["target"] is None
-    assert figures["markets.daily_coverage"]["target"] == 100 and figures["markets.daily_coverage"]["attention"] is False
+    coverage = figures["markets.daily_coverage"]
+    assert coverage["target"] == 100 and coverage["attention"] is False
