@@ -10,7 +10,7 @@ and flagged at publication (dates, issue numbers and ordinals are not counted: 1
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.html import escape, format_html
@@ -78,10 +78,6 @@ def hand_numbers(text: str) -> list[str]:
         for m in NUMBER.finditer(piece.text):
             found.append(piece.text[max(0, m.start() - 6) : m.end() + 6].strip())
     return found
-
-
-def tokens_in(texts: Iterable[str]) -> set[int]:
-    return {p.token for text in texts for p in pieces(text) if p.token is not None}
 
 
 def plain(text: str) -> str:
