@@ -170,6 +170,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests run on a file too, not in memory: concurrent submissions are tested the way they happen.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+# A streaming replica of PostgreSQL for the figures, their drill-down and the command view
+# (lianfang/core/replica.py); every other read and every write stays on the primary.
+REPLICA_URL = os.environ.get("LIANFANG_REPLICA_URL", "")
+if REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests that configure a replica read the test database through it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["lianfang.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -271,7 +280,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"  # outside the web root; files are served by views that check access
+# Evidence files, outside the web root; they are served by views that check access. With more than one
+# app server this must be storage they all share (a mounted share, or django-storages' S3 backend:
+# see docs/deploy.md).
+MEDIA_ROOT = Path(os.environ.get("LIANFANG_MEDIA_ROOT", VAR_DIR / "media"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -25,6 +25,7 @@ from lianfang.core.flows.selectors import status_changes
 from lianfang.core.page_actions import Done, form_action, page_action
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import default_region, regions_in_scope
+from lianfang.core.replica import replica_reads
 
 from . import services
 from .dashboard import attention_items, practices, targets_chart
@@ -55,6 +56,7 @@ def _period_context(form: PeriodRegionForm) -> dict[str, Any]:
 
 
 @login_required
+@replica_reads
 def figures(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     context: dict[str, Any] = {"practices": [], "attention": [], "targets": None}
@@ -71,6 +73,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def figure_rows(request: HttpRequest, key: str) -> HttpResponse:
     form = _form(request)
     if form.errors:

@@ -3,11 +3,19 @@ pages elsewhere. The 500 names the request's id, which is also in the log line o
 
 A body over DATA_UPLOAD_MAX_MEMORY_SIZE reaches Django as RequestDataTooBig, which Django answers
 as a 400; it is a 413 here, with its own message.
+
+When the database cannot be reached (it is restarting, or a failover is under way) the answer is a
+503 with Retry-After, not a 500: nothing was written, and the same request can simply be sent again.
+The connection is checked again at the next request (CONN_HEALTH_CHECKS), so the app servers
+recover by themselves once the database is back.
 """
 
 from __future__ import annotations
 
+import sys
+
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -36,10 +44,31 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return HttpResponse(loader.render_to_string("404.html", request=request), status=404)
 
 
+RETRY_AFTER_SECONDS = 5
+
+
+def _database_unavailable() -> bool:
+    return isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Rendered without the site's context (the database may be what failed)."""
+    """Rendered without the site's context (the database may be what failed). Django calls it while
+    handling the exception, which tells a database that cannot be reached from a fault of ours."""
     request_id = current_request_id()
+    if _database_unavailable():
+        return service_unavailable(request, request_id)
     if _is_api(request):
         message = _("Server error. Quote this number when you report it: %(id)s") % {"id": request_id}
         return json_answer({"message": message, "fields": {}, "request_id": request_id}, 500)
     return HttpResponse(loader.render_to_string("500.html", {"request_id": request_id}), status=500)
+
+
+def service_unavailable(request: HttpRequest, request_id: str) -> HttpResponse:
+    message = _("The system is briefly unavailable. Nothing was saved; send it again in a moment.")
+    if _is_api(request):
+        answer = json_answer({"message": message, "fields": {}, "request_id": request_id}, 503)
+    else:
+        page = loader.render_to_string("503.html", {"message": message, "request_id": request_id})
+        answer = HttpResponse(page, status=503)
+    answer["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return answer

@@ -16,6 +16,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from lianfang.core.accounts.actors import Actor, acting_user
+from lianfang.core.job_locks import hold_job_lock
 
 from .context import current
 from .models import AuditEvent, AuditSeal, Outcome
@@ -232,15 +233,12 @@ def _checkpoint_mac(seq: int, digest: str) -> str:
 def audit_seal_pending(*, batch: int = 5000) -> int:
     """The sequencer: chain every committed, unsealed row in id order. Returns how many it sealed.
 
-    One sequencer at a time: on PostgreSQL an advisory lock serialises them; on SQLite the
-    IMMEDIATE transaction does. A checkpoint line is appended outside the database afterwards.
+    One sequencer at a time (core/job_locks.py). A checkpoint line is appended outside the database afterwards.
     """
     sealed = 0
     while True:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(7405001)")
+            hold_job_lock("audit.seal")
             last = AuditSeal.objects.order_by("-seq").first()
             seq, previous = (last.seq, last.digest) if last else (0, GENESIS)
             unsealed = AuditEvent.objects.filter(seal__isnull=True)

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from lianfang.core.api.errors import ErrorSerializer
 from lianfang.core.regions.scoping import scope_for
 from lianfang.core.regions.selectors import default_region
+from lianfang.core.replica import replica_reads
 
 from .forms import PeriodRegionForm
 from .selectors import figure_drill_down, figure_values
@@ -95,6 +96,7 @@ class FigureListView(APIView):
         parameters=[*PARAMETERS, OpenApiParameter("key", OpenApiTypes.STR, description="Only this figure")],
         responses={200: FiguresSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
     )
+    @replica_reads
     def get(self, request: Request) -> Response:
         form = _parse(request)
         region = form.cleaned_data["region"]
@@ -120,6 +122,7 @@ class FigureRowsView(APIView):
     @extend_schema(
         parameters=PARAMETERS, responses={200: DrillDownSerializer, 400: ErrorSerializer, 404: ErrorSerializer}
     )
+    @replica_reads
     def get(self, request: Request, key: str) -> Response:
         form = _parse(request)
         drill = figure_drill_down(

@@ -32,6 +32,7 @@ from django.db.models.functions import TruncDate
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from lianfang.core.job_locks import hold_job_lock
 from lianfang.core.regions.models import Region, RegionLevel
 from lianfang.core.regions.scoping import Scope
 
@@ -198,6 +199,7 @@ def roll_up(days: Iterable[dt.date]) -> int:
     wanted = sorted({d for d in days if d < today})
     if not wanted:
         return 0
+    hold_job_lock("figures.roll_up")  # two consumers' runs, one after the other
     marks = list(DirtyDay.objects.filter(day__in=wanted).values_list("pk", flat=True))
     regions, figures = rollup_regions(), additive_figures()
     rows: list[DailyFigure] = []
