@@ -52,4 +52,5 @@ class Series:
 SERIES = {
     "people-create": Series(area="410102", mobile_prefix="199"),  # 中原区; 199
     "people-import": Series(area="410103", mobile_prefix="166"),  # 二七区; 166
+    "cluster-import": Series(area="410104", mobile_prefix="168"),  # 管城区; 168 (tests/cluster)
 }

@@ -58,7 +58,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 break
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """tests/cluster runs only against a running cluster (LIANFANG_CLUSTER; see its conftest)."""
+    if collection_path.name == "cluster" and collection_path.parent.name == "tests":
+        return not os.environ.get("LIANFANG_CLUSTER")
+    return None
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not os.environ.get("LIANFANG_CLUSTER"):
+        terminalreporter.write_line(
+            "left out tests/cluster: it runs against `deploy/cluster up` (docs/deploy.md; CI runs it)"
+        )
     if _SKIPPED:
         what = ", ".join(f"{n} for want of {name}" for name, n in _SKIPPED.items())
         terminalreporter.write_line(f"skipped tests that need missing tools: {what} (required under CI=true)")
