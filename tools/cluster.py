@@ -279,6 +279,13 @@ def pg_start(data: Path, port: int, lay: Layout) -> None:
     )
 
 
+def restart_primary(lay: Layout) -> None:
+    """A fast restart of the primary (its sessions are cut), as an operator or a failover does."""
+    data = lay.pg / "primary"
+    run(as_postgres([pg_bin("pg_ctl"), "-D", str(data), "-l", str(data) + ".log", "-m", "fast", "-w", "restart"]),
+        title="pg_ctl restart")  # fmt: skip
+
+
 def psql(port: int, sql: str, database: str = "postgres") -> str:
     return run(
         ["psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1",

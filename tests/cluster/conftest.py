@@ -8,6 +8,7 @@ They run one at a time (no -n): the fault tests kill and restart the cluster's s
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,19 @@ def replica(cluster: Layout) -> Database:
 @pytest.fixture
 def browser(cluster: Layout) -> Browser:
     return Browser(cluster)
+
+
+@pytest.fixture(scope="session")
+def token_for(cluster: Layout) -> Iterator[Callable[[str], str]]:
+    """One API token per account for the whole run, issued through app server 1 and revoked at
+    the end (knox gives an account at most five)."""
+    issued: dict[str, Browser] = {}
+
+    def token(username: str) -> str:
+        if username not in issued:
+            issued[username] = Browser(cluster, server=1).sign_in(username).take_token()
+        return issued[username].token
+
+    yield token
+    for browser in issued.values():
+        browser.post("/api/v1/auth/token/revoke/")

@@ -13,7 +13,9 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -160,3 +162,51 @@ def bring_up(cluster: Layout) -> None:
         env={**os.environ, "LIANFANG_CLUSTER_DIR": cluster.home},
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@dataclass
+class Report:
+    """One report a field worker sent, with every answer it got (0: no answer at all)."""
+
+    client_id: uuid.UUID
+    answers: list[int] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)
+    case: int | None = None
+
+
+def report_until_stored(browser: Browser, region: str, title: str, *, tries: int = 40) -> Report:
+    """As the field app does: resend the same report, with its client id, until it is stored."""
+    report = Report(client_id=uuid.uuid4())
+    for _ in range(tries):
+        try:
+            answer = report_need(browser, report.client_id, region, title)
+        except requests.ConnectionError:
+            report.answers.append(0)
+            time.sleep(0.2)
+            continue
+        report.answers.append(answer.status_code)
+        report.bodies.append(answer.text)
+        if answer.status_code in {200, 201}:
+            report.case = int(answer.json()["id"])
+            return report
+        if answer.status_code not in {502, 503, 504}:
+            return report  # refused: resending would not help
+        time.sleep(0.2)
+    return report
+
+
+def keep_reporting(cluster: Layout, token: str, region: str, *, seconds: float, threads: int = 6) -> list[Report]:
+    """Several field workers reporting through nginx, one after another, for `seconds`."""
+    marker = uuid.uuid4().hex[:8]
+    deadline = time.monotonic() + seconds
+
+    def worker(n: int) -> list[Report]:
+        browser = Browser(cluster)
+        browser.token = token
+        sent: list[Report] = []
+        while time.monotonic() < deadline:
+            sent.append(report_until_stored(browser, region, f"压力测试 {marker}-{n}-{len(sent)}"))
+        return sent
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return [report for batch in pool.map(worker, range(threads)) for report in batch]
