@@ -9,7 +9,7 @@ DEMO_ENV := DEBUG=1 HUEY_IMMEDIATE=0
 TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help install static migrate demo demo-data serve test lint typecheck bench messages lock clean screenshots
+.PHONY: help install static migrate demo demo-data serve test lint typecheck bench messages lock clean screenshots cluster cluster-down load
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,6 +62,15 @@ lint: install ## ruff, mypy and import-linter (the core imports no practice app;
 
 bench: install ## Benchmarks: each prints a ratio against a baseline measured in the same run
 	$(BIN)/python -m bench
+
+cluster: install ## Start the local cluster of docs/deploy.md (nginx, 2 app servers, PostgreSQL primary + replica, Redis, 2 consumers)
+	deploy/cluster up
+
+cluster-down: ## Stop what `make cluster` started (deploy/cluster down --wipe also removes its data)
+	deploy/cluster down
+
+load: cluster ## The cluster under a stepped load (locust, headless); prints its goal lines, CSV in var/load/
+	$(BIN)/python -m tools.load --host https://127.0.0.1:8443 --ca var/cluster/tls/cert.pem --out var/load
 
 screenshots: install ## The README's pictures of the main pages (desktop and phone) into docs/screenshots/, from a fresh demo
 	$(BIN)/python -m tools.screenshots
