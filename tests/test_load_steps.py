@@ -90,6 +90,17 @@ def test_it_claims_the_highest_step_that_met_every_goal() -> None:
     ]
 
 
+def test_it_names_the_lower_steps_that_missed_a_goal_the_claimed_one_met() -> None:
+    log = StepLog(PLAN)
+    _fill(log, 0, reads=[50.0] * 20, writes=[80.0] * 20)
+    _fill(log, 1, reads=[700.0] * 20, writes=[80.0] * 20)
+    _fill(log, 2, reads=[200.0] * 20, writes=[80.0] * 20)
+    assert goal_lines(log.completed_by(180))[0] == (
+        "load sustained: 30 users (step 3) - read p95 200 ms (goal < 300), write p95 80 ms (goal < 500), "
+        "0 errors over 60 s; step 2 below it missed a goal"
+    )
+
+
 def test_it_claims_no_step_without_writes_or_at_the_goal_itself() -> None:
     log = StepLog(PLAN)
     _fill(log, 0, reads=[50.0] * 20, writes=[])

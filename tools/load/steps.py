@@ -232,6 +232,13 @@ def goal_lines(figures: Sequence[StepFigures]) -> list[str]:
     )
     if best is not None:
         sustained = f"load sustained: {best.users} users (step {best.number}) - {goals}"
+        # The machine is noisy: say so when a lower step missed a goal that this one met.
+        missed = [
+            f.number for f in sorted(figures, key=lambda f: f.index) if f.index < best.index and not f.meets_goals
+        ]
+        if missed:
+            word = "step" if len(missed) == 1 else "steps"
+            sustained += f"; {word} {', '.join(map(str, missed))} below it missed a goal"
     else:
         sustained = f"load sustained: none - {goals} (step {shown.number}, {shown.users} users)"
     over = saturation_step(figures)
