@@ -1,5 +1,7 @@
-"""A URL configuration for the error tests: the site's, plus a page and an endpoint that fail."""
+"""A URL configuration for the error tests: the site's, plus pages and endpoints that fail (a bug, or
+the database out of reach)."""
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -12,4 +14,14 @@ def _fails(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("a bug")
 
 
-urlpatterns = [path("api/v1/fails/", _fails), path("fails/", _fails), *urlpatterns]
+def _database_away(request: HttpRequest) -> HttpResponse:
+    raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
+
+
+urlpatterns = [
+    path("api/v1/fails/", _fails),
+    path("fails/", _fails),
+    path("api/v1/database-away/", _database_away),
+    path("database-away/", _database_away),
+    *urlpatterns,
+]

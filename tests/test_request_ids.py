@@ -65,6 +65,21 @@ def test_an_endpoint_that_fails_answers_in_the_error_shape_with_the_id(request_e
     assert answer["X-Request-ID"] in answer.json()["message"]
 
 
+@pytest.mark.urls("tests.errors_urls")
+def test_a_database_out_of_reach_is_a_503_in_chinese_that_asks_to_send_again(request_errors: _Records) -> None:
+    page = Client(raise_request_exception=False).get("/database-away/")
+    assert page.status_code == 503 and page["Retry-After"] == "5"
+    text = page.content.decode()
+    assert "请稍后再提交一次" in text and page["X-Request-ID"] in text
+    assert "Connection refused" not in text and "Traceback" not in text
+    api = Client(raise_request_exception=False).get("/api/v1/database-away/")
+    assert api.status_code == 503 and api["Content-Type"] == "application/json"
+    assert api.json()["message"] == "系统暂时无法访问，本次提交没有保存。请稍后再提交一次。"
+    assert api.json()["request_id"] == api["X-Request-ID"]
+    # The operator still finds it in the log, under the same id.
+    assert [r.request_id for r in request_errors.records] == [page["X-Request-ID"], api["X-Request-ID"]]  # type: ignore[attr-defined]
+
+
 def test_the_proxys_request_id_is_kept_behind_a_proxy(settings: Any) -> None:
     settings.PROXY_COUNT = 1
     answer = Client().get("/accounts/login/", HTTP_X_REQUEST_ID="nginx-4f2a9c")

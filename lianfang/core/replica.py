@@ -50,6 +50,7 @@ def replica_reads(view: F) -> F:
         with replica_reads_here():
             return view(*args, **kwargs)
 
+    wrapped.reads_from_replica = True  # type: ignore[attr-defined]
     return wrapped  # type: ignore[return-value]
 
 

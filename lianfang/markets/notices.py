@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from lianfang.core.files.models import StoredFile
-from lianfang.core.files.services import file_path
+from lianfang.core.files.services import file_read
 from lianfang.core.official_documents import east_asian_font, official_document
 
 from .models import Service, SuspensionNotice
@@ -59,7 +59,7 @@ class NoticeText:
 
 
 def _read(stored: StoredFile) -> bytes:
-    return file_path(stored).read_bytes()
+    return file_read(stored)
 
 
 def notice_text(notice: SuspensionNotice) -> NoticeText:

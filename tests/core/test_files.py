@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -22,7 +23,7 @@ from lianfang.core.accounts.actors import SystemActor
 from lianfang.core.audit.models import AuditEvent
 from lianfang.core.files.forms import EvidenceFilesField
 from lianfang.core.files.models import StoredFile
-from lianfang.core.files.services import file_path, file_store, file_sweep_orphans, validate_upload
+from lianfang.core.files.services import file_store, file_sweep_orphans, validate_upload
 from lianfang.core.files.serving import file_response
 from tests.world import World
 
@@ -36,6 +37,11 @@ GPS = {
     ExifTags.GPS.GPSLongitudeRef: "E",
     ExifTags.GPS.GPSLongitude: (113.0, 17.0, 45.0),
 }
+
+
+def on_disk(stored: StoredFile) -> Path:
+    """Where the file system storage (the default) keeps a stored file."""
+    return Path(settings.MEDIA_ROOT) / stored.storage_name
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +101,7 @@ def test_it_removes_the_gps_position_and_every_other_exif_tag_from_a_photo(world
 
     stored = file_store(actor=world["jiyuan"], upload=upload("现场.jpg", original))
 
-    kept = file_path(stored).read_bytes()
+    kept = on_disk(stored).read_bytes()
     image = Image.open(io.BytesIO(kept))
     assert image.format == "JPEG" and image.size == (64, 48)
     assert not image.getexif() and not image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
@@ -106,21 +112,21 @@ def test_it_removes_the_gps_position_and_every_other_exif_tag_from_a_photo(world
 @pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
 def test_png_and_webp_photos_lose_their_location_too(world: World, fmt: str) -> None:
     stored = file_store(actor=world["jiyuan"], upload=upload(f"photo.{fmt.lower()}", photo(fmt)))
-    image = Image.open(file_path(stored))
+    image = Image.open(on_disk(stored))
     assert image.format == fmt and stored.content_type == f"image/{fmt.lower()}"
-    assert not image.getexif() and b"TestPhone" not in file_path(stored).read_bytes()
+    assert not image.getexif() and b"TestPhone" not in on_disk(stored).read_bytes()
 
 
 def test_a_photo_taken_sideways_is_stored_upright_without_its_orientation_tag(world: World) -> None:
     stored = file_store(actor=world["jiyuan"], upload=upload("side.jpg", photo(orientation=6)))
-    image = Image.open(file_path(stored))
+    image = Image.open(on_disk(stored))
     assert image.size == (48, 64)  # turned, as the phone meant it to be seen
     assert ExifTags.Base.Orientation not in image.getexif()
 
 
 def test_bytes_hidden_after_a_picture_are_not_kept(world: World) -> None:
     stored = file_store(actor=world["jiyuan"], upload=upload("p.png", photo("PNG") + b"<script>alert(1)</script>"))
-    assert b"<script>" not in file_path(stored).read_bytes()
+    assert b"<script>" not in on_disk(stored).read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -197,9 +203,9 @@ def test_an_empty_or_missing_file_is_refused_under_the_field_name() -> None:
 
 def test_the_file_is_stored_under_media_root_with_a_random_name_and_audited(world: World, _media: Path) -> None:
     stored = file_store(actor=world["jiyuan"], upload=upload("../../etc/密码.pdf", PDF))
-    on_disk = file_path(stored)
-    assert on_disk.is_relative_to(_media) and on_disk.read_bytes() == PDF
-    assert "密码" not in str(on_disk) and "etc" not in stored.storage_name
+    path = on_disk(stored)
+    assert path.is_relative_to(_media) and path.read_bytes() == PDF
+    assert "密码" not in str(path) and "etc" not in stored.storage_name
     assert re.fullmatch(r"evidence/[0-9a-f]{2}/[0-9a-f]{32}", stored.storage_name)
     assert stored.original_name == "密码.pdf" and stored.uploaded_by == world["jiyuan"]
     event = AuditEvent.objects.get(verb="file.store")
@@ -245,7 +251,7 @@ def test_a_file_whose_bytes_are_gone_answers_not_found(world: World) -> None:
     from django.http import Http404
 
     stored = file_store(actor=world["jiyuan"], upload=upload("a.pdf", PDF))
-    file_path(stored).unlink()
+    on_disk(stored).unlink()
     with pytest.raises(Http404):
         file_response(stored)
 
@@ -268,7 +274,7 @@ def test_the_upload_api_stores_a_photo_without_its_location(world: World, client
     body = response.json()
     stored = StoredFile.objects.get(public_id=body["id"])
     assert body["name"] == "现场.jpg" and body["kind"] == "jpeg" and body["sha256"] == stored.sha256
-    assert not Image.open(file_path(stored)).getexif()
+    assert not Image.open(on_disk(stored)).getexif()
 
     refused = client.post("/api/v1/files/", {"file": upload("x.svg", b"<svg/>")})
     assert refused.status_code == 400 and list(refused.json()["fields"]) == ["file"]
@@ -286,7 +292,7 @@ def test_bytes_left_by_a_rolled_back_upload_are_swept_the_next_day(world: World,
     fresh.write_bytes(PDF)
     old = (dt.datetime.now() - dt.timedelta(days=2)).timestamp()
     os.utime(orphan, (old, old))
-    os.utime(file_path(kept), (old, old))
+    os.utime(on_disk(kept), (old, old))
 
     assert file_sweep_orphans() == 1
-    assert not orphan.exists() and fresh.exists() and file_path(kept).exists()
+    assert not orphan.exists() and fresh.exists() and on_disk(kept).exists()

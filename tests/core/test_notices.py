@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
@@ -24,7 +25,7 @@ from PIL import ExifTags, Image
 from lianfang.core.accounts.models import User
 from lianfang.core.audit.models import AuditEvent
 from lianfang.core.files.models import StoredFile
-from lianfang.core.files.services import file_path, file_store
+from lianfang.core.files.services import file_store
 from lianfang.core.notices.models import Notice, NoticeReceipt, Notification, TargetKind
 from lianfang.core.notices.selectors import (
     notice_feed,
@@ -48,6 +49,11 @@ from tests.world import World, make_user
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def on_disk(stored: StoredFile) -> Path:
+    """Where the file system storage (the default) keeps a stored file."""
+    return Path(settings.MEDIA_ROOT) / stored.storage_name
 
 
 class Town:
@@ -536,7 +542,7 @@ def test_a_notice_is_composed_on_the_page_with_attachments(town: Town, client: C
     assert response.status_code == 302 and response["Location"] == f"/notices/{notice.pk}/"
     assert receivers(notice) == {"济源机械厂", "登封建材"}
     photo = notice.attachments.get(kind="jpeg")
-    assert not Image.open(file_path(photo)).getexif()
+    assert not Image.open(on_disk(photo)).getexif()
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="acknowledged-count">0<' in page and "登封建材" in page
 

@@ -3,8 +3,12 @@
 - `validate_upload(upload)` checks an upload (size, kind by content, damage) and cleans images;
   forms and serializers call it before anything is saved, and get a ValidationError naming the
   field ("file" unless told otherwise).
-- `file_store(actor=..., upload=...)` writes the checked bytes under MEDIA_ROOT with a random
-  name and records a StoredFile, audited. It takes a raw upload or what validate_upload returned.
+- `file_store(actor=..., upload=...)` writes the checked bytes to the default storage with a
+  random name and records a StoredFile, audited. It takes a raw upload or what validate_upload returned.
+- `file_open(stored)` reads them back.
+
+Everything goes through Django's default storage (settings.STORAGES): a folder under MEDIA_ROOT,
+shared by every app server, or an object store through django-storages (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -12,16 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +38,7 @@ from .models import CONTENT_TYPES, IMAGE_KINDS, FileKind, StoredFile
 
 log = logging.getLogger("lianfang.files")
 
-# Every stored file lies under this folder of MEDIA_ROOT, two hex digits deep.
+# Every stored file lies under this folder of the storage, two hex digits deep.
 STORAGE_FOLDER = "evidence"
 
 
@@ -110,11 +113,9 @@ def validate_upload(upload: Any, *, field: str = "file") -> CheckedUpload:
     return CheckedUpload(name=clean_name(raw_name, kind), kind=kind, data=data)
 
 
-def _storage() -> FileSystemStorage:
-    # Read at call time, so that a test (or a deployment) can move MEDIA_ROOT.
-    return FileSystemStorage(
-        location=settings.MEDIA_ROOT, file_permissions_mode=0o640, directory_permissions_mode=0o750
-    )
+def _storage() -> Storage:
+    # Looked up at call time, so that a test (or a deployment) can change STORAGES or MEDIA_ROOT.
+    return storages["default"]
 
 
 def _may_upload(actor: Actor) -> bool:
@@ -165,30 +166,37 @@ def file_store(*, actor: Actor, upload: Any) -> StoredFile:
     return stored
 
 
-def file_path(stored: StoredFile) -> Path:
-    return Path(_storage().path(stored.storage_name))
+def file_open(stored: StoredFile) -> File:
+    """The stored bytes, open for reading (FileNotFoundError when they are gone)."""
+    return _storage().open(stored.storage_name, "rb")
+
+
+def file_read(stored: StoredFile) -> bytes:
+    with file_open(stored) as handle:
+        return bytes(handle.read())
 
 
 def file_sweep_orphans(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
     """Delete stored bytes that no StoredFile row names (left by a rolled-back transaction), if
     they are older than `older_than` so that an upload in progress is never touched."""
-    root = Path(settings.MEDIA_ROOT) / STORAGE_FOLDER
-    if not root.is_dir():
+    storage = _storage()
+    if not storage.exists(STORAGE_FOLDER):
         return 0
-    cutoff = (timezone.now() - older_than).timestamp()
-    candidates: dict[str, Path] = {}
-    for path in root.glob("*/*"):
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            candidates[path.relative_to(settings.MEDIA_ROOT).as_posix()] = path
-    names = list(candidates)
+    cutoff = timezone.now() - older_than
+    candidates: list[str] = []
+    for folder in storage.listdir(STORAGE_FOLDER)[0]:
+        for name in storage.listdir(f"{STORAGE_FOLDER}/{folder}")[1]:
+            stored_name = f"{STORAGE_FOLDER}/{folder}/{name}"
+            if storage.get_modified_time(stored_name) < cutoff:
+                candidates.append(stored_name)
     known: set[str] = set()
-    for start in range(0, len(names), 500):
-        chunk = names[start : start + 500]
+    for start in range(0, len(candidates), 500):
+        chunk = candidates[start : start + 500]
         known.update(StoredFile.objects.filter(storage_name__in=chunk).values_list("storage_name", flat=True))
     removed = 0
-    for name, path in candidates.items():
+    for name in candidates:
         if name not in known:
-            os.remove(path)
+            storage.delete(name)
             removed += 1
     if removed:
         log.info("removed %d orphaned evidence files", removed)

@@ -23,7 +23,7 @@ from django.http import FileResponse, Http404
 
 from .content import display_name
 from .models import CONTENT_TYPES, EXTENSIONS, FileKind, StoredFile
-from .services import file_path
+from .services import file_open
 
 log = logging.getLogger("lianfang.files")
 
@@ -40,9 +40,8 @@ def content_disposition(name: str) -> str:
 
 def file_response(stored_file: StoredFile, *, download_name: str | None = None) -> FileResponse:
     """The file as a download. The caller must already have checked access (see the module docstring)."""
-    path = file_path(stored_file)
     try:
-        handle = path.open("rb")
+        handle = file_open(stored_file)
     except FileNotFoundError as error:
         log.error("stored file %s is missing at %s", stored_file.public_id, stored_file.storage_name)
         raise Http404 from error
