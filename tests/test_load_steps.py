@@ -149,3 +149,8 @@ def test_it_writes_the_steps_as_a_table_and_as_json() -> None:
     assert written["steps"][0]["read_p95_ms"] == 12.3 and written["steps"][1]["read_p95_ms"] is None
     assert written["sustained_step"] == 1 and written["saturation_step"] is None
     assert written["lines"] == goal_lines(figures)
+
+
+def test_it_spreads_a_steps_arrivals_over_its_first_sixth() -> None:
+    assert StepPlan(step_users=10, step_seconds=60).spawn_rate == 1.0
+    assert StepPlan(step_users=40, step_seconds=60).spawn_rate == 4.0

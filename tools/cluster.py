@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import hashlib
 import json
 import os
 import secrets
@@ -45,6 +46,10 @@ class Layout:
     """Where everything of one cluster is, and its ports (written to cluster.json for tests)."""
 
     home: str
+    # What other accounts must reach (postgres: its data; nginx's workers: request bodies, the
+    # error page) lives outside the checkout, whose folders may be closed to them (a clone in
+    # `mktemp -d`, say).
+    shared: str = ""
     https_port: int = 8443
     app1_port: int = 8101
     app2_port: int = 8102
@@ -87,12 +92,19 @@ class Layout:
 
     @property
     def pg(self) -> Path:
-        return self.dir / "pg"
+        return Path(self.shared) / "pg"
+
+    @property
+    def nginx(self) -> Path:
+        return Path(self.shared) / "nginx"
 
 
 def layout() -> Layout:
     home = Path(os.environ.get("LIANFANG_CLUSTER_DIR", ROOT / "var" / "cluster")).resolve()
-    return Layout(home=str(home))
+    tag = hashlib.sha256(str(home).encode()).hexdigest()[:10]
+    # A fixed name, one per cluster folder; ensure_folders refuses one that another account made.
+    shared = os.environ.get("LIANFANG_CLUSTER_SHARED", f"/var/tmp/lianfang-cluster-{tag}")  # noqa: S108
+    return Layout(home=str(home), shared=shared)
 
 
 def load_layout(home: Path | None = None) -> Layout:
@@ -205,10 +217,15 @@ def ensure_prerequisites() -> None:
 
 
 def ensure_folders(lay: Layout) -> None:
-    for sub in ("run", "log", "var", "media", "tls", "nginx", "redis"):
+    for sub in ("run", "log", "var", "media", "tls", "redis"):
         (lay.dir / sub).mkdir(parents=True, exist_ok=True)
-    # nginx's workers (nobody) write request bodies under nginx/: every folder above must let them in.
-    for folder in (lay.dir, lay.dir / "nginx"):
+    # nginx's workers (nobody) write request bodies under nginx/ and read its error page there.
+    shared = Path(lay.shared)
+    shared.mkdir(mode=0o755, exist_ok=True)
+    if shared.is_symlink() or shared.stat().st_uid != os.geteuid():
+        raise SystemExit(f"cluster: {shared} belongs to another account; remove it or set LIANFANG_CLUSTER_SHARED")
+    lay.nginx.mkdir(exist_ok=True)
+    for folder in (Path(lay.shared), lay.nginx):
         folder.chmod(0o755)
     if not lay.pg.exists():
         lay.pg.mkdir(mode=0o700)
@@ -393,7 +410,7 @@ def ensure_app(lay: Layout, n: int) -> None:
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     command = [
         gunicorn, "lianfang.wsgi", "-k", "gthread", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
-        "--timeout", "60", "--graceful-timeout", "10", "--name", f"lianfang-{name}",
+        "--timeout", "60", "--graceful-timeout", "10", "--keep-alive", "75", "--name", f"lianfang-{name}",
         "--control-socket", str(lay.dir / "run" / f"{name}.ctl"),
         "--access-logfile", str(lay.log(f"{name}-access")),
         "--access-logformat", '%(h)s %({x-request-id}i)s "%(r)s" %(s)s %(M)sms',
@@ -420,14 +437,16 @@ def ensure_nginx(lay: Layout) -> None:
         https_port=lay.https_port,
         server_name="127.0.0.1",
         tls_dir=lay.dir / "tls",
-        deploy_dir=lay.dir / "nginx" / "pages",
+        run_dir=lay.dir / "run",
+        log_dir=lay.dir / "log",
+        deploy_dir=lay.nginx / "pages",
     )
-    pages = lay.dir / "nginx" / "pages"
+    pages = lay.nginx / "pages"
     pages.mkdir(exist_ok=True)
     shutil.copy(DEPLOY / "_unavailable.html", pages / "_unavailable.html")
-    (lay.dir / "nginx" / "nginx.conf").write_text(conf, encoding="utf-8")
+    (lay.nginx / "nginx.conf").write_text(conf, encoding="utf-8")
     say(f"starting nginx on {lay.https_port} (TLS)")
-    run(["nginx", "-c", str(lay.dir / "nginx" / "nginx.conf"), "-p", f"{lay.dir}/"], title="nginx")
+    run(["nginx", "-c", str(lay.nginx / "nginx.conf"), "-p", f"{lay.nginx}/"], title="nginx")
     wait_until("nginx", lambda: answers(lay.url, cafile=lay.cert), 30)
 
 
@@ -474,9 +493,11 @@ def down(*, wipe: bool = False) -> None:
             if data.exists() and pg_running(data):
                 say(f"stopping PostgreSQL in {data}")
                 run(as_postgres([pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]), title="pg_ctl stop")
-    if wipe and lay.dir.exists():
-        say(f"removing {lay.dir}")
-        shutil.rmtree(lay.dir)
+    if wipe:
+        for folder in (lay.dir, Path(lay.shared)):
+            if folder.exists():
+                say(f"removing {folder}")
+                shutil.rmtree(folder)
     say("down")
 
 

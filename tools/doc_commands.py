@@ -39,7 +39,7 @@ def blocks(text: str) -> list[str]:
 
 def run(block: str) -> int:
     print(f"$ {block}", flush=True)
-    return subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=ROOT).returncode
+    return subprocess.run(["/bin/bash", "-euo", "pipefail", "-c", block], cwd=ROOT).returncode
 
 
 def main(path: str, title: str) -> int:

@@ -190,7 +190,7 @@ class SteppedArrival(LoadTestShape):
         step = PLAN.step_at(self.get_run_time())
         if step >= PLAN.max_steps or LOG.saturated_before(step):
             return None
-        return PLAN.users_at(step), float(PLAN.step_users)
+        return PLAN.users_at(step), PLAN.spawn_rate
 
 
 class SiteUser(HttpUser):

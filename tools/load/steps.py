@@ -69,6 +69,13 @@ class StepPlan:
     def users_at(self, step: int) -> int:
         return (step + 1) * self.step_users
 
+    @property
+    def spawn_rate(self) -> float:
+        """Users per second while a step's users arrive: spread over its first sixth (10 s of 60).
+        People do not all sign in within the same second; a step's worth of password hashes at
+        once would measure the burst, not the load."""
+        return self.step_users / (self.step_seconds / 6)
+
     def ends_at(self, step: int) -> float:
         return (step + 1) * self.step_seconds
 
