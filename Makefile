@@ -7,9 +7,17 @@ VENDOR := static/vendor
 DEMO_ENV := DEBUG=1 HUEY_IMMEDIATE=0
 # The suite runs in parallel (pytest-xdist); TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto
+# `make wheels` fills the wheelhouse on a machine with the package registries; `make install OFFLINE=1`
+# installs from it alone, on a machine without them (docs/deploy.md, "An offline installation").
+WHEELHOUSE ?= var/wheelhouse
+ifeq ($(OFFLINE),1)
+PIP_FROM := --no-index --find-links $(WHEELHOUSE)
+else
+PIP_FROM :=
+endif
 
 .DEFAULT_GOAL := help
-.PHONY: help install static migrate demo demo-data serve test lint typecheck bench messages lock clean screenshots cluster cluster-down load
+.PHONY: help install wheels static migrate demo demo-data serve test lint typecheck bench messages lock clean screenshots cluster cluster-down load
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -18,14 +26,21 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
-	$(BIN)/pip install -q --upgrade pip setuptools wheel
-	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
+	$(BIN)/pip install -q $(PIP_FROM) --upgrade pip setuptools wheel
+	$(BIN)/pip install -q $(PIP_FROM) -c requirements.lock -e '.[dev]'
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+ifeq ($(OFFLINE),1)
+# Offline: the front-end files that `make wheels` copied beside the wheels (no npm, no registry).
+$(VENDOR)/.copied: $(WHEELHOUSE)/vendor/.copied
+	mkdir -p $(VENDOR)
+	cp -R $(WHEELHOUSE)/vendor/. $(VENDOR)/
+	touch $@
+else
 # The source maps too: the minified files name them, and the production start's hashed manifest
 # (collectstatic) refuses a reference to a file that is not there.
 $(VENDOR)/.copied: node_modules/.package-lock.json Makefile
@@ -35,6 +50,13 @@ $(VENDOR)/.copied: node_modules/.package-lock.json Makefile
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	touch $@
+endif
+
+wheels: $(VENDOR)/.copied | $(BIN)/python ## A wheelhouse of every pinned package and the front-end files, for `make install OFFLINE=1`
+	$(BIN)/pip wheel -q -w $(WHEELHOUSE) pip setuptools wheel -r requirements.lock
+	mkdir -p $(WHEELHOUSE)/vendor
+	cp -R $(VENDOR)/. $(WHEELHOUSE)/vendor/
+	@echo "$(WHEELHOUSE): $$(ls $(WHEELHOUSE)/*.whl | wc -l) wheels and the front-end files"
 
 install: $(VENV)/.installed $(VENDOR)/.copied ## Create the virtual environment and install Python and npm packages
 
