@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "lianfang.volunteers",
     "lianfang.core.ledgers",
     "lianfang.core.audit",
+    "lianfang.core.backups",
     "lianfang.core.figures",
     "lianfang.core.demo",
     "lianfang.enterprises",

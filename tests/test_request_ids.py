@@ -80,6 +80,12 @@ def test_a_database_out_of_reach_is_a_503_in_chinese_that_asks_to_send_again(req
     assert [r.request_id for r in request_errors.records] == [page["X-Request-ID"], api["X-Request-ID"]]  # type: ignore[attr-defined]
 
 
+@pytest.mark.urls("tests.errors_urls")
+def test_a_database_error_of_another_kind_stays_a_500_to_look_into(request_errors: _Records) -> None:
+    answer = Client(raise_request_exception=False).get("/deadlock/")
+    assert answer.status_code == 500 and "Retry-After" not in answer
+
+
 def test_the_proxys_request_id_is_kept_behind_a_proxy(settings: Any) -> None:
     settings.PROXY_COUNT = 1
     answer = Client().get("/accounts/login/", HTTP_X_REQUEST_ID="nginx-4f2a9c")

@@ -216,16 +216,30 @@ def ensure_prerequisites() -> None:
     pg_bin("initdb")
 
 
+MARKER = ".lianfang-cluster"
+
+
+def claim(folder: Path) -> None:
+    """Make a folder the cluster's (new or empty), or check that it is: a folder named by mistake
+    (LIANFANG_CLUSTER_DIR=/var/tmp, say) is neither opened to others nor wiped."""
+    if folder.is_symlink():
+        raise SystemExit(f"cluster: {folder} is a symbolic link; name a real folder")
+    ours = (folder / MARKER).exists()
+    if folder.exists() and not ours and (any(folder.iterdir()) or folder.stat().st_uid != os.geteuid()):
+        raise SystemExit(f"cluster: {folder} is not a cluster's folder; name a new or empty one")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MARKER).touch()
+
+
 def ensure_folders(lay: Layout) -> None:
+    claim(lay.dir)
     for sub in ("run", "log", "var", "media", "tls", "redis"):
-        (lay.dir / sub).mkdir(parents=True, exist_ok=True)
+        (lay.dir / sub).mkdir(exist_ok=True)
     # nginx's workers (nobody) write request bodies under nginx/ and read its error page there.
     shared = Path(lay.shared)
-    shared.mkdir(mode=0o755, exist_ok=True)
-    if shared.is_symlink() or shared.stat().st_uid != os.geteuid():
-        raise SystemExit(f"cluster: {shared} belongs to another account; remove it or set LIANFANG_CLUSTER_SHARED")
+    claim(shared)
     lay.nginx.mkdir(exist_ok=True)
-    for folder in (Path(lay.shared), lay.nginx):
+    for folder in (shared, lay.nginx):
         folder.chmod(0o755)
     if not lay.pg.exists():
         lay.pg.mkdir(mode=0o700)
@@ -495,7 +509,7 @@ def down(*, wipe: bool = False) -> None:
                 run(as_postgres([pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]), title="pg_ctl stop")
     if wipe:
         for folder in (lay.dir, Path(lay.shared)):
-            if folder.exists():
+            if (folder / MARKER).exists():  # only a folder `up` made the cluster's
                 say(f"removing {folder}")
                 shutil.rmtree(folder)
     say("down")

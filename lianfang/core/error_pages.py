@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 
+import psycopg
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
@@ -47,8 +48,20 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 RETRY_AFTER_SECONDS = 5
 
 
+# SQLSTATEs of a server that is away: connection exceptions (08…), shutting down or starting up
+# (57P01–57P03), too many connections. Deadlocks, timeouts, a full disk and the like stay 500s: they
+# are faults to look into, and their transaction's outcome is not "nothing was saved".
+_AWAY = ("08", "57P01", "57P02", "57P03", "53300")
+
+
 def _database_unavailable() -> bool:
-    return isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+    error = sys.exc_info()[1]
+    if isinstance(error, InterfaceError):
+        return True  # "connection already closed"
+    if not isinstance(error, OperationalError) or not isinstance(error.__cause__, psycopg.OperationalError):
+        return False
+    state = error.__cause__.sqlstate
+    return state is None or state.startswith(_AWAY)  # None: the connection itself failed
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

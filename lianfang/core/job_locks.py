@@ -18,7 +18,7 @@ JOBS = {"audit.seal": 7405001, "figures.roll_up": 7405002}
 def hold_job_lock(job: str) -> None:
     """Wait for, then hold, the job's lock until the current transaction ends."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("A job lock is held inside a transaction.")
+        raise RuntimeError("hold_job_lock needs a transaction: the lock lasts until it ends.")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [JOBS[job]])

@@ -56,17 +56,19 @@ def replica_reads(view: F) -> F:
 
 def reads_from(model: type[Model]) -> str:
     """The alias a read of `model` goes to here and now (the router's answer, for tests and logs)."""
-    return ReplicaRouter().db_for_read(model) or DEFAULT_DB_ALIAS
+    return ReplicaRouter().db_for_read(model)
 
 
 class ReplicaRouter:
     """Installed by settings only when a replica is configured."""
 
-    def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
+    def db_for_read(self, model: type[Model], **hints: Any) -> str:
+        # Never None: Django would then read a related row from the database its instance came
+        # from, and a membership reached from a row read on the replica would be read there too.
         if not _reading.get() or model._meta.app_label in PRIMARY_ONLY:
-            return None
+            return DEFAULT_DB_ALIAS
         if connections[DEFAULT_DB_ALIAS].in_atomic_block:
-            return None
+            return DEFAULT_DB_ALIAS
         return REPLICA
 
     def db_for_write(self, model: type[Model], **hints: Any) -> str:

@@ -180,11 +180,13 @@ def file_sweep_orphans(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> in
     """Delete stored bytes that no StoredFile row names (left by a rolled-back transaction), if
     they are older than `older_than` so that an upload in progress is never touched."""
     storage = _storage()
-    if not storage.exists(STORAGE_FOLDER):
+    try:  # an object store has no folders to test for: listing an empty prefix gives nothing
+        folders = storage.listdir(STORAGE_FOLDER)[0]
+    except FileNotFoundError:
         return 0
     cutoff = timezone.now() - older_than
     candidates: list[str] = []
-    for folder in storage.listdir(STORAGE_FOLDER)[0]:
+    for folder in folders:
         for name in storage.listdir(f"{STORAGE_FOLDER}/{folder}")[1]:
             stored_name = f"{STORAGE_FOLDER}/{folder}/{name}"
             if storage.get_modified_time(stored_name) < cutoff:

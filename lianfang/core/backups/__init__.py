@@ -1,0 +1,1 @@
+"""Backups that restore: `lianfang backup DIR` and `lianfang restore DIR` (services.py)."""

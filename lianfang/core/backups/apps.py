@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BackupsConfig(AppConfig):
+    name = "lianfang.core.backups"
+    label = "backups"
+    verbose_name = _("Backups")
