@@ -197,6 +197,9 @@ def test_a_half_filled_inspection_survives_offline_a_reload_and_an_expired_login
         assert page.evaluate(DRAFTS) == [f"inspect:{m.shops[2].pk}:routine"]
         page.get_by_test_id("user-menu").click()
         page.get_by_test_id("sign-out").click()
+        # The sign-in page, once the sign-out has gone through (a "load" state could still be the
+        # form's page, and the navigation would pull the page from under evaluate).
+        page.wait_for_url(lambda u: urlsplit(u).path == "/accounts/login/")
         page.wait_for_load_state("load")
         assert page.evaluate(DRAFTS) == []
     finally:
