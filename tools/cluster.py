@@ -17,12 +17,10 @@ as a role without ownership (docs/deploy.md, "Roles in PostgreSQL"); migrations 
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import hashlib
 import json
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -34,6 +32,8 @@ import time
 import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from tools.production_start import fresh_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -187,19 +187,23 @@ def start_detached(name: str, command: list[str], env: dict[str, str], lay: Layo
     return process.pid
 
 
-def stop_pid(name: str, marker: str, lay: Layout, sig: int = signal.SIGTERM) -> None:
+def stop_pid(name: str, marker: str, lay: Layout, sig: int = signal.SIGTERM, *, group: bool = True) -> None:
+    """Stop the process its pid file names, if it is still ours: its whole process group where we
+    started it in a session of its own, else the daemon alone (nginx and Redis fork their own)."""
     path = lay.pidfile(name)
     pid = pid_of(path)
     if alive(pid, marker):
         assert pid is not None
         say(f"stopping {name} (pid {pid})")
+        signal_it = os.killpg if group else os.kill
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(pid, sig)
+            signal_it(pid, sig)
         deadline = time.monotonic() + 20
         while alive(pid, marker) and time.monotonic() < deadline:
             time.sleep(0.2)
         if alive(pid, marker):
-            os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                signal_it(pid, signal.SIGKILL)
     path.unlink(missing_ok=True)
 
 
@@ -254,9 +258,7 @@ def ensure_keys(lay: Layout) -> None:
         return
     lines = {
         "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "LIANFANG_DATA_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "LIANFANG_AUDIT_KEY": secrets.token_urlsafe(32),
+        **fresh_keys(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "CSRF_TRUSTED_ORIGINS": lay.url,
         "DATABASE_URL": lay.database_url(),
@@ -488,21 +490,10 @@ def up() -> None:
 def down(*, wipe: bool = False) -> None:
     lay = layout()
     if lay.dir.exists():
-        nginx_pid = pid_of(lay.pidfile("nginx"))
-        if alive(nginx_pid, "nginx"):
-            assert nginx_pid is not None
-            say(f"stopping nginx (pid {nginx_pid})")
-            os.kill(nginx_pid, signal.SIGQUIT)
-            wait_until("nginx's stop", lambda: not alive(nginx_pid, "nginx"), 20)
-        lay.pidfile("nginx").unlink(missing_ok=True)
+        stop_pid("nginx", "nginx", lay, signal.SIGQUIT, group=False)  # QUIT: let answers in flight finish
         for name, marker in (("huey1", "run_huey"), ("huey2", "run_huey"), ("app1", "gunicorn"), ("app2", "gunicorn")):
             stop_pid(name, marker, lay)
-        redis_pid = pid_of(lay.pidfile("redis"))
-        if alive(redis_pid, "redis-server"):
-            assert redis_pid is not None
-            say(f"stopping Redis (pid {redis_pid})")
-            os.kill(redis_pid, signal.SIGTERM)
-            wait_until("Redis's stop", lambda: not alive(redis_pid, "redis-server"), 20)
+        stop_pid("redis", "redis-server", lay, group=False)
         for data in (lay.pg / "replica", lay.pg / "primary"):  # the replica first
             if data.exists() and pg_running(data):
                 say(f"stopping PostgreSQL in {data}")

@@ -32,6 +32,15 @@ DATABASE = "lianfang_production_start"
 DISTRICT = "410106000000"
 
 
+def fresh_keys() -> dict[str, str]:
+    """A secret key, a data key and an audit key made for one installation (never kept in git)."""
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "LIANFANG_DATA_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "LIANFANG_AUDIT_KEY": secrets.token_urlsafe(32),
+    }
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -88,9 +97,7 @@ def main(admin_url: str) -> int:
             env = {
                 **os.environ,
                 "DEBUG": "0",
-                "SECRET_KEY": secrets.token_urlsafe(64),
-                "LIANFANG_DATA_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-                "LIANFANG_AUDIT_KEY": secrets.token_urlsafe(32),
+                **fresh_keys(),
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "CSRF_TRUSTED_ORIGINS": "https://127.0.0.1",
                 "DATABASE_URL": database_url,

@@ -81,7 +81,8 @@ def service_unavailable(request: HttpRequest, request_id: str) -> HttpResponse:
     if _is_api(request):
         answer = json_answer({"message": message, "fields": {}, "request_id": request_id}, 503)
     else:
-        page = loader.render_to_string("503.html", {"message": message, "request_id": request_id})
+        context = {"unavailable": True, "message": message, "request_id": request_id}
+        page = loader.render_to_string("500.html", context)
         answer = HttpResponse(page, status=503)
     answer["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return answer

@@ -28,11 +28,10 @@ CENTRAL_ROAD = "410106002000"
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
-def _kill_later(seconds: float, what: object) -> threading.Thread:
+def _later(seconds: float, what: Callable[[], object]) -> threading.Thread:
     def act() -> None:
         time.sleep(seconds)
-        if callable(what):
-            what()
+        what()
 
     thread = threading.Thread(target=act)
     thread.start()
@@ -62,7 +61,7 @@ def test_an_app_server_killed_under_load_loses_no_acknowledged_write_and_doubles
     errors_from = len(cluster.log("nginx-error").read_text())
     app1 = pid_of(cluster.pidfile("app1"))
     assert app1 is not None
-    killer = _kill_later(2.0, lambda: os.killpg(app1, signal.SIGKILL))
+    killer = _later(2.0, lambda: os.killpg(app1, signal.SIGKILL))
     reports = keep_reporting(cluster, token, CENTRAL_ROAD, seconds=7)
     killer.join()
     answers = Counter(code for r in reports for code in r.answers)
@@ -92,7 +91,7 @@ def test_a_database_restart_under_load_is_answered_503_and_the_servers_recover_w
 ) -> None:
     token = token_for("zhongxin")
     servers = {n: pid_of(cluster.pidfile(f"app{n}")) for n in (1, 2)}
-    restarter = _kill_later(2.0, lambda: restart_primary(cluster))
+    restarter = _later(2.0, lambda: restart_primary(cluster))
     reports = keep_reporting(cluster, token, CENTRAL_ROAD, seconds=8)
     restarter.join()
     answers = Counter(code for r in reports for code in r.answers)

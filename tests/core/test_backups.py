@@ -24,7 +24,7 @@ from django.test import override_settings
 
 from lianfang.core.audit.services import audit_seal_pending
 from lianfang.core.backups.fingerprints import postgresql_fingerprints, sqlite_fingerprints
-from lianfang.core.backups.services import BackupError, backup_restore, backup_write
+from lianfang.core.backups.services import BackupError, backup_restore, backup_write, connection_keywords
 from lianfang.core.files.services import file_store
 from lianfang.core.people.indexes import DOCUMENT_COLUMN, PHONE_COLUMN
 from lianfang.core.people.services import clean_person, person_register
@@ -54,12 +54,12 @@ def new_database(tmp_path: Path) -> Iterator[dict[str, Any]]:
         yield {**source, "NAME": str(tmp_path / "restored.sqlite3")}
         return
     name = f"{source['NAME']}_restored"
-    admin = {"host": source["HOST"], "port": source["PORT"], "user": source["USER"], "dbname": "postgres"}
-    with psycopg.connect(**{k: v for k, v in admin.items() if v}, autocommit=True) as server:
+    admin = {**connection_keywords(source), "dbname": "postgres"}
+    with psycopg.connect(**admin, autocommit=True) as server:  # type: ignore[arg-type]
         server.execute(f'DROP DATABASE IF EXISTS "{name}"')
         server.execute(f'CREATE DATABASE "{name}"')
     yield {**source, "NAME": name}
-    with psycopg.connect(**{k: v for k, v in admin.items() if v}, autocommit=True) as server:
+    with psycopg.connect(**admin, autocommit=True) as server:  # type: ignore[arg-type]
         server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -67,13 +67,7 @@ def _fingerprints(database: dict[str, Any]) -> dict[str, tuple[int, str]]:
     if connection.vendor == "sqlite":
         with closing(sqlite3.connect(database["NAME"])) as lite:
             return sqlite_fingerprints(lite)
-    keywords = {
-        "host": database["HOST"],
-        "port": database["PORT"],
-        "user": database["USER"],
-        "dbname": database["NAME"],
-    }
-    with psycopg.connect(**{k: v for k, v in keywords.items() if v}) as server, server.cursor() as cursor:
+    with psycopg.connect(**connection_keywords(database)) as server, server.cursor() as cursor:  # type: ignore[arg-type]
         return postgresql_fingerprints(cursor)
 
 
@@ -98,9 +92,8 @@ def _person_row(database: dict[str, Any]) -> tuple[str, str, str]:
         with closing(sqlite3.connect(database["NAME"])) as db:
             row = db.execute(sql).fetchone()
     else:
-        keywords = {"host": database["HOST"], "port": database["PORT"], "user": database["USER"]}
-        with psycopg.connect(dbname=database["NAME"], **{k: v for k, v in keywords.items() if v}) as db:
-            row = db.execute(sql).fetchone()
+        with psycopg.connect(**connection_keywords(database)) as server:  # type: ignore[arg-type]
+            row = server.execute(sql).fetchone()
     assert row is not None
     return str(row[0]), str(row[1]), str(row[2])
 

@@ -53,8 +53,8 @@ def _engine(database: dict[str, Any]) -> str:
     raise BackupError(_("Backups support PostgreSQL and SQLite, not %(engine)s.") % {"engine": engine})
 
 
-def _libpq(database: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
-    """Connection keywords for psycopg, and the environment for pg_dump and pg_restore."""
+def connection_keywords(database: dict[str, Any]) -> dict[str, str]:
+    """psycopg's connection keywords for a PostgreSQL entry of settings.DATABASES."""
     keywords = {
         "dbname": str(database["NAME"]),
         "host": str(database.get("HOST") or ""),
@@ -62,7 +62,12 @@ def _libpq(database: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
         "user": str(database.get("USER") or ""),
         "password": str(database.get("PASSWORD") or ""),
     }
-    keywords = {k: v for k, v in keywords.items() if v}
+    return {k: v for k, v in keywords.items() if v}
+
+
+def _libpq(database: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """Connection keywords for psycopg, and the same as the environment of pg_dump and pg_restore."""
+    keywords = connection_keywords(database)
     names = {"dbname": "PGDATABASE", "host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD"}
     return keywords, {**os.environ, **{names[k]: v for k, v in keywords.items()}}
 
