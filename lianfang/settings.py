@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "lianfang.core.ledgers",
     "lianfang.core.audit",
     "lianfang.core.backups",
+    "lianfang.core.retention",
     "lianfang.core.figures",
     "lianfang.core.demo",
     "lianfang.enterprises",
@@ -462,3 +463,19 @@ BULLETIN_COPIES = max(1, int(os.environ.get("LIANFANG_BULLETIN_COPIES", "60")))
 BULLETIN_TITLE = os.environ.get("LIANFANG_BULLETIN_TITLE", "我区各单位主动出击 联防联控")
 # How often an open page asks for the bell's unread count, in seconds (not while its tab is hidden).
 BELL_POLL_SECONDS = max(10, int(os.environ.get("LIANFANG_BELL_POLL_SECONDS", "60")))
+
+
+def env_retention(name: str) -> dict[str, int | str]:
+    """Retention periods chosen in the environment: "key=days,key=keep" (docs/data-protection.md)."""
+    chosen: dict[str, int | str] = {}
+    for part in filter(None, (p.strip() for p in os.environ.get(name, "").split(","))):
+        key, sep, value = (s.strip() for s in part.partition("="))
+        if not sep or not key or not (value == "keep" or (value.isdigit() and int(value) > 0)):
+            raise ImproperlyConfigured(f"{name}: {part!r} is not key=days or key=keep")
+        chosen[key] = value if value == "keep" else int(value)
+    return chosen
+
+
+# How long personal records are kept once their purpose ends, by policy key (lianfang.core.retention):
+# days, or "keep". Unset keys take the policy's default; `lianfang retention --dry-run` lists them.
+LIANFANG_RETENTION = env_retention("LIANFANG_RETENTION")

@@ -69,7 +69,7 @@ def test_the_env_example_documents_every_variable_the_settings_read() -> None:
     documented = (ROOT / ".env.example").read_text()
     import re
 
-    read = set(re.findall(r'(?:environ\.get|env_bool|env_list|secret)\(\s*"([A-Z_]+)"', settings_text))
+    read = set(re.findall(r'(?:environ\.get|env_bool|env_list|env_retention|secret)\(\s*"([A-Z_]+)"', settings_text))
     assert read, "the settings read no variables?"
     missing = sorted(name for name in read if name not in documented)
     assert not missing, f".env.example does not document {missing}"

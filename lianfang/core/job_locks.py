@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 
 # One number per job, fixed: they name the lock in pg_locks.
-JOBS = {"audit.seal": 7405001, "figures.roll_up": 7405002}
+JOBS = {"audit.seal": 7405001, "figures.roll_up": 7405002, "retention": 7405003}
 
 
 def hold_job_lock(job: str) -> None:

@@ -189,6 +189,8 @@ class CheckFinding(models.Model):
     retest = models.DecimalField(_("retest (℃)"), max_digits=3, decimal_places=1, null=True, blank=True)
     action = models.CharField(_("action"), max_length=16, choices=CheckAction.choices, blank=True)
     suspected_covid = models.BooleanField(_("suspected COVID-19"), default=False)
+    # When the symptoms and temperatures were erased at the end of the retention period (retention.py).
+    retired_at = models.DateTimeField(_("health details erased at"), null=True, blank=True, editable=False)
 
     scope_sensitive = True
     scope_fields = {
@@ -247,6 +249,8 @@ class Absence(models.Model):
     returned_on = models.DateField(_("back at school on"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # When the symptoms, follow-up, diagnosis and certificate were erased (retention.py).
+    retired_at = models.DateTimeField(_("health details erased at"), null=True, blank=True, editable=False)
 
     scope_sensitive = True
     scope_fields = CheckFinding.scope_fields

@@ -63,7 +63,7 @@ def test_the_page_reveals_a_full_number_only_with_the_privilege_and_a_reason(wor
     client.force_login(world["jiyuan"])
     client.post("/registry/people/new/", _form(world))
     person = Person.objects.get()
-    assert 'name="reason"' not in client.get(f"/registry/people/{person.pk}/").content.decode()
+    assert 'name="field"' not in client.get(f"/registry/people/{person.pk}/").content.decode()
     Membership.objects.filter(user=world["jiyuan"]).update(may_reveal=True)
     world["jiyuan"].scope_version += 1
     world["jiyuan"].save()

@@ -173,6 +173,9 @@ class Submission(ClientSubmitted):
     late = models.BooleanField(_("late"), default=False)
     is_current = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=1)
+    # When its personal content was erased at the end of the duty's retention period (the row stays:
+    # completeness counts it).
+    retired_at = models.DateTimeField(_("personal content erased at"), null=True, blank=True, editable=False)
 
     scope_fields = {
         "region": "region",

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,6 +175,22 @@ def file_open(stored: StoredFile) -> File:
 def file_read(stored: StoredFile) -> bytes:
     with file_open(stored) as handle:
         return bytes(handle.read())
+
+
+def files_erase(pks: Iterable[int]) -> int:
+    """Erase stored files that no record names any more (a retired certificate): their rows now,
+    their bytes once the transaction commits. Returns how many."""
+    found = list(StoredFile.objects.filter(pk__in=list(pks)).values_list("pk", "storage_name"))
+    StoredFile.objects.filter(pk__in=[pk for pk, _name in found]).delete()  # a record still naming one refuses
+    names = [name for _pk, name in found]
+
+    def remove() -> None:
+        storage = _storage()
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(remove)
+    return len(found)
 
 
 def file_sweep_orphans(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:

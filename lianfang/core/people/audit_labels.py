@@ -23,6 +23,7 @@ register_actions(
         "person.confirm": _("Confirm a registration"),
         "person.return": _("Return a registration"),
         "person.reveal": _("Reveal a full number"),
+        "person.withdraw": _("Withdraw a registration"),
         "person.view_sensitive": _("View a sensitive record"),
         "data_key.rotate": _("Re-encrypt with a new data key"),
         "api.people": lazy_format(_("API: %(what)s"), what=_("People")),

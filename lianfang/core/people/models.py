@@ -80,6 +80,10 @@ class Person(models.Model):
         _("confirmation"), max_length=16, choices=PendingState.choices, blank=True, editable=False
     )
     pending_note = models.CharField(_("reason for returning"), max_length=200, blank=True, editable=False)
+    # When the last registration that holds the person for itself (the registry's, an import's) was
+    # withdrawn, and when the record was anonymised at the end of its retention period (retention.py).
+    withdrawn_at = models.DateTimeField(_("registration withdrawn at"), null=True, blank=True, editable=False)
+    retired_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     # Visible where the person lives and to the jurisdictions, departments and organisations that
     # registered them.
@@ -133,6 +137,10 @@ class Person(models.Model):
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "name_pinyin"}
         super().save(*args, **kwargs)
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
     @property
     def is_pending(self) -> bool:

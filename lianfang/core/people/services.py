@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
@@ -28,6 +29,7 @@ from .identity import Document, DocumentType, normalise_phone, validate_document
 from .indexes import DOCUMENT_COLUMN, PHONE_COLUMN, document_index, phone_index
 from .models import PendingState, Person, PersonLink, with_document
 from .names import pinyin_key
+from .retention import practice_sources
 from .selectors import person_list
 
 _DOCUMENT_TYPES = frozenset(DocumentType.values)  # the enum builds a new list on every .values
@@ -344,6 +346,10 @@ def person_update(*, actor: Actor, person: Person, data: PersonData, version: in
     if not person_is_visible(actor, person) or not scope_for(actor).can_write:
         audit_record_refusal(actor=actor, verb="person.update", target=person)
         raise PermissionDenied(_("You may not change this person."))
+    if person.is_retired:
+        raise ValidationError(
+            {"name": [_("This record was anonymised at the end of its retention period and cannot be changed.")]}
+        )
     with transaction.atomic():
         current = Person.objects.select_for_update().get(pk=person.pk)
         if current.version != version:
@@ -387,6 +393,49 @@ def _settle_pending(person: Person, on_file: Person | None) -> bool:
     if ask:
         person.pending_note = ""
     return ask
+
+
+def withdrawable_links(actor: Actor, person: Person) -> list[PersonLink]:
+    """The registrations of the person that the actor holds for their own purpose (made on the
+    registry's page, by an import or through the API, for the actor's jurisdiction, department or
+    organisation), which the actor may withdraw. A practice's registrations are not among them: its
+    records hold the person (retention.py)."""
+    scope = scope_for(actor)
+    if not scope.can_write:
+        return []
+    mine = []
+    for link in person.links.exclude(source__in=practice_sources()).select_related("region").order_by("pk"):
+        holder = registration_holder(actor, link.region)
+        columns = holder.link(actor=actor, source=link.source)
+        if (link.region_id, link.department_id, link.unit_id) != (
+            columns["region_id"],
+            columns["department_id"],
+            columns["unit_id"],
+        ):
+            continue
+        if holder.unit is None and (link.region is None or not scope.covers_region(link.region)):
+            continue
+        mine.append(link)
+    return mine
+
+
+def person_withdraw(*, actor: Actor, person: Person, reason: str) -> int:
+    """Withdraw the actor's own registrations of a person whose purpose has ended (the returnee
+    has left, the registration was a mistake). Once nothing holds the person, the retention period
+    counts from now. Returns how many registrations were withdrawn."""
+    reason = " ".join(str(reason or "").split())
+    links = withdrawable_links(actor, person) if person_is_visible(actor, person) else []
+    if not links:
+        audit_record_refusal(actor=actor, verb="person.withdraw", target=person)
+        raise PermissionDenied(_("You hold no registration of this person to withdraw."))
+    if len(reason) < 4:
+        message = _("Give the reason for withdrawing the registration (at least 4 characters).")
+        raise ValidationError({"reason": [message]})
+    with transaction.atomic():
+        PersonLink.objects.filter(pk__in=[link.pk for link in links]).delete()
+        Person.objects.filter(pk=person.pk).update(withdrawn_at=timezone.now())
+        audit_record(actor=actor, verb="person.withdraw", target=person, detail=f"{len(links)}: {reason}"[:500])
+    return len(links)
 
 
 def person_reveal(*, actor: Actor, person: Person, field: str, reason: str) -> str:

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -27,7 +27,14 @@ from .holdings import person_holdings
 from .models import NAME_ORDER, Person
 from .pending import person_confirm, person_return
 from .selectors import pending_confirmer, pending_for_confirmation, pending_rows, person_list, person_search
-from .services import clean_person, person_register, person_reveal, person_update
+from .services import (
+    clean_person,
+    person_register,
+    person_reveal,
+    person_update,
+    person_withdraw,
+    withdrawable_links,
+)
 
 REGISTRATION_OUTCOMES = {
     "created": gettext_lazy("Registered."),
@@ -86,9 +93,26 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_reveal": scope.may_reveal,
         "reveal_form": reveal_form,
         "revealed": revealed,
-        "can_write": scope.can_write,
+        "can_write": scope.can_write and not person.is_retired,
+        "may_withdraw": bool(withdrawable_links(request.user, person)),
     }
     return render(request, "registry/person_detail.html", context)
+
+
+@login_required
+@require_POST
+def person_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw the viewer's registrations of a person; back to the person while still visible."""
+    person = _visible(request, pk)
+
+    def run() -> str:
+        count = person_withdraw(actor=request.user, person=person, reason=request.POST.get("reason", ""))
+        return _("%(n)d registration withdrawn.") % {"n": count}
+
+    response = page_action(request, back=reverse("people:detail", args=[pk]), run=run, labels={"reason": _("reason")})
+    if not person_list(request.user).filter(pk=pk).exists():
+        response = redirect(reverse("people:index"))
+    return response
 
 
 @login_required

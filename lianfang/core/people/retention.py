@@ -1,0 +1,144 @@
+"""Retiring registry persons whose purpose has ended (policy "people.unlinked").
+
+A person is held while something still needs them:
+- a registration made for the registrant's own purpose (the registry's page, an import, the API),
+  until its holder withdraws it (services.person_withdraw);
+- a practice's record that names them (an enrolment, a volunteer, an instructor's assignment …),
+  until the practice says the record has ended. A practice says so with `register_hold` in its
+  retention.py, and declares the registration source it registers people with: a registration
+  from that source holds nothing by itself, the practice's records do. A record of a model that
+  registers no hold holds its person for as long as it exists (care keeps its households; a case
+  keeps the person it is about).
+
+A person held by nothing since before the cutoff (and registered before it) is anonymised in
+place: the record stays, so that every figure that counts it (students by class, volunteers,
+instructors) is unchanged, but its name becomes a pseudonym and its document number, phone and
+address are erased. Sex and birth date stay: figures count by age (care's tiers, minors), and
+without a name or a number they identify no one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.db.models import CharField, Model, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lianfang.core.retention.policies import Policy, register_policy
+
+from .models import Person, PersonLink
+from .names import pinyin_key
+
+DISTRICT_TIME = ZoneInfo("Asia/Shanghai")
+# The pseudonym's prefix; the record's id follows it (a number that names nobody outside the system).
+PSEUDONYM = "匿名"
+
+Ended = Callable[[dt.date], Q]  # (cutoff) -> the model's rows whose purpose ended before the cutoff
+
+
+@dataclass(frozen=True)
+class Hold:
+    model: type[Model]
+    field: str
+    ended: Ended
+
+
+_HOLDS: dict[tuple[str, str], Hold] = {}
+_PRACTICE_SOURCES: set[str] = set()
+
+
+def register_hold(model: type[Model], field: str, ended: Ended, *, source: str) -> None:
+    """A practice's records of `model` name a person in `field` until `ended(cutoff)` says their
+    purpose ended before the cutoff; the practice registers people with `source`."""
+    _HOLDS[(model._meta.label, field)] = Hold(model, field, ended)
+    _PRACTICE_SOURCES.add(source)
+
+
+def register_practice_source(source: str) -> None:
+    """A practice registers people with `source` but holds them only through records whose models
+    register no hold (they hold while they exist)."""
+    _PRACTICE_SOURCES.add(source)
+
+
+def practice_sources() -> frozenset[str]:
+    """The registration sources whose registrations hold nobody by themselves."""
+    return frozenset(_PRACTICE_SOURCES)
+
+
+def person_relations() -> list[tuple[type[Model], str]]:
+    """Every column (or many-to-many) of every model that names a registry person, but the
+    registry's own (registrations, and a pending record's record on file)."""
+    found = []
+    for model in apps.get_models():
+        if model in (Person, PersonLink):
+            continue
+        for field in model._meta.get_fields():
+            if field.is_relation and field.concrete and field.related_model is Person:
+                found.append((model, field.name))
+    return found
+
+
+def _holding_rows(model: type[Model], field: str, cutoff: dt.date) -> QuerySet[Any]:
+    rows = model._default_manager.filter(**{f"{field}__isnull": False})  # NOT IN must meet no NULL
+    hold = _HOLDS.get((model._meta.label, field))
+    if hold is not None:
+        rows = rows.exclude(hold.ended(cutoff))
+    return rows.values(field)
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=DISTRICT_TIME)
+
+
+def unheld(cutoff: dt.date) -> QuerySet[Person]:
+    """Records on file, not yet anonymised, that nothing has held since before the cutoff."""
+    since = _start_of(cutoff)
+    people = Person.objects.filter(retired_at__isnull=True, on_file__isnull=True, created_at__lt=since)
+    people = people.exclude(withdrawn_at__gte=since)
+    people = people.exclude(pk__in=PersonLink.objects.exclude(source__in=_PRACTICE_SOURCES).values("person"))
+    people = people.exclude(pk__in=Person.objects.filter(on_file__isnull=False).values("on_file"))
+    for model, field in person_relations():
+        people = people.exclude(pk__in=_holding_rows(model, field, cutoff))
+    return people
+
+
+def anonymise(people: QuerySet[Person]) -> int:
+    """Erase the person's document number, phone and address, and give them a pseudonym."""
+    return people.update(
+        name=Concat(Value(PSEUDONYM), Cast("pk", output_field=CharField())),
+        name_pinyin=Concat(Value(pinyin_key(PSEUDONYM, surname=False) + " "), Cast("pk", output_field=CharField())),
+        name_initials="",
+        document_cipher="",
+        # Unique among records on file: a value no blind index (64 hex digits) can take.
+        document_index=Concat(Value("retired:"), Cast("pk", output_field=CharField())),
+        document_masked="",
+        phone_cipher="",
+        phone_index="",
+        phone_masked="",
+        address="",
+        retired_at=timezone.now(),
+    )
+
+
+register_policy(
+    Policy(
+        key="people.unlinked",
+        label=_("Registry persons with no registration or practice record left"),
+        counts_from=_("the day the last registration was withdrawn or the last practice record ended"),
+        default=365,
+        source=_(
+            "PIPL art. 19 and 47: kept only as long as the purpose needs; one year lets a practice take "
+            "the person up again (a student who returns, a volunteer who comes back) without asking again."
+        ),
+        retires=_("The name becomes a pseudonym; the document number, phone and address are erased."),
+        rows=unheld,
+        retire=anonymise,
+    )
+)
