@@ -2,8 +2,9 @@
 
 - 健康打卡 and 晨午检: 180 days after the day they report. The report stays (completeness counts
   it, and a class's day keeps who was absent and why); the temperatures and symptoms go.
-- Absences for illness: 180 days after the student is back at school. The absence stays (the
-  figures count it); the symptoms, follow-up, diagnosis and return certificate go.
+- Absences for illness: 180 days after the student is back at school (or left the school). The
+  absence stays (the figures count it); the symptoms, follow-up and its notes, diagnosis,
+  infectious mark and return certificate go.
 - A student is held by the registry while enrolled, and until the enrolment ended (see
   core/people/retention.py); online home visits are kept (no period is known for them).
 """
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.duties.models import Submission
 from lianfang.core.files.services import files_erase
+from lianfang.core.flows.models import StatusChange
 from lianfang.core.people.retention import register_hold
 from lianfang.core.retention.policies import KEEP, Policy, register_policy
 
@@ -43,7 +45,7 @@ def _reports(duty: str) -> Any:
 
 
 def _retire_checkins(rows: QuerySet[Submission]) -> int:
-    return rows.update(content={}, retired_at=timezone.now())
+    return rows.update(content={}, client_digest="", retired_at=timezone.now())
 
 
 def _retire_morning_checks(rows: QuerySet[Submission]) -> int:
@@ -59,7 +61,8 @@ def _retire_morning_checks(rows: QuerySet[Submission]) -> int:
             entries = [{k: e.get(k) for k in KEPT_ENTRY_KEYS} for e in content.get("entries") or []]
             report.content = {"present": content.get("present"), "absent": content.get("absent"), "entries": entries}
             report.retired_at = now
-        Submission.objects.bulk_update(batch, ["content", "retired_at"])
+            report.client_digest = ""  # a digest of so few possible readings would give them back
+        Submission.objects.bulk_update(batch, ["content", "client_digest", "retired_at"])
         CheckFinding.objects.filter(submission__in=[r.pk for r in batch]).update(
             symptoms=[], other_symptom="", temperature=None, retest=None, suspected_covid=False, retired_at=now
         )
@@ -68,12 +71,22 @@ def _retire_morning_checks(rows: QuerySet[Submission]) -> int:
 
 
 def _absences(cutoff: dt.date) -> QuerySet[Absence]:
-    return Absence.objects.filter(state=AbsenceState.RETURNED, returned_on__lt=cutoff, retired_at__isnull=True)
+    """Absences back at school before the cutoff, and those of students whose enrolment ended
+    before it (a student who left while absent never comes back to close theirs)."""
+    ended = Q(state=AbsenceState.RETURNED, returned_on__lt=cutoff) | Q(enrolment__valid_until__lt=cutoff)
+    return Absence.objects.filter(ended, retired_at__isnull=True)
 
 
 def _retire_absences(rows: QuerySet[Absence]) -> int:
-    certificates = list(rows.filter(certificate__isnull=False).values_list("certificate", flat=True))
-    done = rows.update(symptoms=[], follow_up="", diagnosis="", certificate=None, retired_at=timezone.now())
+    pks = list(rows.values_list("pk", flat=True))
+    certificates = list(
+        Absence.objects.filter(pk__in=pks, certificate__isnull=False).values_list("certificate", flat=True)
+    )
+    done = Absence.objects.filter(pk__in=pks).update(
+        symptoms=[], follow_up="", diagnosis="", infectious=False, certificate=None, retired_at=timezone.now()
+    )
+    # The follow-up notes written on the absence's steps (追踪) are its timeline's.
+    StatusChange.objects.filter(record_type=Absence._meta.label_lower, record_id__in=pks).update(note="")
     files_erase(certificates)
     return done
 

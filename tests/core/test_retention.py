@@ -249,6 +249,7 @@ def test_every_figure_of_a_closed_period_is_unchanged_after_retirement() -> None
     # What was retired is gone: no temperature, symptom or name is left in the retired rows.
     checkins = Submission.objects.filter(duty=HEALTH_CHECKIN.key)
     assert not checkins.exclude(content={}).exists() and not checkins.filter(retired_at__isnull=True).exists()
+    assert not Submission.objects.filter(retired_at__isnull=False).exclude(client_digest="").exists()
     for content in Submission.objects.filter(duty=MORNING_NOON_CHECK.key).values_list("content", flat=True):
         assert all(set(e) <= {"student", "attendance", "reason", "action"} for e in content.get("entries", []))
     assert not CheckFinding.objects.exclude(symptoms=[]).exists()
@@ -271,3 +272,53 @@ def test_the_monthly_job_retires_on_the_first_of_the_month_at_half_past_three(wo
     assert not task.validate_datetime(dt.datetime(2027, 2, 1, 4, 30))
     assert retire_personal_data.call_local() == 0  # nothing is due yet, and the run is recorded
     assert AuditEvent.objects.filter(verb="retention.apply").count() == 1
+
+
+def test_a_jurisdiction_withdraws_its_own_registrations_and_not_those_of_the_communities_below(
+    world: World,
+) -> None:
+    data = clean_person(name="赵六", document_number=ID, phone=PHONE, address="", home_region=world.jiyuan_a)
+    person, _how = person_register(actor=world["worker"], data=data, region=world.jiyuan_a)
+    with pytest.raises(PermissionDenied):
+        person_withdraw(actor=world["jiyuan"], person=person, reason="不是本街道登记的")
+    with pytest.raises(PermissionDenied):
+        person_withdraw(actor=world["commander"], person=person, reason="不是区里登记的")
+    assert person_withdraw(actor=world["worker"], person=person, reason="已返回原籍") == 1
+
+
+def test_a_deleted_record_that_named_a_person_starts_their_period_again(world: World) -> None:
+    schools = build_schools(world)
+    data = clean_person(name="王五", document_number=resident_id(dt.date(2012, 5, 1)), phone="", address="")
+    student, _how = person_register(actor=world["jiyuan"], data=data, region=world.jiyuan, source="school")
+    Person.objects.filter(pk=student.pk).update(created_at=timezone.now() - dt.timedelta(days=800))
+    enrolment = Enrolment.objects.create(
+        person=student, school_class=schools.class_a, number=99, valid_from=timezone.localdate()
+    )
+    enrolment.delete()  # enrolled by mistake: the person was held until now, not since registration
+    student.refresh_from_db()
+    assert student.released_at is not None
+    assert student.pk not in _unheld(300) and student.pk in _unheld(400)
+
+
+def test_retirement_leaves_nothing_that_gives_a_check_in_back_and_key_rotation_passes_over_it(
+    world: World, settings: Any
+) -> None:
+    import base64
+
+    person = _register(world)
+    person_withdraw(actor=world["jiyuan"], person=person, reason="已返回原籍")
+    retention_run(apply=True, today=_in(367))
+    settings.DATA_KEY, settings.DATA_KEY_PREVIOUS = base64.b64encode(bytes(range(32))).decode(), settings.DATA_KEY
+    call_command("rotate_data_key")  # an anonymised record has nothing to re-encrypt, and no error
+    person.refresh_from_db()
+    assert person.document_cipher == "" and person.is_retired
+
+
+def test_a_misspelt_retention_setting_is_refused_at_start(settings: Any) -> None:
+    from lianfang.core.retention.policies import check_settings
+
+    settings.LIANFANG_RETENTION = {"people.unlinkd": KEEP}
+    with pytest.raises(ImproperlyConfigured, match=r"people\.unlinkd"):
+        check_settings()
+    settings.LIANFANG_RETENTION = {"people.unlinked": KEEP}
+    check_settings()

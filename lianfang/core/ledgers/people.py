@@ -403,7 +403,7 @@ class PeopleLedger:
         protected = always_masked() if reveal else None
         masked = set(people.filter(protected).values_list("pk", flat=True)) if protected is not None else set()
         for person in people.order_by(*NAME_ORDER).iterator(chunk_size=2000):
-            if reveal and person.pk not in masked:
+            if reveal and person.pk not in masked and person.document_cipher:  # not an anonymised record
                 number = decrypt(person.document_cipher, column=DOCUMENT_COLUMN)
                 phone = decrypt(person.phone_cipher, column=PHONE_COLUMN) if person.phone_cipher else ""
             else:

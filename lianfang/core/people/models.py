@@ -80,9 +80,10 @@ class Person(models.Model):
         _("confirmation"), max_length=16, choices=PendingState.choices, blank=True, editable=False
     )
     pending_note = models.CharField(_("reason for returning"), max_length=200, blank=True, editable=False)
-    # When the last registration that holds the person for itself (the registry's, an import's) was
-    # withdrawn, and when the record was anonymised at the end of its retention period (retention.py).
-    withdrawn_at = models.DateTimeField(_("registration withdrawn at"), null=True, blank=True, editable=False)
+    # When something that held the person last let go of them (a registration withdrawn, a record
+    # naming them deleted or pointed elsewhere), and when the record was anonymised at the end of its
+    # retention period (retention.py).
+    released_at = models.DateTimeField(_("last released at"), null=True, blank=True, editable=False)
     retired_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     # Visible where the person lives and to the jurisdictions, departments and organisations that

@@ -10,24 +10,27 @@ A person is held while something still needs them:
   registers no hold holds its person for as long as it exists (care keeps its households; a case
   keeps the person it is about).
 
-A person held by nothing since before the cutoff (and registered before it) is anonymised in
-place: the record stays, so that every figure that counts it (students by class, volunteers,
-instructors) is unchanged, but its name becomes a pseudonym and its document number, phone and
-address are erased. Sex and birth date stay: figures count by age (care's tiers, minors), and
-without a name or a number they identify no one.
+A person held by nothing since before the cutoff, and registered before it, is anonymised in place
+(`released_at` is stamped whenever something lets go of them: a withdrawal, a record naming them
+deleted, a unit's contact replaced): the record stays, so that every figure that counts it
+(students by class, volunteers, instructors) is unchanged, but its name becomes a pseudonym and its
+document number, phone and address are erased. Sex and birth date stay: figures count by age
+(young volunteers, care's tiers).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
-from django.db.models import CharField, Model, Q, QuerySet, Value
+from django.db.models import CharField, F, Model, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
+from django.db.models.signals import m2m_changed, post_delete
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +70,40 @@ def register_practice_source(source: str) -> None:
     _PRACTICE_SOURCES.add(source)
 
 
+def person_released(person_ids: Iterable[int | None]) -> None:
+    """Something that held these people let go of them now: their retention period starts again."""
+    ids = [pk for pk in person_ids if pk]
+    if ids:
+        Person.objects.filter(pk__in=ids).update(released_at=timezone.now())
+
+
+def _row_deleted(sender: type[Model], instance: Model, *, attname: str, **kwargs: Any) -> None:
+    person_released([getattr(instance, attname, None)])
+
+
+def _seen_removed(
+    sender: Any, instance: Model, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
+) -> None:
+    if action == "post_remove" and not reverse:
+        person_released(pk_set or [])
+    elif action == "pre_clear" and not reverse:
+        field = next(f for f in type(instance)._meta.many_to_many if f.remote_field.through is sender)
+        person_released(getattr(instance, field.name).values_list("pk", flat=True))
+
+
+def connect() -> None:
+    """A deleted record that named a person releases them (a household member removed, a case
+    deleted): their period counts from then, not from their registration. Repointing a column (a
+    unit's new contact) is the service's to tell (units.services)."""
+    for model, field in person_relations():
+        column = model._meta.get_field(field)
+        if column.many_to_many:
+            m2m_changed.connect(_seen_removed, sender=getattr(model, field).through, weak=False)
+        else:
+            handler = functools.partial(_row_deleted, attname=f"{field}_id")
+            post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"released:{model._meta.label}.{field}")
+
+
 def practice_sources() -> frozenset[str]:
     """The registration sources whose registrations hold nobody by themselves."""
     return frozenset(_PRACTICE_SOURCES)
@@ -101,7 +138,7 @@ def unheld(cutoff: dt.date) -> QuerySet[Person]:
     """Records on file, not yet anonymised, that nothing has held since before the cutoff."""
     since = _start_of(cutoff)
     people = Person.objects.filter(retired_at__isnull=True, on_file__isnull=True, created_at__lt=since)
-    people = people.exclude(withdrawn_at__gte=since)
+    people = people.exclude(released_at__gte=since)
     people = people.exclude(pk__in=PersonLink.objects.exclude(source__in=_PRACTICE_SOURCES).values("person"))
     people = people.exclude(pk__in=Person.objects.filter(on_file__isnull=False).values("on_file"))
     for model, field in person_relations():
@@ -124,6 +161,7 @@ def anonymise(people: QuerySet[Person]) -> int:
         phone_masked="",
         address="",
         retired_at=timezone.now(),
+        version=F("version") + 1,  # an edit opened before stays refused
     )
 
 

@@ -44,6 +44,8 @@ def data_key_rotate(*, actor: Actor, chunk: int = 1000, progress: Callable[[int]
                 break
             for person in batch:
                 last = person.pk
+                if not person.document_cipher:  # anonymised at the end of its retention period: nothing to seal
+                    continue
                 if is_current(person.document_cipher) and (not person.phone_cipher or is_current(person.phone_cipher)):
                     continue
                 number = decrypt(person.document_cipher, column=DOCUMENT_COLUMN)

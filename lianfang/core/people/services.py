@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pypinyin import Style, lazy_pinyin
 
 from lianfang.core.accounts.actors import Actor
@@ -161,6 +162,8 @@ class Holder:
 
 # Roles that register for a jurisdiction; without one, department staff register for their
 # department and an organisation's contact for the organisation.
+RETIRED = gettext_lazy("This record was anonymised at the end of its retention period and cannot be changed.")
+
 _REGION_ROLES = frozenset({Role.COMMANDER, Role.SUBDISTRICT_STAFF, Role.FIELD_WORKER})
 
 
@@ -347,11 +350,11 @@ def person_update(*, actor: Actor, person: Person, data: PersonData, version: in
         audit_record_refusal(actor=actor, verb="person.update", target=person)
         raise PermissionDenied(_("You may not change this person."))
     if person.is_retired:
-        raise ValidationError(
-            {"name": [_("This record was anonymised at the end of its retention period and cannot be changed.")]}
-        )
+        raise ValidationError({"name": [RETIRED]})
     with transaction.atomic():
         current = Person.objects.select_for_update().get(pk=person.pk)
+        if current.is_retired:
+            raise ValidationError({"name": [RETIRED]})
         if current.version != version:
             raise VersionConflict(_("Someone else changed this person since you opened it. Reload and try again."))
         renumbered = current.document_index != data.document_index
@@ -403,6 +406,7 @@ def withdrawable_links(actor: Actor, person: Person) -> list[PersonLink]:
     scope = scope_for(actor)
     if not scope.can_write:
         return []
+    own_regions = {g.region_prefix for g in scope.grants if g.role in _REGION_ROLES}
     mine = []
     for link in person.links.exclude(source__in=practice_sources()).select_related("region").order_by("pk"):
         holder = registration_holder(actor, link.region)
@@ -413,7 +417,11 @@ def withdrawable_links(actor: Actor, person: Person) -> list[PersonLink]:
             columns["unit_id"],
         ):
             continue
-        if holder.unit is None and (link.region is None or not scope.covers_region(link.region)):
+        if holder.unit is None and holder.department is None:
+            # A jurisdiction withdraws its own registrations, not those of the communities below it.
+            if link.region is None or link.region.prefix not in own_regions:
+                continue
+        elif holder.unit is None and (link.region is None or not scope.covers_region(link.region)):
             continue
         mine.append(link)
     return mine
@@ -433,7 +441,7 @@ def person_withdraw(*, actor: Actor, person: Person, reason: str) -> int:
         raise ValidationError({"reason": [message]})
     with transaction.atomic():
         PersonLink.objects.filter(pk__in=[link.pk for link in links]).delete()
-        Person.objects.filter(pk=person.pk).update(withdrawn_at=timezone.now())
+        Person.objects.filter(pk=person.pk).update(released_at=timezone.now())
         audit_record(actor=actor, verb="person.withdraw", target=person, detail=f"{len(links)}: {reason}"[:500])
     return len(links)
 

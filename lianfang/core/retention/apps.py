@@ -11,3 +11,6 @@ class RetentionConfig(AppConfig):
     def ready(self) -> None:
         # Each app declares the personal records it keeps, and for how long, in its retention.py.
         autodiscover_modules("retention")
+        from .policies import check_settings
+
+        check_settings()

@@ -70,5 +70,15 @@ def register_policy(policy: Policy) -> Policy:
     return policy
 
 
+def check_settings() -> None:
+    """A period set for no policy is a misspelling that would leave the default in force: refuse it."""
+    unknown = sorted(set(settings.LIANFANG_RETENTION) - set(_POLICIES))
+    if unknown:
+        known = ", ".join(sorted(_POLICIES))
+        raise ImproperlyConfigured(f"LIANFANG_RETENTION names no policy: {', '.join(unknown)} (the policies: {known})")
+    for policy in _POLICIES.values():
+        policy.days  # noqa: B018 - a bad value raises here, at start-up
+
+
 def policies() -> list[Policy]:
     return sorted(_POLICIES.values(), key=lambda p: p.key)

@@ -15,6 +15,7 @@ from lianfang.core.audit.services import audit_record, audit_record_refusal, sna
 from lianfang.core.edits import VersionConflict
 from lianfang.core.people.models import Person
 from lianfang.core.people.names import pinyin_key
+from lianfang.core.people.retention import person_released
 from lianfang.core.regions.models import Department, Region
 from lianfang.core.regions.scoping import scope_for
 
@@ -180,9 +181,12 @@ def unit_update(*, actor: Actor, unit: Unit, data: UnitData, version: int) -> Un
         if data.credit_code and Unit.objects.filter(credit_code=data.credit_code).exclude(pk=unit.pk).exists():
             raise ValidationError({"credit_code": [_("Another organisation already has this credit code.")]})
         before = _unit_snapshot(current)
+        previous_contact = current.contact_id
         _apply(current, data)
         current.version += 1
         current.save()
+        if previous_contact != current.contact_id:
+            person_released([previous_contact])  # no longer held as the contact (people/retention.py)
         _set_kinds(current, data.kinds)
         audit_record(actor=actor, verb="unit.update", target=current, before=before, after=_unit_snapshot(current))
     return current
