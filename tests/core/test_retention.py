@@ -141,6 +141,7 @@ def test_the_person_page_offers_the_withdrawal_to_its_holder_and_shows_an_anonym
     client.force_login(world["commander"])
     page = client.get(reverse("people:detail", args=[person.pk])).content.decode()
     assert 'data-testid="retired"' in page and "李四" not in page and f"匿名{person.pk}" in page
+    assert "已删除" in page and "139****5678" not in page
     assert reverse("people:edit", args=[person.pk]) not in page
 
 
@@ -322,3 +323,43 @@ def test_a_misspelt_retention_setting_is_refused_at_start(settings: Any) -> None
         check_settings()
     settings.LIANFANG_RETENTION = {"people.unlinked": KEEP}
     check_settings()
+
+
+def test_a_returned_registration_never_corrected_is_anonymised_and_frees_the_record_on_file(world: World) -> None:
+    from lianfang.core.accounts.actors import SystemActor
+    from lianfang.core.people.pending import person_return
+    from lianfang.core.regions.models import Membership, Role
+
+    on_file = person_register(
+        actor=SystemActor("test"),
+        data=clean_person(name="张三", document_number=ID, phone=PHONE, address="", home_region=world.jiyuan_a),
+        region=world.jiyuan,
+    )[0]
+    staff = Membership.objects.create(user=world["nobody"], role=Role.SUBDISTRICT_STAFF, region=world.zhongxin).user
+    typed = clean_person(name="李四", document_number=ID, phone="13900000000", address="中心路9号", home_region=None)
+    pending, _how = person_register(actor=staff, data=typed, region=world.zhongxin)
+    assert pending.is_pending
+    person_return(actor=world["jiyuan"], pending=pending, reason="证件号与本辖区居民不符")
+    PersonLink.objects.filter(person=on_file).delete()  # as if its own registration were withdrawn
+    assert on_file.pk not in _unheld(400)  # the returned registration still waits on it
+    assert _retired(retention_run(apply=True, today=_in(100)), "people.returned") == 0
+    assert _retired(retention_run(apply=True, today=_in(182)), "people.returned") == 1
+    pending.refresh_from_db()
+    assert pending.is_retired and pending.name == f"匿名{pending.pk}" and pending.phone_cipher == ""
+    assert on_file.pk in _unheld(400)  # nothing waits on the record on file any more
+
+
+def test_the_bells_messages_lose_their_text_after_half_a_year_and_are_no_longer_listed(world: World) -> None:
+    from lianfang.core.notices.models import Notification
+    from lianfang.core.notices.selectors import notification_list, notification_unread_count
+
+    user = world["jiyuan"]
+    old = Notification.objects.create(
+        user=user, key="old", title="张三 已签到", body="", created_at=timezone.now() - dt.timedelta(days=200)
+    )
+    new = Notification.objects.create(user=user, key="new", title="李四 已签到", created_at=timezone.now())
+    assert notification_unread_count(user) == 2
+    assert _retired(retention_run(apply=True), "notices.bell") == 1
+    old.refresh_from_db()
+    assert (old.title, old.body, old.link, old.key) == ("", "", "", "old") and old.read_at is not None
+    assert list(notification_list(user)) == [new] and notification_unread_count(user) == 1

@@ -116,6 +116,9 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("received at"), db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # When its text was erased at the end of the retention period (retention.py): the row stays, so
+    # that its key is never delivered again, but it is no longer listed.
+    retired_at = models.DateTimeField(_("text erased at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

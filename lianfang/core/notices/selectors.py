@@ -155,7 +155,7 @@ def notification_list(user: Any) -> QuerySet[Notification]:
     another user's, so this filters by owner rather than by jurisdiction."""
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
-    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+    return Notification.objects.filter(user=user, retired_at__isnull=True).order_by("-created_at", "-id")
 
 
 def notification_unread_count(user: Any) -> int:

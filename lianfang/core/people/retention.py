@@ -25,7 +25,6 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.db.models import CharField, F, Model, Q, QuerySet, Value
@@ -34,12 +33,11 @@ from django.db.models.signals import m2m_changed, post_delete
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.core.retention.policies import Policy, register_policy
+from lianfang.core.retention.policies import Policy, register_policy, start_of
 
-from .models import Person, PersonLink
+from .models import PendingState, Person, PersonLink
 from .names import pinyin_key
 
-DISTRICT_TIME = ZoneInfo("Asia/Shanghai")
 # The pseudonym's prefix; the record's id follows it (a number that names nobody outside the system).
 PSEUDONYM = "匿名"
 
@@ -130,20 +128,32 @@ def _holding_rows(model: type[Model], field: str, cutoff: dt.date) -> QuerySet[A
     return rows.values(field)
 
 
-def _start_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=DISTRICT_TIME)
+def _no_practice_holds(people: QuerySet[Person], cutoff: dt.date) -> QuerySet[Person]:
+    for model, field in person_relations():
+        people = people.exclude(pk__in=_holding_rows(model, field, cutoff))
+    return people
 
 
 def unheld(cutoff: dt.date) -> QuerySet[Person]:
     """Records on file, not yet anonymised, that nothing has held since before the cutoff."""
-    since = _start_of(cutoff)
+    since = start_of(cutoff)
     people = Person.objects.filter(retired_at__isnull=True, on_file__isnull=True, created_at__lt=since)
     people = people.exclude(released_at__gte=since)
     people = people.exclude(pk__in=PersonLink.objects.exclude(source__in=_PRACTICE_SOURCES).values("person"))
-    people = people.exclude(pk__in=Person.objects.filter(on_file__isnull=False).values("on_file"))
-    for model, field in person_relations():
-        people = people.exclude(pk__in=_holding_rows(model, field, cutoff))
-    return people
+    # A pending registration of the same number waits on the record on file (an anonymised one not).
+    waiting = Person.objects.filter(on_file__isnull=False, retired_at__isnull=True)
+    people = people.exclude(pk__in=waiting.values("on_file"))
+    return _no_practice_holds(people, cutoff)
+
+
+def returned_unanswered(cutoff: dt.date) -> QuerySet[Person]:
+    """Pending registrations that the home jurisdiction returned (the number was not this person's)
+    before the cutoff and that their registrant has neither corrected nor used since."""
+    since = start_of(cutoff)
+    people = Person.objects.filter(
+        retired_at__isnull=True, on_file__isnull=False, pending_state=PendingState.RETURNED, updated_at__lt=since
+    )
+    return _no_practice_holds(people.exclude(released_at__gte=since), cutoff)
 
 
 def anonymise(people: QuerySet[Person]) -> int:
@@ -177,6 +187,21 @@ register_policy(
         ),
         retires=_("The name becomes a pseudonym; the document number, phone and address are erased."),
         rows=unheld,
+        retire=anonymise,
+    )
+)
+register_policy(
+    Policy(
+        key="people.returned",
+        label=_("Registrations returned by the home jurisdiction and never corrected"),
+        counts_from=_("the day returned, or last changed"),
+        default=180,
+        source=_(
+            "PIPL art. 19 and 47: a returned registration holds a number that is not this person's; half a year "
+            "leaves its registrant time to correct it."
+        ),
+        retires=_("The name becomes a pseudonym; the document number, phone and address are erased."),
+        rows=returned_unanswered,
         retire=anonymise,
     )
 )

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 
 KEEP = "keep"
@@ -56,6 +57,11 @@ class Policy:
         if days is None or self.rows is None:
             return None
         return today - dt.timedelta(days=days)
+
+
+def start_of(day: dt.date) -> dt.datetime:
+    """The first instant of a day in the district's time, for policies that count from a time."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
 
 
 _POLICIES: dict[str, Policy] = {}
