@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -22,7 +21,7 @@ from lianfang.core.duties.models import Submission
 from lianfang.core.files.services import files_erase
 from lianfang.core.flows.models import StatusChange
 from lianfang.core.people.retention import register_hold
-from lianfang.core.retention.policies import KEEP, Policy, register_policy
+from lianfang.core.retention.policies import KEEP, Policy, Rows, register_policy
 
 from .duties import HEALTH_CHECKIN, MORNING_NOON_CHECK
 from .models import Absence, AbsenceState, CheckFinding, Enrolment
@@ -37,7 +36,7 @@ KEPT_ENTRY_KEYS = ("student", "attendance", "reason", "action")
 BATCH = 1000
 
 
-def _reports(duty: str) -> Any:
+def _reports(duty: str) -> Rows:
     def rows(cutoff: dt.date) -> QuerySet[Submission]:
         return Submission.objects.filter(duty=duty, day__lt=cutoff, retired_at__isnull=True)
 
@@ -122,10 +121,13 @@ register_policy(
     Policy(
         key="schools.absences",
         label=_("Absences for illness"),
-        counts_from=_("the day the student was back at school"),
+        counts_from=_("the day the student was back at school, or left it"),
         default=CHECK_DAYS,
         source=CHECK_SOURCE,
-        retires=_("Symptoms, follow-up, diagnosis and the return certificate are erased; the absence stays."),
+        retires=_(
+            "Symptoms, follow-up and its notes, diagnosis, the infectious mark and the return certificate are "
+            "erased; the absence stays."
+        ),
         rows=_absences,
         retire=_retire_absences,
     )

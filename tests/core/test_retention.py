@@ -183,6 +183,10 @@ def test_the_command_lists_every_policy_and_refuses_a_bad_day(world: World) -> N
     for policy in policies():
         assert policy.key in text
     assert "audit.log\t" in text and "保留" in text and "未作改动" in text
+    assert "网络安全法" not in text  # the grounds only with -v 2
+    out = io.StringIO()
+    call_command("retention", "--dry-run", "-v", "2", stdout=out)
+    assert "《网络安全法》第二十一条" in out.getvalue() and "学生复课或离校之日" in out.getvalue()
     with pytest.raises(Exception, match="YYYY-MM-DD"):
         call_command("retention", "--apply", "--today", "tomorrow")
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
@@ -44,21 +43,14 @@ PSEUDONYM = "匿名"
 Ended = Callable[[dt.date], Q]  # (cutoff) -> the model's rows whose purpose ended before the cutoff
 
 
-@dataclass(frozen=True)
-class Hold:
-    model: type[Model]
-    field: str
-    ended: Ended
-
-
-_HOLDS: dict[tuple[str, str], Hold] = {}
+_HOLDS: dict[tuple[str, str], Ended] = {}  # (model label, field) -> when its rows ended
 _PRACTICE_SOURCES: set[str] = set()
 
 
 def register_hold(model: type[Model], field: str, ended: Ended, *, source: str) -> None:
     """A practice's records of `model` name a person in `field` until `ended(cutoff)` says their
     purpose ended before the cutoff; the practice registers people with `source`."""
-    _HOLDS[(model._meta.label, field)] = Hold(model, field, ended)
+    _HOLDS[(model._meta.label, field)] = ended
     _PRACTICE_SOURCES.add(source)
 
 
@@ -122,9 +114,9 @@ def person_relations() -> list[tuple[type[Model], str]]:
 
 def _holding_rows(model: type[Model], field: str, cutoff: dt.date) -> QuerySet[Any]:
     rows = model._default_manager.filter(**{f"{field}__isnull": False})  # NOT IN must meet no NULL
-    hold = _HOLDS.get((model._meta.label, field))
-    if hold is not None:
-        rows = rows.exclude(hold.ended(cutoff))
+    ended = _HOLDS.get((model._meta.label, field))
+    if ended is not None:
+        rows = rows.exclude(ended(cutoff))
     return rows.values(field)
 
 
@@ -179,7 +171,7 @@ register_policy(
     Policy(
         key="people.unlinked",
         label=_("Registry persons with no registration or practice record left"),
-        counts_from=_("the day the last registration was withdrawn or the last practice record ended"),
+        counts_from=_("the day the last registration was withdrawn, or the last practice record ended or was deleted"),
         default=365,
         source=_(
             "PIPL art. 19 and 47: kept only as long as the purpose needs; one year lets a practice take "

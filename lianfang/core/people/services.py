@@ -160,10 +160,10 @@ class Holder:
         return self.region.code if self.region is not None else ""
 
 
-# Roles that register for a jurisdiction; without one, department staff register for their
-# department and an organisation's contact for the organisation.
 RETIRED = gettext_lazy("This record was anonymised at the end of its retention period and cannot be changed.")
 
+# Roles that register for a jurisdiction; without one, department staff register for their
+# department and an organisation's contact for the organisation.
 _REGION_ROLES = frozenset({Role.COMMANDER, Role.SUBDISTRICT_STAFF, Role.FIELD_WORKER})
 
 
@@ -349,8 +349,6 @@ def person_update(*, actor: Actor, person: Person, data: PersonData, version: in
     if not person_is_visible(actor, person) or not scope_for(actor).can_write:
         audit_record_refusal(actor=actor, verb="person.update", target=person)
         raise PermissionDenied(_("You may not change this person."))
-    if person.is_retired:
-        raise ValidationError({"name": [RETIRED]})
     with transaction.atomic():
         current = Person.objects.select_for_update().get(pk=person.pk)
         if current.is_retired:

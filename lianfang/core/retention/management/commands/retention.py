@@ -35,6 +35,10 @@ class Command(BaseCommand):
                 before = _("ended before %(day)s") % {"day": o.cutoff.isoformat()}
                 line = f"{o.policy.key}\t{o.policy.label}\t{period}\t{before}\t{done} {o.rows}"
             self.stdout.write(line)
+            if options["verbosity"] >= 2:  # -v 2: what each policy erases, from when, and on what grounds
+                for said in (o.policy.counts_from, o.policy.retires, o.policy.source):
+                    if said:
+                        self.stdout.write(f"    {said}")
         total = sum(o.rows for o in outcomes)
         if apply:
             self.stdout.write(_("Retired %(n)d records.") % {"n": total})
